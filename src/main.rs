@@ -1,0 +1,6 @@
+//! `cargo-boundaries`: parses arguments, runs the library, exits with its
+//! code (0 clean, 1 violations, 2 could not check).
+
+fn main() {
+    std::process::exit(cargo_boundaries::run(std::env::args_os().collect()));
+}

@@ -1,0 +1,234 @@
+//! The policy file: found, parsed with spans, and read into rules, settings
+//! and components. Reading reports every problem at once; rule kinds check
+//! their own fields later (see `check::registry`), and `validate` checks the
+//! patterns against the workspace.
+
+mod pattern;
+mod reader;
+mod validate;
+pub mod value;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+pub use pattern::{split, Pattern, PatternError, Segment};
+pub use reader::{read_pattern_list, type_error as value_type_error, RULE_COMMON_FIELDS};
+pub use validate::{validate, Universe};
+use value::Value;
+
+/// Where the policy came from, for spans and messages.
+#[derive(Debug, Clone)]
+pub struct PolicySource {
+    pub path: PathBuf,
+    /// The path as shown to users, relative to the workspace root.
+    pub display: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warn,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warn => "warn",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub include_tests: bool,
+    /// The baseline file, relative to the policy file's folder.
+    pub baseline: String,
+    /// Whether an inline suppression must give a reason.
+    pub require_suppression_reason: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            include_tests: false,
+            baseline: "boundaries-baseline.toml".to_string(),
+            require_suppression_reason: false,
+        }
+    }
+}
+
+/// One entry of a pattern list: a pattern or a component, maybe negated.
+#[derive(Debug, Clone)]
+pub struct PatternEntry {
+    pub negated: bool,
+    pub pattern: Pattern,
+}
+
+/// A list of patterns as written (`"a"` or `["a", "!b", "component"]`),
+/// components expanded.
+#[derive(Debug, Clone, Default)]
+pub struct PatternList {
+    pub include: Vec<Pattern>,
+    pub exclude: Vec<Pattern>,
+    pub span: Range<usize>,
+}
+
+impl PatternList {
+    /// Whether the list covers `path`: a positive entry covers it and no
+    /// negative one does. A list of only negations covers everything else;
+    /// an empty list covers nothing.
+    pub fn covers(&self, path: &[&str]) -> bool {
+        let included = if self.include.is_empty() {
+            !self.exclude.is_empty()
+        } else {
+            self.include.iter().any(|p| p.covers(path))
+        };
+        included && !self.exclude.iter().any(|p| p.covers(path))
+    }
+
+    /// Whether `path` itself is a match of the list (a member).
+    pub fn matches(&self, path: &[&str]) -> bool {
+        self.include.iter().any(|p| p.matches(path)) && !self.exclude.iter().any(|p| p.covers(path))
+    }
+
+    /// The shortest ancestor-or-self of `path` that is a match: the member
+    /// `path` belongs to.
+    pub fn member_len(&self, path: &[&str]) -> Option<usize> {
+        if self.exclude.iter().any(|p| p.covers(path)) {
+            return None;
+        }
+        self.include.iter().filter_map(|p| p.member_len(path)).min()
+    }
+
+    pub fn patterns(&self) -> impl Iterator<Item = &Pattern> {
+        self.include.iter().chain(&self.exclude)
+    }
+}
+
+/// A `[[rule]]` table with its common fields read; the kind-specific fields
+/// are read by the kind.
+#[derive(Debug, Clone)]
+pub struct RuleTable {
+    pub kind: String,
+    pub kind_span: Range<usize>,
+    pub name: String,
+    pub name_span: Option<Range<usize>>,
+    pub reason: Option<String>,
+    pub severity: Severity,
+    /// The span shown as "rule defined here": the `[[rule]]` table.
+    pub span: Range<usize>,
+    pub fields: BTreeMap<String, (Range<usize>, Value)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub source: PolicySource,
+    pub settings: Settings,
+    pub components: BTreeMap<String, Vec<(bool, Pattern)>>,
+    pub rules: Vec<RuleTable>,
+}
+
+/// One problem in the policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+impl PolicyError {
+    pub fn new(span: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> PolicyError {
+        PolicyError {
+            span: Some(span),
+            message: message.into(),
+            label: label.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: Option<String>) -> PolicyError {
+        self.help = help;
+        self
+    }
+
+    /// "did you mean `x`?" when a candidate is close to `input`.
+    pub fn suggest<'a>(self, input: &str, candidates: impl IntoIterator<Item = &'a str>) -> PolicyError {
+        let help = crate::suggest::closest(input, candidates).map(|s| format!("did you mean `{s}`?"));
+        self.with_help(help)
+    }
+}
+
+/// Every problem found in a policy file, to be reported together.
+#[derive(Debug)]
+pub struct PolicyErrors {
+    pub source: PolicySource,
+    pub errors: Vec<PolicyError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    #[error("no policy found: there is no boundaries.toml at {root} and no [workspace.metadata.boundaries] in its Cargo.toml")]
+    NotFound { root: PathBuf },
+    #[error("cannot read the policy file {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// The file the policy is read from, and whether it is `Cargo.toml`
+/// metadata.
+pub fn find(root: &Path, explicit: Option<&Path>) -> Result<(PolicySource, bool), FindError> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|source| FindError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let display = |path: &Path| {
+        crate::location::display_path(path.strip_prefix(root).unwrap_or(path))
+    };
+    if let Some(path) = explicit {
+        let text = read(path)?;
+        return Ok((
+            PolicySource {
+                path: path.to_path_buf(),
+                display: display(path),
+                text,
+            },
+            false,
+        ));
+    }
+    let file = root.join("boundaries.toml");
+    if file.is_file() {
+        let text = read(&file)?;
+        return Ok((
+            PolicySource {
+                display: display(&file),
+                path: file,
+                text,
+            },
+            false,
+        ));
+    }
+    let manifest = root.join("Cargo.toml");
+    let text = read(&manifest)?;
+    if reader::has_metadata_policy(&text) {
+        return Ok((
+            PolicySource {
+                display: display(&manifest),
+                path: manifest,
+                text,
+            },
+            true,
+        ));
+    }
+    Err(FindError::NotFound { root: root.to_path_buf() })
+}
+
+/// Reads the policy, collecting every problem of the file itself.
+pub fn parse(source: PolicySource, in_manifest: bool) -> (Policy, Vec<PolicyError>) {
+    reader::read(source, in_manifest)
+}

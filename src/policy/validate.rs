@@ -1,0 +1,111 @@
+//! Phase two of reading a policy: checks its patterns against the workspace,
+//! so a typo never makes a rule pass silently.
+
+use std::collections::BTreeSet;
+
+use super::pattern::{split, Pattern, Segment};
+use super::{Policy, PolicyError};
+
+/// Everything a pattern may name.
+#[derive(Debug, Default)]
+pub struct Universe {
+    /// Every module path of the workspace.
+    pub modules: Vec<String>,
+    /// Every item path (`shop::accounts::storage::Db`).
+    pub items: Vec<String>,
+    pub workspace_crates: BTreeSet<String>,
+    /// Crates outside the workspace: declared dependencies and builtins.
+    pub external_crates: BTreeSet<String>,
+}
+
+impl Universe {
+    /// Whether `pattern` matches something that exists.
+    fn matches_something(&self, pattern: &Pattern) -> bool {
+        match pattern.first_name() {
+            Some(name) if self.external_crates.contains(name) && !self.workspace_crates.contains(name) => true,
+            Some(name) if !self.workspace_crates.contains(name) => false,
+            _ => self
+                .modules
+                .iter()
+                .chain(&self.items)
+                .chain(&self.external_crates)
+                .any(|path| pattern.matches(&split(path)) || matches_below(pattern, path)),
+        }
+    }
+
+    fn candidates(&self) -> impl Iterator<Item = &str> {
+        self.modules
+            .iter()
+            .chain(&self.items)
+            .chain(&self.external_crates)
+            .map(String::as_str)
+    }
+}
+
+/// A pattern ending in `**` also matches the path it starts from; a pattern
+/// naming an item below a module matches through the module's items.
+fn matches_below(pattern: &Pattern, path: &str) -> bool {
+    matches!(pattern.segments.last(), Some(Segment::Any)) && pattern.covers(&split(path))
+}
+
+/// Checks every pattern of the policy (and of its rules, as `patterns`
+/// gives them) against the workspace.
+pub fn validate<'a>(
+    policy: &'a Policy,
+    patterns: impl IntoIterator<Item = &'a Pattern>,
+    universe: &Universe,
+) -> Vec<PolicyError> {
+    let mut errors = Vec::new();
+    let crate_names: BTreeSet<&str> = universe
+        .workspace_crates
+        .iter()
+        .chain(&universe.external_crates)
+        .map(String::as_str)
+        .collect();
+    for name in policy.components.keys() {
+        if crate_names.contains(name.as_str()) {
+            let span = component_span(policy, name);
+            errors.push(PolicyError::new(
+                span,
+                format!("component `{name}` has the name of a crate"),
+                "rename this component",
+            ).with_help(Some(format!("`{name}` in a pattern would be ambiguous: the crate or the component"))));
+        }
+    }
+    let component_patterns = policy.components.values().flatten().map(|(_, p)| p);
+    let mut seen = BTreeSet::new();
+    for pattern in component_patterns.chain(patterns) {
+        if !seen.insert((pattern.span.start, pattern.text.clone())) {
+            continue;
+        }
+        if universe.matches_something(pattern) {
+            continue;
+        }
+        let error = match pattern.bare_name() {
+            Some(name) => PolicyError::new(
+                pattern.span.clone(),
+                format!("unknown component or crate `{name}`"),
+                "matches nothing",
+            )
+            .suggest(
+                name,
+                policy.components.keys().map(String::as_str).chain(crate_names.iter().copied()),
+            ),
+            None => PolicyError::new(
+                pattern.span.clone(),
+                format!("pattern `{}` matches nothing in the workspace", pattern.text),
+                "matches nothing",
+            )
+            .suggest(&pattern.text, universe.candidates()),
+        };
+        errors.push(error);
+    }
+    errors
+}
+
+fn component_span(policy: &Policy, name: &str) -> std::ops::Range<usize> {
+    policy.components[name]
+        .first()
+        .map(|(_, p)| p.span.clone())
+        .unwrap_or(0..0)
+}

@@ -1,0 +1,146 @@
+//! `--format json`: the stable machine format of SPEC section 6.
+
+use serde::Serialize;
+
+use super::CheckRun;
+use crate::policy::Severity;
+use crate::source::Via;
+use crate::warning::WarningCode;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    violations: Vec<JsonViolation<'a>>,
+    warnings: Vec<JsonWarning<'a>>,
+    stats: Stats,
+}
+
+#[derive(Serialize)]
+struct JsonViolation<'a> {
+    rule: &'a str,
+    kind: &'a str,
+    severity: Severity,
+    from: &'a str,
+    to: &'a str,
+    path: &'a str,
+    via: Via,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    reason: Option<&'a str>,
+    baselined: bool,
+    /// For a cycle: every edge's reference, in cycle order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cycle: Vec<JsonEdge<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdge<'a> {
+    from: &'a str,
+    to: &'a str,
+    path: &'a str,
+    via: Via,
+    file: &'a str,
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonWarning<'a> {
+    code: WarningCode,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Stats {
+    crates: usize,
+    modules: usize,
+    files: usize,
+    references: usize,
+    elapsed_ms: u128,
+}
+
+pub fn json(run: &CheckRun) -> String {
+    let model = &run.graph.model;
+    let target_name = |index: usize| match &model.references[index].target {
+        crate::source::Target::Module(id) => model.modules[*id].path.as_str(),
+        crate::source::Target::External(name) => name.as_str(),
+    };
+    let violations = run
+        .violations
+        .iter()
+        .map(|v| {
+            let rule = &run.policy.rules[v.rule].table;
+            let reference = &model.references[v.reference()];
+            let location = &reference.location;
+            JsonViolation {
+                rule: &rule.name,
+                kind: &rule.kind,
+                severity: v.severity,
+                from: &model.modules[reference.from].path,
+                to: target_name(v.reference()),
+                path: &reference.path,
+                via: reference.via,
+                file: &location.file,
+                line: location.line,
+                column: location.column,
+                end_line: location.end_line,
+                end_column: location.end_column,
+                message: &v.message,
+                reason: rule.reason.as_deref(),
+                baselined: v.baselined,
+                cycle: if v.references.len() > 1 {
+                    v.references
+                        .iter()
+                        .map(|&i| {
+                            let r = &model.references[i];
+                            JsonEdge {
+                                from: &model.modules[r.from].path,
+                                to: target_name(i),
+                                path: &r.path,
+                                via: r.via,
+                                file: &r.location.file,
+                                line: r.location.line,
+                                column: r.location.column,
+                            }
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
+    let warnings = run
+        .warnings
+        .iter()
+        .map(|w| JsonWarning {
+            code: w.code,
+            message: &w.message,
+            file: w.location.as_ref().map(|l| l.file.as_str()),
+            line: w.location.as_ref().map(|l| l.line),
+            column: w.location.as_ref().map(|l| l.column),
+        })
+        .collect();
+    let report = Report {
+        version: 1,
+        violations,
+        warnings,
+        stats: Stats {
+            crates: model.crates,
+            modules: model.modules.len(),
+            files: model.files,
+            references: model.references.len(),
+            elapsed_ms: run.elapsed.as_millis(),
+        },
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("the report serializes");
+    out.push('\n');
+    out
+}

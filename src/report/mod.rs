@@ -1,0 +1,59 @@
+//! Output formats of `check`. They format what the check decided; they never
+//! decide anything themselves.
+
+mod diagnostic;
+mod human;
+mod json;
+mod policy_errors;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::check::{CompiledPolicy, Violation};
+use crate::graph::Graph;
+use crate::policy::PolicySource;
+use crate::warning::Warning;
+
+pub use human::{human, ColorChoice};
+pub use json::json;
+pub use policy_errors::policy_errors;
+
+/// Everything a format needs to describe one check run.
+pub struct CheckRun<'a> {
+    pub root: &'a Path,
+    pub graph: &'a Graph,
+    pub policy: &'a CompiledPolicy,
+    pub policy_source: &'a PolicySource,
+    pub violations: &'a [Violation],
+    pub warnings: &'a [Warning],
+    pub elapsed: Duration,
+}
+
+impl CheckRun<'_> {
+    pub fn error_count(&self) -> usize {
+        self.violations
+            .iter()
+            .filter(|v| v.severity == crate::policy::Severity::Error && !v.baselined)
+            .count()
+    }
+}
+
+/// Source files read once each for snippets.
+#[derive(Default)]
+pub struct Sources {
+    files: BTreeMap<String, String>,
+}
+
+impl Sources {
+    /// The text of a workspace file; empty if it cannot be read any more.
+    pub fn get(&mut self, root: &Path, file: &str) -> String {
+        self.files
+            .entry(file.to_string())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+                text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)
+            })
+            .clone()
+    }
+}

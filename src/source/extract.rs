@@ -1,0 +1,292 @@
+//! Turns one parsed file into [`ModuleCode`]: declarations, imports and raw
+//! references, module by module (inline modules get their own code).
+//!
+//! Runs on the parsing thread: syn's trees are not `Send`, so everything the
+//! later phases need is copied out here as plain data.
+
+use std::ops::Range;
+
+use proc_macro2::{Span, TokenStream};
+use syn::{Item, UseTree, Visibility};
+
+use super::cfg::is_test_only;
+use super::code::{ExternCrate, Glob, Import, ModDecl, ModuleCode, RawPath, RawRef};
+use super::tokens::item_macro_contents;
+use super::visitor::RefVisitor;
+use super::Via;
+
+/// What extraction needs to know about the run.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractOptions {
+    pub include_tests: bool,
+}
+
+/// Extracts the code of the module whose items these are.
+pub fn module_code(items: &[Item], options: ExtractOptions) -> ModuleCode {
+    let mut code = ModuleCode::default();
+    for item in items {
+        extract_item(item, options, &mut code);
+    }
+    code
+}
+
+fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
+    if !options.include_tests && is_test_only(item_attrs(item)) {
+        return;
+    }
+    match item {
+        Item::Mod(m) => {
+            code.children.push(ModDecl {
+                name: unraw(&m.ident),
+                path_attr: path_attr(&m.attrs),
+                is_pub: is_pub(&m.vis),
+                inline: m.content.as_ref().map(|(_, items)| module_code(items, options)),
+                name_bytes: m.ident.span().byte_range(),
+            });
+        }
+        Item::Use(u) => use_item(u, code),
+        Item::ExternCrate(e) => {
+            let krate = unraw(&e.ident);
+            let name = e
+                .rename
+                .as_ref()
+                .map(|(_, r)| unraw(r))
+                .unwrap_or_else(|| krate.clone());
+            if krate != "self" {
+                code.refs.push(RawRef {
+                    path: RawPath {
+                        leading_colon: true,
+                        segments: vec![krate.clone()],
+                    },
+                    via: Via::Use,
+                    bytes: e.ident.span().byte_range(),
+                });
+            }
+            if name != "_" {
+                code.extern_crates.push(ExternCrate {
+                    name,
+                    krate,
+                    is_pub: is_pub(&e.vis),
+                });
+            }
+        }
+        Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+            // A macro's body is a template resolved where it expands; only
+            // its name is declared here.
+            if let Some(ident) = &m.ident {
+                code.items.insert(unraw(ident), false);
+            }
+        }
+        Item::Macro(m) => {
+            let mut visitor = RefVisitor::new(&mut code.refs);
+            visitor.macro_path(&m.mac.path);
+            for attr in &m.attrs {
+                syn::visit::Visit::visit_attribute(&mut visitor, attr);
+            }
+            // `cfg_rt! { mod x; }`, `cfg_if! { if #[cfg(..)] { mod a; } }`:
+            // whatever parses as items is walked as items, the rest is
+            // scanned for paths.
+            let contents = item_macro_contents(m.mac.tokens.clone());
+            for item in &contents.items {
+                extract_item(item, options, code);
+            }
+            let mut visitor = RefVisitor::new(&mut code.refs);
+            visitor.macro_tokens(contents.rest);
+        }
+        _ => {
+            if let Some((name, vis)) = declared_name(item) {
+                *code.items.entry(name).or_insert(false) |= vis;
+            }
+            let mut visitor = RefVisitor::new(&mut code.refs);
+            visitor.include_tests = options.include_tests;
+            syn::visit::Visit::visit_item(&mut visitor, item);
+        }
+    }
+}
+
+/// Records a `use` item's bindings and one reference per leaf.
+pub fn use_item(item: &syn::ItemUse, code: &mut ModuleCode) {
+    let mut walk = UseWalk {
+        code,
+        is_pub: is_pub(&item.vis),
+        leading_colon: item.leading_colon.is_some(),
+    };
+    walk.tree(&item.tree, &mut Vec::new(), None);
+}
+
+/// Walks a use tree, recording one reference per leaf and the bindings.
+struct UseWalk<'a> {
+    code: &'a mut ModuleCode,
+    is_pub: bool,
+    leading_colon: bool,
+}
+
+impl UseWalk<'_> {
+    fn tree(&mut self, tree: &UseTree, prefix: &mut Vec<String>, start: Option<Span>) {
+        match tree {
+            UseTree::Path(p) => {
+                let start = start.unwrap_or_else(|| p.ident.span());
+                prefix.push(unraw(&p.ident));
+                self.tree(&p.tree, prefix, Some(start));
+                prefix.pop();
+            }
+            UseTree::Name(n) => {
+                let name = unraw(&n.ident);
+                let start = start.unwrap_or_else(|| n.ident.span());
+                let path = self.leaf_path(prefix, &name);
+                let binding = if name == "self" {
+                    prefix.last().cloned()
+                } else {
+                    Some(name)
+                };
+                self.leaf(path, binding, span_bytes(start, n.ident.span()));
+            }
+            UseTree::Rename(r) => {
+                let name = unraw(&r.ident);
+                let start = start.unwrap_or_else(|| r.ident.span());
+                let path = self.leaf_path(prefix, &name);
+                let binding = unraw(&r.rename);
+                let binding = (binding != "_").then_some(binding);
+                self.leaf(path, binding, span_bytes(start, r.ident.span()));
+            }
+            UseTree::Glob(g) => {
+                let path = RawPath {
+                    leading_colon: self.leading_colon,
+                    segments: prefix.clone(),
+                };
+                if !prefix.is_empty() {
+                    let start = start.unwrap_or(g.star_token.span);
+                    self.code.refs.push(RawRef {
+                        path: path.clone(),
+                        via: Via::Use,
+                        bytes: span_bytes(start, g.star_token.span),
+                    });
+                }
+                self.code.globs.push(Glob {
+                    path,
+                    is_pub: self.is_pub,
+                });
+            }
+            UseTree::Group(g) => {
+                for item in &g.items {
+                    self.tree(item, prefix, None);
+                }
+            }
+        }
+    }
+
+    fn leaf_path(&self, prefix: &[String], name: &str) -> RawPath {
+        let mut segments = prefix.to_vec();
+        if name != "self" {
+            segments.push(name.to_string());
+        }
+        RawPath {
+            leading_colon: self.leading_colon,
+            segments,
+        }
+    }
+
+    fn leaf(&mut self, path: RawPath, binding: Option<String>, bytes: Range<usize>) {
+        if path.segments.is_empty() {
+            return;
+        }
+        if let Some(name) = binding {
+            self.code.imports.push(Import {
+                name,
+                path: path.clone(),
+                is_pub: self.is_pub,
+            });
+        }
+        self.code.refs.push(RawRef {
+            path,
+            via: Via::Use,
+            bytes,
+        });
+    }
+}
+
+pub fn span_bytes(start: Span, end: Span) -> Range<usize> {
+    let start = start.byte_range().start;
+    let end = end.byte_range().end.max(start);
+    start..end
+}
+
+pub fn unraw(ident: &syn::Ident) -> String {
+    unraw_str(&ident.to_string())
+}
+
+/// `r#type` → `type`.
+pub fn unraw_str(ident: &str) -> String {
+    ident.strip_prefix("r#").unwrap_or(ident).to_string()
+}
+
+fn is_pub(vis: &Visibility) -> bool {
+    !matches!(vis, Visibility::Inherited)
+}
+
+fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The name an item declares in its module, with whether it is visible to
+/// other modules.
+pub fn declared_name(item: &Item) -> Option<(String, bool)> {
+    let (ident, vis) = match item {
+        Item::Const(i) => (&i.ident, &i.vis),
+        Item::Enum(i) => (&i.ident, &i.vis),
+        Item::Fn(i) => (&i.sig.ident, &i.vis),
+        Item::Static(i) => (&i.ident, &i.vis),
+        Item::Struct(i) => (&i.ident, &i.vis),
+        Item::Trait(i) => (&i.ident, &i.vis),
+        Item::TraitAlias(i) => (&i.ident, &i.vis),
+        Item::Type(i) => (&i.ident, &i.vis),
+        Item::Union(i) => (&i.ident, &i.vis),
+        _ => return None,
+    };
+    Some((unraw(ident), is_pub(vis)))
+}
+
+pub fn item_attrs(item: &Item) -> &[syn::Attribute] {
+    match item {
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::ExternCrate(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::ForeignMod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::TraitAlias(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        Item::Union(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// Parses `tokens` as a whole list of items.
+pub fn parse_items(tokens: TokenStream) -> Option<Vec<Item>> {
+    struct Items(Vec<Item>);
+    impl syn::parse::Parse for Items {
+        fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+            let mut items = Vec::new();
+            while !input.is_empty() {
+                items.push(input.parse()?);
+            }
+            Ok(Items(items))
+        }
+    }
+    syn::parse2::<Items>(tokens).ok().map(|i| i.0)
+}

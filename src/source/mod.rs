@@ -1,0 +1,101 @@
+//! From a workspace's crates to its module tree and resolved references.
+//!
+//! Knows nothing of policies. Never fails as a whole: a file that does not
+//! parse, or a module whose file is missing or outside the workspace, is a
+//! warning and the rest goes on.
+
+mod cfg;
+mod code;
+mod extract;
+mod resolve;
+mod tokens;
+mod tree;
+mod visitor;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::location::Location;
+use crate::warning::Warning;
+use crate::workspace::Workspace;
+
+pub use extract::ExtractOptions;
+
+/// How a reference was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    Use,
+    Path,
+    Macro,
+    Manifest,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Use => "use",
+            Via::Path => "path",
+            Via::Macro => "macro",
+            Via::Manifest => "manifest",
+        }
+    }
+}
+
+pub type ModuleId = usize;
+
+#[derive(Debug)]
+pub struct Module {
+    /// `shop::billing::invoice`.
+    pub path: String,
+    pub crate_name: String,
+    pub parent: Option<ModuleId>,
+    /// The file holding the module's code, relative to the workspace root.
+    pub file: String,
+    /// Names of the items declared in the module (not its child modules).
+    pub items: BTreeSet<String>,
+    /// Whether the module's crate was selected for checking.
+    pub selected: bool,
+}
+
+/// What a reference points at.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// The deepest workspace module the path goes into.
+    Module(ModuleId),
+    /// An external crate, by package name.
+    External(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub from: ModuleId,
+    /// The resolved absolute path, `shop::accounts::storage::save`.
+    pub path: String,
+    pub target: Target,
+    pub via: Via,
+    pub location: Location,
+}
+
+#[derive(Debug)]
+pub struct SourceModel {
+    pub modules: Vec<Module>,
+    pub references: Vec<Reference>,
+    pub warnings: Vec<Warning>,
+    pub crates: usize,
+    pub files: usize,
+}
+
+impl SourceModel {
+    /// The module named `path`, if the workspace has one.
+    pub fn module(&self, path: &str) -> Option<ModuleId> {
+        self.modules.iter().position(|m| m.path == path)
+    }
+}
+
+/// Reads every selected crate's module tree and resolves its references.
+pub fn load(workspace: &Workspace, options: ExtractOptions) -> SourceModel {
+    let tree = tree::discover(workspace, options);
+    resolve::resolve(workspace, tree, options)
+}

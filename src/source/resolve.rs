@@ -1,0 +1,359 @@
+//! Name resolution: turns each raw path into an absolute one, following the
+//! rules of SPEC section 5, and skips what it cannot resolve for sure.
+//!
+//! A path is attributed to the module it names: a re-export (`pub use`) in
+//! `accounts` makes `accounts::Db` a reference to `accounts`, which is what an
+//! interface module is for. Imports are followed only where they are in
+//! scope: the module's own names, and an ancestor's through `use super::*`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use super::code::RawPath;
+use super::extract::ExtractOptions;
+use super::tree::{Tree, TreeModule};
+use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
+use crate::location::LineIndex;
+use crate::workspace::{Edition, Workspace, BUILTIN_CRATES};
+
+/// Imports and globs can chain; deeper than this is a cycle.
+const MAX_DEPTH: usize = 24;
+
+/// How a name is looked up in a module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// From code in scope of the module: every name, imports followed,
+    /// then the extern prelude.
+    Scope,
+    /// Through a glob import from elsewhere: public names only, attributed
+    /// to the module that exports them.
+    Visible,
+}
+
+struct Resolver<'a> {
+    modules: &'a [TreeModule],
+    crate_roots: &'a BTreeMap<usize, ModuleId>,
+    roots_by_name: BTreeMap<&'a str, ModuleId>,
+    editions: Vec<Edition>,
+    /// Extern prelude per crate index: name → crate address.
+    externs: Vec<BTreeMap<String, String>>,
+}
+
+pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> SourceModel {
+    let externs = workspace
+        .crates
+        .iter()
+        .map(|c| {
+            let mut externs = c.externs.clone();
+            if options.include_tests {
+                for (name, target) in &c.dev_externs {
+                    externs.entry(name.clone()).or_insert_with(|| target.clone());
+                }
+            }
+            externs
+        })
+        .collect();
+    let resolver = Resolver {
+        modules: &tree.modules,
+        crate_roots: &tree.crate_roots,
+        roots_by_name: tree
+            .crate_roots
+            .iter()
+            .map(|(&c, &root)| (workspace.crates[c].name.as_str(), root))
+            .collect(),
+        editions: workspace.crates.iter().map(|c| c.edition).collect(),
+        externs,
+    };
+
+    let mut references: Vec<Reference> = tree
+        .modules
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(id, module)| {
+            let index = LineIndex::new(&module.source.text);
+            let resolver = &resolver;
+            module
+                .code
+                .refs
+                .iter()
+                .filter_map(move |raw| {
+                    let segments = resolver.path(id, &raw.path, raw.via == Via::Use, 0)?;
+                    let target = resolver.target(&segments)?;
+                    Some(Reference {
+                        from: id,
+                        path: segments.join("::"),
+                        target,
+                        via: raw.via,
+                        location: index.location(module.source.relative.clone(), raw.bytes.clone()),
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+
+    for (&crate_index, &root) in &tree.crate_roots {
+        for dep in &workspace.crates[crate_index].dependencies {
+            if dep.dev && !options.include_tests {
+                continue;
+            }
+            let Some(target) = resolver.target(std::slice::from_ref(&dep.target)) else {
+                continue;
+            };
+            references.push(Reference {
+                from: root,
+                path: dep.target.clone(),
+                target,
+                via: Via::Manifest,
+                location: dep.location.clone(),
+            });
+        }
+    }
+    references.sort_by(|a, b| {
+        (&a.location, &a.path, a.via).cmp(&(&b.location, &b.path, b.via))
+    });
+
+    let crates = tree.crate_roots.len();
+    let modules = tree
+        .modules
+        .into_iter()
+        .map(|m| {
+            let krate = &workspace.crates[m.crate_index];
+            Module {
+                path: m.segments.join("::"),
+                crate_name: krate.name.clone(),
+                parent: m.parent,
+                file: m.source.relative.clone(),
+                items: m.code.items.keys().cloned().collect::<BTreeSet<_>>(),
+                selected: krate.selected,
+            }
+        })
+        .collect();
+    SourceModel {
+        modules,
+        references,
+        warnings: tree.warnings,
+        crates,
+        files: tree.files,
+    }
+}
+
+impl Resolver<'_> {
+    fn root_of(&self, module: ModuleId) -> ModuleId {
+        self.crate_roots[&self.modules[module].crate_index]
+    }
+
+    fn segments(&self, module: ModuleId) -> Vec<String> {
+        self.modules[module].segments.clone()
+    }
+
+    fn child(&self, module: ModuleId, name: &str) -> Option<ModuleId> {
+        self.modules[module]
+            .children
+            .get(name)
+            .copied()
+            .filter(|&id| id < self.modules.len())
+    }
+
+    /// Resolves a path written in `module`. `is_use` selects the 2015
+    /// crate-relative reading of `use` paths.
+    fn path(&self, module: ModuleId, path: &RawPath, is_use: bool, depth: usize) -> Option<Vec<String>> {
+        if depth > MAX_DEPTH || path.segments.is_empty() {
+            return None;
+        }
+        let crate_index = self.modules[module].crate_index;
+        let edition = self.editions[crate_index];
+        let segments = &path.segments;
+        let first = segments[0].as_str();
+
+        if path.leading_colon {
+            return match edition {
+                Edition::E2015 => self.walk(self.root_of(module), segments, true, depth),
+                Edition::E2018OrLater => {
+                    let mut resolved = self.extern_prelude(crate_index, first)?;
+                    resolved.extend(segments[1..].iter().cloned());
+                    Some(resolved)
+                }
+            };
+        }
+        match first {
+            "crate" => self.walk(self.root_of(module), &segments[1..], false, depth),
+            "self" => self.walk(module, &segments[1..], true, depth),
+            "super" => {
+                let mut current = module;
+                let mut rest = &segments[..];
+                while rest.first().is_some_and(|s| s == "super") {
+                    current = self.modules[current].parent?;
+                    rest = &rest[1..];
+                }
+                self.walk(current, rest, false, depth)
+            }
+            "Self" | "$crate" => None,
+            _ if edition == Edition::E2015 && is_use => {
+                self.walk(self.root_of(module), segments, true, depth)
+            }
+            _ => {
+                let mut resolved = self.name(module, first, Mode::Scope, depth)?;
+                resolved.extend(segments[1..].iter().cloned());
+                Some(resolved)
+            }
+        }
+    }
+
+    /// Descends from `module` through child modules; the first segment that
+    /// is not a child is looked up in scope if `in_scope` and no descent
+    /// happened, and otherwise kept as written (an item or re-export of the
+    /// module reached).
+    fn walk(&self, module: ModuleId, segments: &[String], in_scope: bool, depth: usize) -> Option<Vec<String>> {
+        let mut current = module;
+        let mut i = 0;
+        while i < segments.len() {
+            if segments[i] == "super" {
+                current = self.modules[current].parent?;
+            } else if let Some(child) = self.child(current, &segments[i]) {
+                current = child;
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        if i == segments.len() {
+            return Some(self.segments(current));
+        }
+        let name = segments[i].as_str();
+        let mut resolved = if in_scope && current == module {
+            self.name(current, name, Mode::Scope, depth)?
+        } else if let Some(krate) = self.extern_crate_item(current, name) {
+            // `crate::serde::X` through an `extern crate serde;` in the root.
+            krate
+        } else {
+            let mut here = self.segments(current);
+            here.push(name.to_string());
+            here
+        };
+        resolved.extend(segments[i + 1..].iter().cloned());
+        Some(resolved)
+    }
+
+    /// Resolves a single name in `module`.
+    fn name(&self, module: ModuleId, name: &str, mode: Mode, depth: usize) -> Option<Vec<String>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let m = &self.modules[module];
+        let visible = |is_pub: bool| mode == Mode::Scope || is_pub;
+        let here = || {
+            let mut path = self.segments(module);
+            path.push(name.to_string());
+            path
+        };
+
+        if let Some(child) = self.child(module, name) {
+            if visible(m.public_children.contains(name)) {
+                return Some(self.segments(child));
+            }
+        }
+        if m.code.items.get(name).is_some_and(|&is_pub| visible(is_pub)) {
+            return Some(here());
+        }
+        if let Some(import) = m.code.imports.iter().find(|i| i.name == name && visible(i.is_pub)) {
+            return match mode {
+                Mode::Scope => self.path(module, &import.path, true, depth + 1),
+                Mode::Visible => Some(here()),
+            };
+        }
+        if m.code.extern_crates.iter().any(|e| e.name == name && visible(e.is_pub)) {
+            return self.extern_crate_item(module, name);
+        }
+        // Glob imports: resolve only when every workspace glob that has the
+        // name agrees.
+        let mut found = BTreeSet::new();
+        for glob in m.code.globs.iter().filter(|g| visible(g.is_pub)) {
+            let Some(source) = self.path(module, &glob.path, true, depth + 1) else {
+                continue;
+            };
+            let Some(Target::Module(source_id)) = self.target(&source) else {
+                continue;
+            };
+            if self.segments(source_id) != source || source_id == module {
+                continue;
+            }
+            let inner_mode = if mode == Mode::Scope && self.is_ancestor(source_id, module) {
+                Mode::Scope
+            } else {
+                Mode::Visible
+            };
+            let resolved = match inner_mode {
+                // An ancestor's scope, minus its extern prelude, which this
+                // module has anyway.
+                Mode::Scope => self.name_without_prelude(source_id, name, depth + 1),
+                Mode::Visible => self.name(source_id, name, Mode::Visible, depth + 1),
+            };
+            if let Some(resolved) = resolved {
+                found.insert(resolved);
+            }
+        }
+        match found.len() {
+            0 => {}
+            1 => return found.into_iter().next(),
+            _ => return None,
+        }
+        match mode {
+            Mode::Scope => self.extern_prelude(m.crate_index, name),
+            Mode::Visible => None,
+        }
+    }
+
+    fn name_without_prelude(&self, module: ModuleId, name: &str, depth: usize) -> Option<Vec<String>> {
+        let resolved = self.name(module, name, Mode::Scope, depth)?;
+        let from_prelude = self.extern_prelude(self.modules[module].crate_index, name);
+        (Some(&resolved) != from_prelude.as_ref()).then_some(resolved)
+    }
+
+    /// `extern crate foo as name;` in `module`.
+    fn extern_crate_item(&self, module: ModuleId, name: &str) -> Option<Vec<String>> {
+        let m = &self.modules[module];
+        let item = m.code.extern_crates.iter().find(|e| e.name == name)?;
+        if item.krate == "self" {
+            return Some(self.segments(self.root_of(module)));
+        }
+        self.extern_prelude(m.crate_index, &item.krate)
+            .or_else(|| Some(vec![item.krate.clone()]))
+    }
+
+    fn extern_prelude(&self, crate_index: usize, name: &str) -> Option<Vec<String>> {
+        if let Some(address) = self.externs[crate_index].get(name) {
+            return Some(vec![address.clone()]);
+        }
+        BUILTIN_CRATES.contains(&name).then(|| vec![name.to_string()])
+    }
+
+    fn is_ancestor(&self, ancestor: ModuleId, mut module: ModuleId) -> bool {
+        loop {
+            if module == ancestor {
+                return true;
+            }
+            match self.modules[module].parent {
+                Some(parent) => module = parent,
+                None => return false,
+            }
+        }
+    }
+
+    /// The deepest workspace module `segments` goes into, or the external
+    /// crate it names.
+    fn target(&self, segments: &[String]) -> Option<Target> {
+        let first = segments.first()?;
+        let Some(&root) = self.roots_by_name.get(first.as_str()) else {
+            return Some(Target::External(first.clone()));
+        };
+        let mut current = root;
+        for segment in &segments[1..] {
+            match self.child(current, segment) {
+                Some(child) => current = child,
+                None => break,
+            }
+        }
+        Some(Target::Module(current))
+    }
+}

@@ -1,0 +1,146 @@
+//! Macro invocations seen as tokens: item-position macros reparsed as items,
+//! and path-like token runs (`crate::billing::total`) in macro arguments.
+
+use std::ops::Range;
+
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+use super::code::RawPath;
+use super::extract::{parse_items, span_bytes, unraw_str};
+
+/// The body of an item-position macro, split into what parses as items and
+/// the tokens that do not.
+pub struct MacroContents {
+    pub items: Vec<syn::Item>,
+    pub rest: TokenStream,
+}
+
+/// Parses the whole body as items, or failing that, each brace group in it
+/// (recursively), so `cfg_if! { if #[cfg(a)] { mod x; } else { mod y; } }`
+/// yields both modules.
+pub fn item_macro_contents(tokens: TokenStream) -> MacroContents {
+    if let Some(items) = parse_items(tokens.clone()) {
+        return MacroContents {
+            items,
+            rest: TokenStream::new(),
+        };
+    }
+    let mut items = Vec::new();
+    let mut rest = TokenStream::new();
+    for token in tokens {
+        match token {
+            TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                let inner = item_macro_contents(group.stream());
+                items.extend(inner.items);
+                rest.extend(inner.rest);
+            }
+            other => rest.extend([other]),
+        }
+    }
+    MacroContents { items, rest }
+}
+
+/// Every maximal `a::b::c` or `::a` run in `tokens` (nested groups
+/// included), with its byte range.
+pub fn path_runs(tokens: TokenStream) -> Vec<(RawPath, Range<usize>)> {
+    let mut runs = Vec::new();
+    collect_runs(tokens, &mut runs);
+    runs
+}
+
+fn collect_runs(tokens: TokenStream, runs: &mut Vec<(RawPath, Range<usize>)>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let TokenTree::Group(group) = &tokens[i] {
+            collect_runs(group.stream(), runs);
+            i += 1;
+            continue;
+        }
+        // `$crate::x`, `$var::x` and `'label` are templates or lifetimes.
+        let after_sigil = i > 0
+            && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '$' || p.as_char() == '\'');
+        // A `::` starts a path only where no path or type precedes it
+        // (`Vec::<u8>::new` continues a turbofish, it is not `::new`).
+        let leading_colon = is_path_sep(&tokens, i)
+            && !matches!(
+                i.checked_sub(1).map(|p| &tokens[p]),
+                Some(TokenTree::Ident(_) | TokenTree::Group(_))
+            )
+            && !matches!(i.checked_sub(1).map(|p| &tokens[p]), Some(TokenTree::Punct(p)) if p.as_char() == '>' || (p.as_char() == ':' && p.spacing() == Spacing::Joint));
+        let first = if leading_colon { i + 2 } else { i };
+        let (Some(TokenTree::Ident(_)), false) = (tokens.get(first), after_sigil) else {
+            i += 1;
+            continue;
+        };
+        let mut segments = Vec::new();
+        let mut end = first;
+        let mut j = first;
+        while let Some(TokenTree::Ident(ident)) = tokens.get(j) {
+            segments.push(unraw_str(&ident.to_string()));
+            end = j;
+            if is_path_sep(&tokens, j + 1) && matches!(tokens.get(j + 3), Some(TokenTree::Ident(_))) {
+                j += 3;
+            } else {
+                break;
+            }
+        }
+        if segments.len() >= 2 || leading_colon {
+            let bytes = span_bytes(tokens[i].span(), tokens[end].span());
+            runs.push((
+                RawPath {
+                    leading_colon,
+                    segments,
+                },
+                bytes,
+            ));
+        }
+        i = end + 1;
+    }
+}
+
+/// Whether tokens `i` and `i + 1` form `::`.
+fn is_path_sep(tokens: &[TokenTree], i: usize) -> bool {
+    matches!(
+        (tokens.get(i), tokens.get(i + 1)),
+        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+            if a.as_char() == ':' && a.spacing() == Spacing::Joint && b.as_char() == ':'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(src: &str) -> Vec<String> {
+        let tokens: TokenStream = src.parse().unwrap();
+        path_runs(tokens)
+            .into_iter()
+            .map(|(p, _)| {
+                let joined = p.segments.join("::");
+                if p.leading_colon {
+                    format!("::{joined}")
+                } else {
+                    joined
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_path_runs_in_macro_arguments() {
+        assert_eq!(runs(r#""{}", crate::billing::total(x)"#), ["crate::billing::total"]);
+        assert_eq!(runs("v = ::sqlx::query(a::b) => { c::d }"), ["::sqlx::query", "a::b", "c::d"]);
+        assert_eq!(runs(r#""crate::not::a::path" foo"#), Vec::<String>::new());
+        assert_eq!(runs("$crate::x::y"), Vec::<String>::new());
+        assert_eq!(runs("Vec::<u8>::new()"), Vec::<String>::new());
+        assert_eq!(runs("std::collections::HashMap::<K, V>::new()"), ["std::collections::HashMap"]);
+    }
+
+    #[test]
+    fn reparses_brace_groups_as_items() {
+        let tokens: TokenStream = "if #[cfg(unix)] { mod a; } else { mod b; }".parse().unwrap();
+        let contents = item_macro_contents(tokens);
+        assert_eq!(contents.items.len(), 2);
+    }
+}

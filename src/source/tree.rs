@@ -1,0 +1,337 @@
+//! Module tree discovery: from each crate's root file, follow `mod`
+//! declarations to files (mod.rs and non-mod-rs layouts, `#[path]`, inline
+//! modules with file children), parsing each level's files in parallel.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::code::{ModDecl, ModuleCode};
+use super::extract::{module_code, ExtractOptions};
+use super::ModuleId;
+use crate::location::{display_path, LineIndex, Location};
+use crate::warning::{Warning, WarningCode};
+use crate::workspace::{CrateKind, Workspace};
+
+/// A source file's text, shared by the modules it holds.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Relative to the workspace root, `/`-separated.
+    pub relative: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn location(&self, bytes: std::ops::Range<usize>) -> Location {
+        LineIndex::new(&self.text).location(self.relative.clone(), bytes)
+    }
+}
+
+#[derive(Debug)]
+pub struct TreeModule {
+    pub segments: Vec<String>,
+    pub crate_index: usize,
+    pub parent: Option<ModuleId>,
+    pub children: BTreeMap<String, ModuleId>,
+    /// Children declared `pub` (or `pub(..)`), visible to glob imports.
+    pub public_children: BTreeSet<String>,
+    pub source: Arc<SourceFile>,
+    pub code: ModuleCode,
+}
+
+#[derive(Debug)]
+pub struct Tree {
+    pub modules: Vec<TreeModule>,
+    /// Root module of each crate, by index into `Workspace::crates`.
+    pub crate_roots: BTreeMap<usize, ModuleId>,
+    pub warnings: Vec<Warning>,
+    pub files: usize,
+}
+
+/// Stands in a parent's children for a file module not parsed yet.
+const PENDING: ModuleId = ModuleId::MAX;
+
+/// A file waiting to be parsed, and where its module goes in the tree.
+struct Pending {
+    file: PathBuf,
+    segments: Vec<String>,
+    crate_index: usize,
+    parent: Option<ModuleId>,
+}
+
+/// Whether a file's `mod x;` children live beside it (`lib.rs`, `mod.rs`,
+/// `#[path]` files) or in a folder named after it (`a.rs` → `a/x.rs`).
+fn child_dir(file: &Path, owns_dir: bool) -> PathBuf {
+    let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+    if owns_dir {
+        dir
+    } else {
+        dir.join(file.file_stem().unwrap_or_default())
+    }
+}
+
+pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
+    let mut tree = Tree {
+        modules: Vec::new(),
+        crate_roots: BTreeMap::new(),
+        warnings: Vec::new(),
+        files: 0,
+    };
+    let mut pending: Vec<(Pending, bool)> = workspace
+        .crates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| options.include_tests || c.kind != CrateKind::TestLike)
+        .map(|(i, c)| {
+            (
+                Pending {
+                    file: c.root_file.clone(),
+                    segments: vec![c.name.clone()],
+                    crate_index: i,
+                    parent: None,
+                },
+                true,
+            )
+        })
+        .collect();
+
+    while !pending.is_empty() {
+        let parsed: Vec<(ParsedFile, bool)> = pending
+            .par_iter()
+            .map(|(p, owns_dir)| (parse_file(workspace, &p.file, options), *owns_dir))
+            .collect();
+        let mut next = Vec::new();
+        for ((pending, _), (parsed, owns_dir)) in pending.into_iter().zip(parsed) {
+            tree.files += 1;
+            tree.warnings.extend(parsed.warning);
+            let source = Arc::new(parsed.source);
+            let id = tree.modules.len();
+            if pending.parent.is_none() {
+                tree.crate_roots.insert(pending.crate_index, id);
+            }
+            let dir = child_dir(&pending.file, owns_dir);
+            let file_dir = pending.file.parent().unwrap_or(Path::new("")).to_path_buf();
+            if let Some(parent) = pending.parent {
+                let name = pending.segments.last().cloned().unwrap_or_default();
+                tree.modules[parent].children.insert(name, id);
+            }
+            let mut discovery = Discovery {
+                workspace,
+                tree: &mut tree,
+                next: &mut next,
+            };
+            discovery.add_module(
+                pending.segments,
+                pending.crate_index,
+                pending.parent,
+                &source,
+                parsed.code,
+                &dir,
+                Some(&file_dir),
+            );
+        }
+        pending = next;
+    }
+    tree
+}
+
+struct Discovery<'a> {
+    workspace: &'a Workspace,
+    tree: &'a mut Tree,
+    next: &'a mut Vec<(Pending, bool)>,
+}
+
+impl Discovery<'_> {
+    /// Adds a module and its inline children; queues its file children.
+    /// `dir` is where `mod x;` looks for `x.rs`; `file_dir`, set for a file's
+    /// top-level code only, is what `#[path]` is relative to there.
+    #[allow(clippy::too_many_arguments)]
+    fn add_module(
+        &mut self,
+        segments: Vec<String>,
+        crate_index: usize,
+        parent: Option<ModuleId>,
+        source: &Arc<SourceFile>,
+        mut code: ModuleCode,
+        dir: &Path,
+        file_dir: Option<&Path>,
+    ) -> ModuleId {
+        let id = self.tree.modules.len();
+        let children = std::mem::take(&mut code.children);
+        self.tree.modules.push(TreeModule {
+            segments: segments.clone(),
+            crate_index,
+            parent,
+            children: BTreeMap::new(),
+            public_children: BTreeSet::new(),
+            source: source.clone(),
+            code,
+        });
+        for decl in children {
+            self.add_child(id, &segments, crate_index, source, decl, dir, file_dir);
+        }
+        id
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_child(
+        &mut self,
+        parent: ModuleId,
+        parent_segments: &[String],
+        crate_index: usize,
+        source: &Arc<SourceFile>,
+        decl: ModDecl,
+        dir: &Path,
+        file_dir: Option<&Path>,
+    ) {
+        let mut segments = parent_segments.to_vec();
+        segments.push(decl.name.clone());
+        if decl.is_pub {
+            self.tree.modules[parent].public_children.insert(decl.name.clone());
+        }
+        if let Some(&existing) = self.tree.modules[parent].children.get(&decl.name) {
+            // Declared twice under opposite cfgs: one module, read once.
+            if let (Some(code), true) = (decl.inline, existing != PENDING) {
+                self.tree.modules[existing].code.merge(code);
+            }
+            return;
+        }
+        match decl.inline {
+            Some(code) => {
+                let child_dir = dir.join(decl.path_attr.as_deref().unwrap_or(&decl.name));
+                let id = self.add_module(segments, crate_index, Some(parent), source, code, &child_dir, None);
+                self.tree.modules[parent].children.insert(decl.name, id);
+            }
+            None => {
+                let (candidates, owns_dir) = match &decl.path_attr {
+                    Some(path) => (vec![file_dir.unwrap_or(dir).join(path)], true),
+                    None => (
+                        vec![
+                            dir.join(format!("{}.rs", decl.name)),
+                            dir.join(&decl.name).join("mod.rs"),
+                        ],
+                        false,
+                    ),
+                };
+                let Some(file) = self.locate(&candidates, source, &decl) else {
+                    return;
+                };
+                let owns_dir = owns_dir || file.file_name().is_some_and(|n| n == "mod.rs");
+                // The child's id is known once its file is parsed; record the
+                // name now so a second declaration is recognised.
+                self.tree.modules[parent].children.insert(decl.name, PENDING);
+                self.next.push((
+                    Pending {
+                        file,
+                        segments,
+                        crate_index,
+                        parent: Some(parent),
+                    },
+                    owns_dir,
+                ));
+            }
+        }
+    }
+
+    /// The first candidate file that exists inside the workspace, or a
+    /// warning saying why there is none.
+    fn locate(&mut self, candidates: &[PathBuf], source: &SourceFile, decl: &ModDecl) -> Option<PathBuf> {
+        let location = source.location(decl.name_bytes.clone());
+        for candidate in candidates {
+            let Ok(canonical) = candidate.canonicalize() else {
+                continue;
+            };
+            if !canonical.starts_with(&self.workspace.root) {
+                self.tree.warnings.push(Warning {
+                    location: Some(location),
+                    code: WarningCode::OutsideWorkspace,
+                    message: format!(
+                        "module `{}` points outside the workspace root ({}); it is not read",
+                        decl.name,
+                        candidate.display()
+                    ),
+                });
+                return None;
+            }
+            if canonical.starts_with(&self.workspace.target_dir) || !canonical.is_file() {
+                continue;
+            }
+            return Some(canonical);
+        }
+        let looked: Vec<String> = candidates
+            .iter()
+            .map(|c| display_path(self.workspace.relative(c).unwrap_or(c)))
+            .collect();
+        self.tree.warnings.push(Warning {
+            location: Some(location),
+            code: WarningCode::MissingModuleFile,
+            message: format!("file not found for module `{}`: looked for {}", decl.name, looked.join(" and ")),
+        });
+        None
+    }
+}
+
+struct ParsedFile {
+    source: SourceFile,
+    code: ModuleCode,
+    warning: Option<Warning>,
+}
+
+/// Reads and parses one file on the current thread, and copies out its code.
+fn parse_file(workspace: &Workspace, file: &Path, options: ExtractOptions) -> ParsedFile {
+    let relative = display_path(workspace.relative(file).unwrap_or(file));
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => normalise(text),
+        Err(err) => {
+            return ParsedFile {
+                source: SourceFile {
+                    relative: relative.clone(),
+                    text: String::new(),
+                },
+                code: ModuleCode::default(),
+                warning: Some(Warning {
+                    location: None,
+                    code: WarningCode::ParseError,
+                    message: format!("cannot read {relative}: {err}"),
+                }),
+            };
+        }
+    };
+    let (code, warning) = match syn::parse_str::<syn::File>(&text) {
+        Ok(ast) => (module_code(&ast.items, options), None),
+        Err(err) => {
+            let bytes = err.span().byte_range();
+            let location = LineIndex::new(&text).location(relative.clone(), bytes);
+            (
+                ModuleCode::default(),
+                Some(Warning {
+                    location: Some(location),
+                    code: WarningCode::ParseError,
+                    message: format!("cannot parse {relative}: {err}; its references are not checked"),
+                }),
+            )
+        }
+    };
+    // Spans are plain numbers from here on; free this thread's source map.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    ParsedFile {
+        source: SourceFile { relative, text },
+        code,
+        warning,
+    }
+}
+
+/// Drops a byte-order mark and blanks a shebang line, keeping every other
+/// byte where it was so spans index the text directly.
+fn normalise(mut text: String) -> String {
+    if let Some(stripped) = text.strip_prefix('\u{feff}') {
+        text = stripped.to_string();
+    }
+    if text.starts_with("#!") && !text[2..].trim_start().starts_with('[') {
+        let end = text.find('\n').unwrap_or(text.len());
+        text.replace_range(..end, &" ".repeat(end));
+    }
+    text
+}

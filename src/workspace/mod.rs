@@ -1,0 +1,89 @@
+//! The Cargo workspace as the rest of the pipeline sees it: crates (one per
+//! lib or bin target, and test targets when asked), their root files, edition,
+//! extern names and manifest dependencies.
+//!
+//! Only `cargo metadata --no-deps` is run: nothing is built, no build script
+//! runs, and no dependency needs to be downloaded.
+
+mod manifest;
+mod metadata;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::location::Location;
+
+pub use metadata::{load, LoadOptions};
+
+/// Names that are crates in every workspace.
+pub const BUILTIN_CRATES: [&str; 5] = ["std", "core", "alloc", "proc_macro", "test"];
+
+#[derive(Debug)]
+pub struct Workspace {
+    /// The workspace root, canonicalized. Nothing outside it is ever read.
+    pub root: PathBuf,
+    /// The target directory cargo reports; never walked.
+    pub target_dir: PathBuf,
+    /// The root `Cargo.toml`.
+    pub root_manifest: PathBuf,
+    pub crates: Vec<Crate>,
+    /// Every crate name a policy may mention: workspace crates, declared
+    /// dependencies (under their package names) and the builtin crates.
+    pub known_crates: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CrateKind {
+    Lib,
+    Bin,
+    /// Integration tests, benches and examples: only with `include-tests`.
+    TestLike,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    E2015,
+    E2018OrLater,
+}
+
+#[derive(Debug)]
+pub struct Crate {
+    /// The name used in patterns and paths (see [`crate_address`]).
+    pub name: String,
+    pub package: String,
+    pub kind: CrateKind,
+    pub root_file: PathBuf,
+    pub edition: Edition,
+    /// Whether `-p`/`--exclude` selected this crate for checking.
+    pub selected: bool,
+    /// Extern prelude: the name code uses → the crate's address.
+    pub externs: BTreeMap<String, String>,
+    /// Extern names only dev-dependencies bring (used with `include-tests`).
+    pub dev_externs: BTreeMap<String, String>,
+    /// Manifest dependencies, each a reference from the crate root.
+    pub dependencies: Vec<ManifestDependency>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ManifestDependency {
+    /// The crate address the dependency names (package name, `-` → `_`).
+    pub target: String,
+    pub dev: bool,
+    pub location: Location,
+}
+
+/// Rust spelling of a package or target name.
+pub fn rust_name(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+impl Workspace {
+    /// The path of `file` relative to the workspace root, if it is inside.
+    pub fn relative<'a>(&self, file: &'a Path) -> Option<&'a Path> {
+        file.strip_prefix(&self.root).ok()
+    }
+
+    pub fn crate_by_name(&self, name: &str) -> Option<&Crate> {
+        self.crates.iter().find(|c| c.name == name)
+    }
+}
