@@ -26,6 +26,14 @@ pub struct Cli {
 pub enum Command {
     /// Check the workspace against the policy (the default command)
     Check(CheckArgs),
+    /// Draw the module dependency graph (DOT, Mermaid, SVG or JSON)
+    Graph(GraphArgs),
+    /// Show every reference by which FROM depends on TO, and the rules on it
+    Explain(ExplainArgs),
+    /// Write a starter boundaries.toml for this workspace
+    Init(InitArgs),
+    /// Write the baseline file of the violations that exist today
+    Baseline(BaselineArgs),
     /// Print the documentation of the rule kinds
     Rules(RulesArgs),
 }
@@ -68,6 +76,13 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// `json`: one cargo-style `compiler-message` line per violation, for
+    /// rust-analyzer's check command (overrides --format)
+    #[arg(long, value_enum, value_name = "FMT")]
+    pub message_format: Option<MessageFormat>,
+    /// Ignore the baseline file: report every violation
+    #[arg(long)]
+    pub no_baseline: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -77,6 +92,97 @@ pub enum Format {
     Human,
     /// The stable JSON report
     Json,
+    /// One line per violation: `file:line:col: error[rule]: message`
+    Short,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// GitLab Code Quality report
+    Gitlab,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// cargo's `compiler-message` JSON lines
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Diagram format
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: GraphFormat,
+    /// Draw crates, or modules
+    #[arg(long, value_enum, default_value = "modules")]
+    pub level: GraphLevel,
+    /// Collapse modules deeper than N segments below their crate into their
+    /// ancestor, summing references
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Only the modules this pattern covers and their direct neighbours
+    #[arg(long, value_name = "PATTERN")]
+    pub focus: Option<String>,
+    /// Leave out crates outside the workspace
+    #[arg(long)]
+    pub exclude_external: bool,
+    /// Write the diagram to FILE instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Svg,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphLevel {
+    Crates,
+    Modules,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The depending module (its subtree included), e.g. `shop::billing`
+    pub from: String,
+    /// The module or crate depended on (its subtree included)
+    pub to: String,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Start from a preset of the `rules/` folder: modular-monolith,
+    /// layered or hexagonal
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Overwrite an existing policy (and baseline)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]

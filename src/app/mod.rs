@@ -1,15 +1,22 @@
 //! Runs a command: the one place that does I/O around the pure pipeline and
-//! maps outcomes to exit codes.
+//! maps outcomes to exit codes. One file per command.
+
+mod baseline;
+mod check_command;
+mod explain;
+mod graph_command;
+mod init;
+mod rules;
 
 use std::ffi::OsString;
 use std::io::Write;
 use std::time::Instant;
 
 use crate::check::{self, CompiledPolicy, Violation};
-use crate::cli::{self, CheckArgs, Command, CommonArgs, Format};
+use crate::cli::{self, Command, CommonArgs};
 use crate::graph::Graph;
 use crate::policy::{self, PolicyErrors, PolicySource, Universe};
-use crate::report::{self, CheckRun};
+use crate::report;
 use crate::source::{self, ExtractOptions};
 use crate::warning::Warning;
 use crate::workspace::{self, Workspace};
@@ -30,9 +37,13 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }
     };
     let result = match cli.command {
-        None => check_command(&cli.check),
-        Some(Command::Check(args)) => check_command(&args),
-        Some(Command::Rules(args)) => rules_command(args.kind.as_deref()),
+        None => check_command::check(&cli.check),
+        Some(Command::Check(args)) => check_command::check(&args),
+        Some(Command::Graph(args)) => graph_command::graph(&args),
+        Some(Command::Explain(args)) => explain::explain(&args),
+        Some(Command::Init(args)) => init::init(&args),
+        Some(Command::Baseline(args)) => baseline::baseline(&args),
+        Some(Command::Rules(args)) => rules::rules(args.kind.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -47,7 +58,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
 pub struct Failure(pub String);
 
 impl Failure {
-    fn error(message: impl std::fmt::Display) -> Failure {
+    pub fn error(message: impl std::fmt::Display) -> Failure {
         Failure(format!("error: {message}\n"))
     }
 }
@@ -133,57 +144,8 @@ fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe {
     }
 }
 
-fn check_command(args: &CheckArgs) -> Result<i32, Failure> {
-    let analysis = analyze(&args.common)?;
-    let run = CheckRun {
-        root: &analysis.workspace.root,
-        graph: &analysis.graph,
-        policy: &analysis.policy,
-        policy_source: &analysis.policy_source,
-        violations: &analysis.violations,
-        warnings: &analysis.warnings,
-        elapsed: analysis.started.elapsed(),
-    };
-    let output = match args.format {
-        Format::Human => report::human(&run, args.common.color, args.common.quiet),
-        Format::Json => report::json(&run),
-    };
-    print(&output);
-    Ok(if run.error_count() > 0 { EXIT_VIOLATIONS } else { EXIT_OK })
-}
-
-fn rules_command(kind: Option<&str>) -> Result<i32, Failure> {
-    let kinds: Vec<_> = match kind {
-        None => check::registry::KINDS.iter().collect(),
-        Some(name) => match check::registry::kind(name) {
-            Some(kind) => vec![kind],
-            None => {
-                let names = check::registry::KINDS.iter().map(|k| k.name);
-                let hint = crate::suggest::closest(name, names)
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                return Err(Failure::error(format!("unknown rule kind `{name}`{hint}")));
-            }
-        },
-    };
-    let text: Vec<String> = kinds
-        .iter()
-        .map(|k| format!("# `{}`\n\n{}\n", k.name, shift_headings(&check::registry::documentation(k))))
-        .collect();
-    print(&text.join("\n"));
-    Ok(EXIT_OK)
-}
-
-/// Puts a kind's sections one level below its title.
-fn shift_headings(doc: &str) -> String {
-    doc.lines()
-        .map(|line| if line.starts_with('#') && !line.starts_with("#[") { format!("#{line}") } else { line.to_string() })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Writes to stdout, ignoring a closed pipe (`| head`).
-fn print(text: &str) {
+pub fn print(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();

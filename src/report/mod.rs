@@ -1,10 +1,15 @@
 //! Output formats of `check`. They format what the check decided; they never
 //! decide anything themselves.
 
+mod cargo_json;
 mod diagnostic;
+mod github;
+mod gitlab;
 mod human;
 mod json;
 mod policy_errors;
+mod sarif;
+mod short;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,11 +22,17 @@ use crate::warning::Warning;
 
 pub use human::{human, ColorChoice};
 pub use json::json;
+pub use cargo_json::cargo_messages;
+pub use github::github;
+pub use gitlab::gitlab;
 pub use policy_errors::policy_errors;
+pub use sarif::sarif;
+pub use short::short;
 
 /// Everything a format needs to describe one check run.
 pub struct CheckRun<'a> {
     pub root: &'a Path,
+    pub workspace: &'a crate::workspace::Workspace,
     pub graph: &'a Graph,
     pub policy: &'a CompiledPolicy,
     pub policy_source: &'a PolicySource,

@@ -1,0 +1,31 @@
+//! `cargo boundaries check`: check and print in the chosen format.
+
+use super::{analyze, print, Failure, EXIT_OK, EXIT_VIOLATIONS};
+use crate::cli::{CheckArgs, Format, MessageFormat};
+use crate::report::{self, CheckRun};
+
+pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
+    let analysis = analyze(&args.common)?;
+    let run = CheckRun {
+        root: &analysis.workspace.root,
+        workspace: &analysis.workspace,
+        graph: &analysis.graph,
+        policy: &analysis.policy,
+        policy_source: &analysis.policy_source,
+        violations: &analysis.violations,
+        warnings: &analysis.warnings,
+        elapsed: analysis.started.elapsed(),
+    };
+    let output = match (args.message_format, args.format) {
+        (Some(MessageFormat::Json), _) => report::cargo_messages(&run),
+        (None, Format::Human) => report::human(&run, args.common.color, args.common.quiet),
+        (None, Format::Json) => report::json(&run),
+        (None, Format::Short) => report::short(&run),
+        (None, Format::Sarif) => report::sarif(&run),
+        (None, Format::Github) => report::github(&run),
+        (None, Format::Gitlab) => report::gitlab(&run),
+    };
+    print(&output);
+    Ok(if run.error_count() > 0 { EXIT_VIOLATIONS } else { EXIT_OK })
+}
+
