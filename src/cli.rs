@@ -183,6 +183,9 @@ pub struct InitArgs {
 pub struct BaselineArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    /// Accept new or grown entries (without it, the baseline may only shrink)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

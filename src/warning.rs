@@ -24,6 +24,11 @@ impl WarningCode {
         WarningCode::StaleBaseline,
     ];
 
+    /// A stale baseline fails the check: the baseline may only shrink.
+    pub fn is_error(self) -> bool {
+        self == WarningCode::StaleBaseline
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             WarningCode::ParseError => "parse-error",

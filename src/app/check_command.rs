@@ -5,7 +5,14 @@ use crate::cli::{CheckArgs, Format, MessageFormat};
 use crate::report::{self, CheckRun};
 
 pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
-    let analysis = analyze(&args.common)?;
+    let mut analysis = analyze(&args.common)?;
+    if !args.no_baseline {
+        if let Some(entries) = super::baseline::read(&analysis)? {
+            let stale = crate::check::baseline::apply(&mut analysis.violations, &entries, &analysis.policy, &analysis.graph);
+            analysis.warnings.extend(stale);
+            analysis.warnings.sort();
+        }
+    }
     let run = CheckRun {
         root: &analysis.workspace.root,
         workspace: &analysis.workspace,

@@ -4,6 +4,7 @@
 mod baseline;
 mod check_command;
 mod explain;
+mod files;
 mod graph_command;
 mod init;
 mod rules;
@@ -71,17 +72,29 @@ pub struct Analysis {
     pub policy_source: PolicySource,
     pub violations: Vec<Violation>,
     pub warnings: Vec<Warning>,
+    pub settings: policy::Settings,
     pub started: Instant,
 }
 
-pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
-    let started = Instant::now();
-    let workspace = workspace::load(&workspace::LoadOptions {
+fn load_workspace(common: &CommonArgs) -> Result<Workspace, Failure> {
+    workspace::load(&workspace::LoadOptions {
         manifest_path: common.manifest_path.clone(),
         packages: common.packages.clone(),
         exclude: common.exclude.clone(),
     })
-    .map_err(Failure::error)?;
+    .map_err(Failure::error)
+}
+
+/// The workspace and its source model, without a policy (for `init`).
+pub fn load_model(common: &CommonArgs, include_tests: bool) -> Result<(Workspace, source::SourceModel), Failure> {
+    let workspace = load_workspace(common)?;
+    let model = source::load(&workspace, ExtractOptions { include_tests });
+    Ok((workspace, model))
+}
+
+pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
+    let started = Instant::now();
+    let workspace = load_workspace(common)?;
     let (source, in_manifest) = policy::find(&workspace.root, common.policy.as_deref()).map_err(|e| {
         let hint = match e {
             policy::FindError::NotFound { .. } => "\nhelp: run `cargo boundaries init` to write a starter policy\n",
@@ -101,6 +114,7 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
     );
     let universe = universe(&workspace, &model);
     errors.extend(policy::validate(&policy, compiled.patterns(), &universe));
+    errors.extend(compiled.validate(&universe));
     if !errors.is_empty() {
         let rendered = report::policy_errors(
             &PolicyErrors {
@@ -113,7 +127,18 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
     }
     let mut warnings = model.warnings.clone();
     let graph = Graph::new(model);
-    let violations = check::run(&compiled, &graph);
+    let suppressed = check::suppress::apply(
+        check::run(&compiled, &graph),
+        &graph.model.suppressions,
+        &compiled,
+        &graph.model.references,
+        policy.settings.require_suppression_reason,
+    );
+    if !suppressed.errors.is_empty() {
+        return Err(Failure(report::suppression_errors(&suppressed.errors, &workspace.root, common.color.enabled_stderr())));
+    }
+    let violations = suppressed.violations;
+    warnings.extend(suppressed.warnings);
     warnings.sort();
     Ok(Analysis {
         workspace,
@@ -122,11 +147,12 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
         policy_source: policy.source,
         violations,
         warnings,
+        settings: policy.settings,
         started,
     })
 }
 
-fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe {
+pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe {
     Universe {
         modules: model.modules.iter().map(|m| m.path.clone()).collect(),
         items: model

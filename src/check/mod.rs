@@ -4,13 +4,19 @@
 //! Each rule kind lives in its own file with its doc comment, its fields and
 //! its check; [`registry`] lists them once.
 
+mod acyclic;
 mod allow;
+pub mod baseline;
 mod fields;
 mod forbid;
+mod independent;
+mod interface;
+mod layers;
 pub mod registry;
+pub mod suppress;
 
 use crate::graph::Graph;
-use crate::policy::{Pattern, Severity};
+use crate::policy::{Pattern, PatternList, PolicyError, Severity, Universe};
 use crate::source::{Reference, Target};
 
 pub use registry::{compile, CompiledPolicy};
@@ -61,8 +67,23 @@ impl<'a> Context<'a> {
 /// One rule kind, compiled from its `[[rule]]` table.
 pub trait Rule: Send + Sync {
     fn check(&self, context: &Context) -> Vec<Finding>;
-    /// Every pattern the rule uses, for validation.
+    /// The absolute patterns the rule uses; each must match something.
     fn patterns(&self) -> Vec<&Pattern>;
+    /// Checks that need the workspace beyond "each pattern matches
+    /// something" (members that exist, containers that do not overlap).
+    fn validate(&self, _universe: &Universe) -> Vec<PolicyError> {
+        Vec::new()
+    }
+}
+
+/// The module paths a pattern list matches exactly: its members.
+pub fn members<'u>(list: &PatternList, universe: &'u Universe) -> Vec<&'u str> {
+    universe
+        .modules
+        .iter()
+        .filter(|m| list.matches(&m.split("::").collect::<Vec<_>>()))
+        .map(String::as_str)
+        .collect()
 }
 
 /// A rule broken at a reference (for a cycle: one reference per edge).

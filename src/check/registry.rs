@@ -3,7 +3,7 @@
 
 use super::fields::{Components, Fields};
 use super::Rule;
-use crate::policy::{Pattern, Policy, PolicyError, RuleTable, RULE_COMMON_FIELDS};
+use crate::policy::{Pattern, Policy, PolicyError, RuleTable, Universe, RULE_COMMON_FIELDS};
 
 /// A rule kind: its name, its fields, its documentation and how to build it.
 pub struct Kind {
@@ -15,7 +15,14 @@ pub struct Kind {
 }
 
 /// Every rule kind, in the order the docs list them.
-pub const KINDS: &[Kind] = &[super::forbid::KIND, super::allow::KIND];
+pub const KINDS: &[Kind] = &[
+    super::forbid::KIND,
+    super::allow::KIND,
+    super::layers::KIND,
+    super::independent::KIND,
+    super::interface::KIND,
+    super::acyclic::KIND,
+];
 
 pub fn kind(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.name == name)
@@ -46,6 +53,11 @@ pub struct CompiledPolicy {
 impl CompiledPolicy {
     pub fn patterns(&self) -> impl Iterator<Item = &Pattern> {
         self.rules.iter().flat_map(|r| r.rule.patterns())
+    }
+
+    /// Each rule's own checks against the workspace.
+    pub fn validate(&self, universe: &Universe) -> Vec<PolicyError> {
+        self.rules.iter().flat_map(|r| r.rule.validate(universe)).collect()
     }
 }
 

@@ -2,6 +2,10 @@
 //! edge per (from module, target) pair carrying its references. Knows nothing
 //! of policies.
 
+pub mod cycles;
+pub mod paths;
+pub mod view;
+
 use std::collections::BTreeMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};

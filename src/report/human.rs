@@ -93,8 +93,13 @@ pub fn human(run: &CheckRun, color: ColorChoice, quiet: bool) -> String {
 }
 
 fn warning_report(warning: &crate::warning::Warning, run: &CheckRun, sources: &mut Sources) -> Report {
+    let severity = if warning.code.is_error() {
+        MietteSeverity::Error
+    } else {
+        MietteSeverity::Warning
+    };
     let mut report = Report::new(
-        MietteSeverity::Warning,
+        severity,
         format!("boundaries::{}", warning.code.as_str()),
         warning.message.clone(),
     );

@@ -51,6 +51,8 @@ struct JsonEdge<'a> {
 #[derive(Serialize)]
 struct JsonWarning<'a> {
     code: WarningCode,
+    /// `error` for a stale baseline, which fails the run; `warn` otherwise.
+    severity: &'static str,
     message: &'a str,
     file: Option<&'a str>,
     line: Option<usize>,
@@ -122,6 +124,7 @@ pub fn json(run: &CheckRun) -> String {
         .iter()
         .map(|w| JsonWarning {
             code: w.code,
+            severity: if w.code.is_error() { "error" } else { "warn" },
             message: &w.message,
             file: w.location.as_ref().map(|l| l.file.as_str()),
             line: w.location.as_ref().map(|l| l.line),

@@ -2,6 +2,7 @@
 //! decide anything themselves.
 
 mod cargo_json;
+mod common;
 mod diagnostic;
 mod github;
 mod gitlab;
@@ -25,7 +26,7 @@ pub use json::json;
 pub use cargo_json::cargo_messages;
 pub use github::github;
 pub use gitlab::gitlab;
-pub use policy_errors::policy_errors;
+pub use policy_errors::{policy_errors, suppression_errors};
 pub use sarif::sarif;
 pub use short::short;
 
@@ -42,11 +43,15 @@ pub struct CheckRun<'a> {
 }
 
 impl CheckRun<'_> {
+    /// Errors that fail the run: error-severity violations not in the
+    /// baseline, and stale baseline entries.
     pub fn error_count(&self) -> usize {
-        self.violations
+        let violations = self
+            .violations
             .iter()
             .filter(|v| v.severity == crate::policy::Severity::Error && !v.baselined)
-            .count()
+            .count();
+        violations + self.warnings.iter().filter(|w| w.code.is_error()).count()
     }
 }
 

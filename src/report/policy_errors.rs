@@ -3,6 +3,7 @@
 use miette::{LabeledSpan, NamedSource, Severity};
 
 use super::diagnostic::{Renderer, Report};
+use crate::check::suppress::SuppressionError;
 use crate::policy::PolicyErrors;
 
 pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
@@ -28,6 +29,27 @@ pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
         errors.source.display,
         sorted.len(),
         if sorted.len() == 1 { "problem" } else { "problems" }
+    ));
+    out
+}
+
+/// Renders suppression comments that cannot be honoured.
+pub fn suppression_errors(errors: &[SuppressionError], root: &std::path::Path, color: bool) -> String {
+    let renderer = Renderer::new(color);
+    let mut sources = super::Sources::default();
+    let mut out = String::new();
+    for error in errors {
+        let mut report = Report::new(Severity::Error, "boundaries::suppression", error.message.clone());
+        report.help = error.help.clone();
+        let text = sources.get(root, &error.location.file);
+        report.source = Some(NamedSource::new(&error.location.file, text));
+        report.labels = vec![LabeledSpan::new_primary_with_span(None, error.location.bytes())];
+        out.push_str(&renderer.render(&report));
+    }
+    out.push_str(&format!(
+        "error: {} suppression {} to be fixed; nothing was checked\n",
+        errors.len(),
+        if errors.len() == 1 { "comment needs" } else { "comments need" }
     ));
     out
 }

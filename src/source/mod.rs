@@ -8,6 +8,7 @@ mod cfg;
 mod code;
 mod extract;
 mod resolve;
+mod suppressions;
 mod tokens;
 mod tree;
 mod visitor;
@@ -21,6 +22,7 @@ use crate::warning::Warning;
 use crate::workspace::Workspace;
 
 pub use extract::ExtractOptions;
+pub use suppressions::Suppression;
 
 /// How a reference was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -83,6 +85,8 @@ pub struct SourceModel {
     pub modules: Vec<Module>,
     pub references: Vec<Reference>,
     pub warnings: Vec<Warning>,
+    /// Inline `// boundaries: allow(..)` comments of every file read.
+    pub suppressions: Vec<Suppression>,
     pub crates: usize,
     pub files: usize,
 }

@@ -133,6 +133,7 @@ pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> So
         modules,
         references,
         warnings: tree.warnings,
+        suppressions: tree.suppressions,
         crates,
         files: tree.files,
     }

@@ -47,6 +47,7 @@ pub struct Tree {
     /// Root module of each crate, by index into `Workspace::crates`.
     pub crate_roots: BTreeMap<usize, ModuleId>,
     pub warnings: Vec<Warning>,
+    pub suppressions: Vec<super::Suppression>,
     pub files: usize,
 }
 
@@ -77,6 +78,7 @@ pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
         modules: Vec::new(),
         crate_roots: BTreeMap::new(),
         warnings: Vec::new(),
+        suppressions: Vec::new(),
         files: 0,
     };
     let mut pending: Vec<(Pending, bool)> = workspace
@@ -106,6 +108,7 @@ pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
         for ((pending, _), (parsed, owns_dir)) in pending.into_iter().zip(parsed) {
             tree.files += 1;
             tree.warnings.extend(parsed.warning);
+            tree.suppressions.extend(parsed.suppressions);
             let source = Arc::new(parsed.source);
             let id = tree.modules.len();
             if pending.parent.is_none() {
@@ -277,6 +280,7 @@ struct ParsedFile {
     source: SourceFile,
     code: ModuleCode,
     warning: Option<Warning>,
+    suppressions: Vec<super::Suppression>,
 }
 
 /// Reads and parses one file on the current thread, and copies out its code.
@@ -291,6 +295,7 @@ fn parse_file(workspace: &Workspace, file: &Path, options: ExtractOptions) -> Pa
                     text: String::new(),
                 },
                 code: ModuleCode::default(),
+                suppressions: Vec::new(),
                 warning: Some(Warning {
                     location: None,
                     code: WarningCode::ParseError,
@@ -317,6 +322,7 @@ fn parse_file(workspace: &Workspace, file: &Path, options: ExtractOptions) -> Pa
     // Spans are plain numbers from here on; free this thread's source map.
     proc_macro2::extra::invalidate_current_thread_spans();
     ParsedFile {
+        suppressions: super::suppressions::scan(&relative, &text),
         source: SourceFile { relative, text },
         code,
         warning,

@@ -1,0 +1,97 @@
+//! # What it does
+//! Reports every cycle among members: member A depends on member B when
+//! anything under A references anything under B. Each elementary cycle is
+//! reported once, with one located reference per edge.
+//!
+//! # Why
+//! Modules in a cycle can only be understood, tested, and extracted
+//! together: they are one module pretending to be several. Keeping the
+//! member graph acyclic keeps a clear order in which parts can be built and
+//! split off.
+//!
+//! # Example policy
+//! ```toml
+//! [[rule]]
+//! kind = "acyclic"
+//! name = "no-domain-cycles"
+//! modules = "shop::*"
+//! reason = "a cycle between domains makes them one domain"
+//! ```
+//!
+//! # Fields
+//! - `modules`: patterns whose matches are the members (each match of each
+//!   pattern is one member, as for `independent`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::registry::Kind;
+use super::{Context, Finding, Rule};
+use crate::graph::cycles::elementary_cycles;
+use crate::policy::{Pattern, PatternList};
+use crate::source::Target;
+
+pub const KIND: Kind = Kind {
+    name: "acyclic",
+    fields: &["modules"],
+    source: include_str!("acyclic.rs"),
+    build: |fields| Box::new(Acyclic { modules: fields.patterns("modules") }),
+};
+
+struct Acyclic {
+    modules: PatternList,
+}
+
+impl Rule for Acyclic {
+    fn check(&self, context: &Context) -> Vec<Finding> {
+        // Member ids in name order, edges with their first reference (the
+        // references are sorted by location).
+        let mut names: BTreeMap<String, usize> = BTreeMap::new();
+        let mut first_reference: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for (index, reference) in context.references() {
+            let from = context.from_segments(reference);
+            let Target::Module(target) = reference.target else { continue };
+            let target = &context.module_segments[target];
+            let (Some(a), Some(b)) = (self.modules.member_len(from), self.modules.member_len(target)) else {
+                continue;
+            };
+            let (a, b) = (from[..a].join("::"), target[..b].join("::"));
+            if a != b {
+                names.insert(a.clone(), 0);
+                names.insert(b.clone(), 0);
+                first_reference.entry((a, b)).or_insert(index);
+            }
+        }
+        for (id, value) in names.values_mut().enumerate() {
+            *value = id;
+        }
+        let by_id: Vec<&String> = names.keys().collect();
+        let mut edges: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+        for (a, b) in first_reference.keys() {
+            edges.entry(names[a]).or_default().insert(names[b]);
+        }
+        elementary_cycles(&edges)
+            .into_iter()
+            .map(|cycle| {
+                let hops: Vec<(usize, usize)> = cycle
+                    .iter()
+                    .zip(cycle.iter().cycle().skip(1))
+                    .map(|(&a, &b)| (a, b))
+                    .collect();
+                let references = hops
+                    .iter()
+                    .map(|&(a, b)| first_reference[&(by_id[a].clone(), by_id[b].clone())])
+                    .collect();
+                let mut chain: Vec<&str> = cycle.iter().map(|&m| by_id[m].as_str()).collect();
+                chain.push(by_id[cycle[0]]);
+                Finding {
+                    references,
+                    message: format!("dependency cycle: {}", chain.join(" → ")),
+                }
+            })
+            .collect()
+    }
+
+    fn patterns(&self) -> Vec<&Pattern> {
+        self.modules.patterns().collect()
+    }
+}

@@ -1,0 +1,116 @@
+//! # What it does
+//! Guards a module behind its interface: a reference from outside a guarded
+//! module into its subtree is reported unless it targets the module's own
+//! items (re-exports in its root included) or an exposed submodule.
+//!
+//! # Why
+//! A domain that publishes `accounts::api` and keeps `accounts::storage`
+//! private can change its storage freely. Without the rule, every caller
+//! that reached into `storage` becomes a reason not to change it.
+//!
+//! # Example policy
+//! ```toml
+//! [[rule]]
+//! kind = "interface"
+//! name = "domains-expose-api-only"
+//! module = "shop::*"
+//! expose = ["api", "events"]
+//! reason = "other domains use a domain's api, never its internals"
+//! ```
+//!
+//! # Fields
+//! - `module`: patterns of the guarded modules. Each match is guarded
+//!   separately: with `"shop::*"`, `shop::billing` may use
+//!   `shop::accounts::api` but not `shop::accounts::storage`. References
+//!   from inside a guarded module to its own subtree are its own business.
+//! - `expose` (optional, default none): submodules other modules may use,
+//!   relative to each guarded module (`"api"` means `shop::accounts::api`
+//!   for `shop::accounts`), with everything below them.
+
+use super::registry::Kind;
+use super::{members, Context, Finding, Rule};
+use crate::policy::{Pattern, PatternList, PolicyError, Universe};
+use crate::source::Target;
+
+pub const KIND: Kind = Kind {
+    name: "interface",
+    fields: &["module", "expose"],
+    source: include_str!("interface.rs"),
+    build: |fields| {
+        Box::new(Interface {
+            module: fields.patterns("module"),
+            expose: fields.optional_patterns("expose").unwrap_or_default(),
+        })
+    },
+};
+
+struct Interface {
+    module: PatternList,
+    expose: PatternList,
+}
+
+impl Rule for Interface {
+    fn check(&self, context: &Context) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for (index, reference) in context.references() {
+            let Target::Module(target) = reference.target else { continue };
+            let target = &context.module_segments[target];
+            let from = context.from_segments(reference);
+            // Every guarded ancestor of the target, each on its own.
+            for len in 1..target.len() {
+                let guarded = &target[..len];
+                if !self.module.matches(guarded) {
+                    continue;
+                }
+                let inside = from.len() >= len && &from[..len] == guarded;
+                if inside || self.expose.covers(&target[len..]) {
+                    continue;
+                }
+                findings.push(Finding {
+                    references: vec![index],
+                    message: format!(
+                        "`{}` reaches into `{}`, which `{}` does not expose",
+                        context.graph.model.modules[reference.from].path,
+                        target.join("::"),
+                        guarded.join("::")
+                    ),
+                });
+                break;
+            }
+        }
+        findings
+    }
+
+    fn patterns(&self) -> Vec<&Pattern> {
+        self.module.patterns().collect()
+    }
+
+    fn validate(&self, universe: &Universe) -> Vec<PolicyError> {
+        let guarded = members(&self.module, universe);
+        let mut errors = Vec::new();
+        if guarded.is_empty() {
+            errors.push(PolicyError::new(
+                self.module.span.clone(),
+                "`module` matches no module to guard",
+                "matches no module",
+            ));
+        }
+        for pattern in self.expose.patterns() {
+            let exists = guarded.iter().any(|m| {
+                let prefix = m.split("::").count();
+                universe.modules.iter().any(|path| {
+                    let path: Vec<&str> = path.split("::").collect();
+                    path.len() > prefix && path[..prefix].join("::") == *m && pattern.matches(&path[prefix..])
+                })
+            });
+            if !exists {
+                errors.push(PolicyError::new(
+                    pattern.span.clone(),
+                    format!("no guarded module has a submodule `{}`", pattern.text),
+                    "exposed submodule does not exist",
+                ));
+            }
+        }
+        errors
+    }
+}

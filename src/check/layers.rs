@@ -1,0 +1,195 @@
+//! # What it does
+//! Orders modules in layers, top first, and reports every reference from a
+//! layer to a higher one. With `strict = true`, a layer may use only the
+//! layer directly below it.
+//!
+//! # Why
+//! Layering keeps dependencies flowing one way: transport calls the
+//! application, the application calls the domain, the domain calls nothing
+//! above it. A reference that climbs back up ties the lower layer to details
+//! it should not know, and is how a "domain" ends up importing HTTP types.
+//!
+//! # Example policy
+//! ```toml
+//! [[rule]]
+//! kind = "layers"
+//! name = "domain-layers"
+//! containers = "shop::*"
+//! layers = ["api", ["service", "jobs"], "domain", "storage"]
+//! reason = "each domain calls downward only"
+//! ```
+//!
+//! # Fields
+//! - `layers`: the layers, top first. An entry is a pattern or a list of
+//!   peer patterns; peers may use each other (add an `independent` rule to
+//!   forbid that). Modules in no layer are not constrained.
+//! - `containers` (optional): patterns whose matches each hold one copy of
+//!   the layers; layer entries are then relative to each container
+//!   (`containers = "shop::*"` with `"storage"` means `shop::billing::storage`
+//!   within `shop::billing`). References between different containers are
+//!   left to other rules.
+//! - `strict` (optional, default `false`): also report references that skip
+//!   a layer on the way down.
+
+use std::collections::BTreeMap;
+
+use super::registry::Kind;
+use super::{members, Context, Finding, Rule};
+use crate::policy::value::ValueKind;
+use crate::policy::{Pattern, PatternList, PolicyError, Universe};
+
+pub const KIND: Kind = Kind {
+    name: "layers",
+    fields: &["layers", "containers", "strict"],
+    source: include_str!("layers.rs"),
+    build: |fields| {
+        let mut layers = Vec::new();
+        match fields.value("layers") {
+            None => fields.errors.push(PolicyError::new(
+                fields.table.kind_span.clone(),
+                format!("`layers` rule `{}` needs a `layers` field", fields.table.name),
+                "missing `layers`",
+            )),
+            Some(value) => match &value.kind {
+                ValueKind::Array(entries) => {
+                    for entry in entries {
+                        layers.push(fields.pattern_list(entry, "layers"));
+                    }
+                }
+                _ => fields.errors.push(crate::policy::value_type_error(value, "layers", "an array of layers")),
+            },
+        }
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for (index, layer) in layers.iter().enumerate() {
+            for pattern in &layer.include {
+                if let Some(first) = seen.insert(pattern.text.clone(), index) {
+                    fields.errors.push(PolicyError::new(
+                        pattern.span.clone(),
+                        format!("`{}` is listed in layer {} and again in layer {}", pattern.text, first + 1, index + 1),
+                        "listed twice",
+                    ));
+                }
+            }
+        }
+        if layers.len() < 2 && fields.value("layers").is_some() {
+            fields.errors.push(PolicyError::new(
+                fields.table.kind_span.clone(),
+                format!("`layers` rule `{}` needs at least two layers", fields.table.name),
+                "fewer than two layers",
+            ));
+        }
+        Box::new(Layers {
+            containers: fields.optional_patterns("containers"),
+            strict: fields.bool("strict", false),
+            layers,
+        })
+    },
+};
+
+struct Layers {
+    layers: Vec<PatternList>,
+    containers: Option<PatternList>,
+    strict: bool,
+}
+
+impl Layers {
+    /// The layer a path (relative to its container) is in.
+    fn layer(&self, path: &[&str]) -> Option<usize> {
+        self.layers.iter().position(|layer| layer.covers(path))
+    }
+}
+
+impl Rule for Layers {
+    fn check(&self, context: &Context) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for (index, reference) in context.references() {
+            let from = context.from_segments(reference);
+            let to = &context.path_segments[index];
+            // With containers, both ends must be in the same container;
+            // layer patterns then apply below it.
+            let prefix = match &self.containers {
+                Some(containers) => match containers.member_len(from) {
+                    Some(len) if to.len() >= len && to[..len] == from[..len] => len,
+                    _ => continue,
+                },
+                None => 0,
+            };
+            let (Some(from_layer), Some(to_layer)) = (self.layer(&from[prefix..]), self.layer(&to[prefix..])) else {
+                continue;
+            };
+            let upward = to_layer < from_layer;
+            let skips = self.strict && to_layer > from_layer + 1;
+            if !upward && !skips {
+                continue;
+            }
+            let message = if upward {
+                format!(
+                    "`{}` (layer {}) must not depend on `{}` (higher layer {})",
+                    context.graph.model.modules[reference.from].path,
+                    from_layer + 1,
+                    context.target_name(reference),
+                    to_layer + 1
+                )
+            } else {
+                format!(
+                    "`{}` (layer {}) may only depend on layer {}, not on `{}` (layer {})",
+                    context.graph.model.modules[reference.from].path,
+                    from_layer + 1,
+                    from_layer + 2,
+                    context.target_name(reference),
+                    to_layer + 1
+                )
+            };
+            findings.push(Finding {
+                references: vec![index],
+                message,
+            });
+        }
+        findings
+    }
+
+    fn patterns(&self) -> Vec<&Pattern> {
+        match &self.containers {
+            Some(containers) => containers.patterns().collect(),
+            None => self.layers.iter().flat_map(|l| l.patterns()).collect(),
+        }
+    }
+
+    fn validate(&self, universe: &Universe) -> Vec<PolicyError> {
+        let Some(containers) = &self.containers else {
+            return Vec::new();
+        };
+        let mut errors = Vec::new();
+        let matches = members(containers, universe);
+        for (i, outer) in matches.iter().enumerate() {
+            for inner in &matches[i + 1..] {
+                if inner.starts_with(&format!("{outer}::")) {
+                    let span = containers.span.clone();
+                    errors.push(PolicyError::new(
+                        span,
+                        format!("containers overlap: `{inner}` lies inside `{outer}`"),
+                        "overlapping containers",
+                    ));
+                }
+            }
+        }
+        // Relative layer patterns must name something in some container.
+        for pattern in self.layers.iter().flat_map(|l| l.patterns()) {
+            let found = matches.iter().any(|container| {
+                let prefix: Vec<&str> = container.split("::").collect();
+                universe.modules.iter().chain(&universe.items).any(|path| {
+                    let path: Vec<&str> = path.split("::").collect();
+                    path.len() > prefix.len() && path[..prefix.len()] == prefix[..] && pattern.matches(&path[prefix.len()..])
+                })
+            });
+            if !found {
+                errors.push(PolicyError::new(
+                    pattern.span.clone(),
+                    format!("layer `{}` matches nothing inside any container", pattern.text),
+                    "matches nothing",
+                ));
+            }
+        }
+        errors
+    }
+}
