@@ -1,35 +1,22 @@
-//! `cargo boundaries rules [KIND]`: the rule kinds' documentation.
+//! `cargo boundaries rules [KIND]`: the rule kinds' documentation, taken
+//! from the doc comment of each kind's file.
 
 use super::{print, Failure, EXIT_OK};
-use crate::check;
+use crate::check::registry::{self, KINDS};
 
 pub fn rules(kind: Option<&str>) -> Result<i32, Failure> {
     let kinds: Vec<_> = match kind {
-        None => check::registry::KINDS.iter().collect(),
-        Some(name) => match check::registry::kind(name) {
+        None => KINDS.iter().collect(),
+        Some(name) => match registry::kind(name) {
             Some(kind) => vec![kind],
             None => {
-                let names = check::registry::KINDS.iter().map(|k| k.name);
-                let hint = crate::suggest::closest(name, names)
+                let hint = crate::suggest::closest(name, KINDS.iter().map(|k| k.name))
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 return Err(Failure::error(format!("unknown rule kind `{name}`{hint}")));
             }
         },
     };
-    let text: Vec<String> = kinds
-        .iter()
-        .map(|k| format!("# `{}`\n\n{}\n", k.name, shift_headings(&check::registry::documentation(k))))
-        .collect();
-    print(&text.join("\n"));
+    print(&registry::markdown(&kinds));
     Ok(EXIT_OK)
 }
-
-/// Puts a kind's sections one level below its title.
-fn shift_headings(doc: &str) -> String {
-    doc.lines()
-        .map(|line| if line.starts_with('#') && !line.starts_with("#[") { format!("#{line}") } else { line.to_string() })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-

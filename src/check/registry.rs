@@ -41,6 +41,34 @@ pub fn documentation(kind: &Kind) -> String {
         .to_string()
 }
 
+/// The rule kinds' documentation as one Markdown text: what
+/// `cargo boundaries rules` prints and `docs/rules.md` holds.
+pub fn markdown(kinds: &[&Kind]) -> String {
+    let sections: Vec<String> = kinds
+        .iter()
+        .map(|k| format!("## `{}`\n\n{}\n", k.name, shift_headings(&documentation(k))))
+        .collect();
+    format!("# Rule kinds\n\n{}", sections.join("\n"))
+}
+
+/// Puts a kind's `#` sections two levels below the page title.
+fn shift_headings(doc: &str) -> String {
+    let mut in_code = false;
+    doc.lines()
+        .map(|line| {
+            if line.starts_with("```") {
+                in_code = !in_code;
+            }
+            if !in_code && line.starts_with('#') {
+                format!("##{line}")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub struct CompiledRule {
     pub table: RuleTable,
     pub rule: Box<dyn Rule>,
@@ -116,6 +144,20 @@ mod tests {
                 assert!(kind(stem).is_some(), "{stem}.rs defines a rule kind missing from KINDS");
             }
         }
+    }
+
+    #[test]
+    fn docs_rules_md_is_up_to_date() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+        let expected = markdown(&KINDS.iter().collect::<Vec<_>>());
+        if std::env::var_os("BOUNDARIES_BLESS").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let actual = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "docs/rules.md is stale: run `BOUNDARIES_BLESS=1 cargo test docs_rules_md` to regenerate it"
+        );
     }
 
     #[test]
