@@ -10,7 +10,7 @@ use super::{Policy, PolicyError};
 #[derive(Debug, Default)]
 pub struct Universe {
     /// Every module path of the workspace.
-    pub modules: Vec<String>,
+    pub modules: BTreeSet<String>,
     /// Every item path (`shop::accounts::storage::Db`).
     pub items: Vec<String>,
     pub workspace_crates: BTreeSet<String>,
