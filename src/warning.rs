@@ -53,10 +53,14 @@ mod tests {
 
     #[test]
     fn codes_are_unique_kebab_case() {
-        let codes: std::collections::BTreeSet<_> = WarningCode::ALL.iter().map(|c| c.as_str()).collect();
+        let codes: std::collections::BTreeSet<_> =
+            WarningCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(codes.len(), WarningCode::ALL.len());
         for code in codes {
-            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{code}");
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{code}"
+            );
         }
     }
 }

@@ -15,8 +15,17 @@ pub fn baseline(args: &BaselineArgs) -> Result<i32, Failure> {
     if let (Some(old), false) = (read(&analysis)?, args.force) {
         let grown: Vec<String> = entries
             .iter()
-            .filter(|new| old.iter().find(|o| o.key == new.key).is_none_or(|o| o.count < new.count))
-            .map(|e| format!("  {} from `{}` to `{}`: {}", e.key.0, e.key.1, e.key.2, e.count))
+            .filter(|new| {
+                old.iter()
+                    .find(|o| o.key == new.key)
+                    .is_none_or(|o| o.count < new.count)
+            })
+            .map(|e| {
+                format!(
+                    "  {} from `{}` to `{}`: {}",
+                    e.key.0, e.key.1, e.key.2, e.count
+                )
+            })
             .collect();
         if !grown.is_empty() {
             return Err(Failure::error(format!(
@@ -32,22 +41,38 @@ pub fn baseline(args: &BaselineArgs) -> Result<i32, Failure> {
         "wrote {}: {} {} covering {} {}\n",
         display(&analysis, &path),
         entries.len(),
-        if entries.len() == 1 { "entry" } else { "entries" },
+        if entries.len() == 1 {
+            "entry"
+        } else {
+            "entries"
+        },
         total,
-        if total == 1 { "violation" } else { "violations" }
+        if total == 1 {
+            "violation"
+        } else {
+            "violations"
+        }
     ));
     Ok(EXIT_OK)
 }
 
 /// The baseline file: `settings.baseline`, relative to the policy's folder.
 pub fn baseline_path(analysis: &Analysis) -> PathBuf {
-    let dir = analysis.policy_source.path.parent().map(PathBuf::from).unwrap_or_default();
+    let dir = analysis
+        .policy_source
+        .path
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
     dir.join(&analysis.settings.baseline)
 }
 
 fn display(analysis: &Analysis, path: &std::path::Path) -> String {
     let root = &analysis.workspace.root;
-    let canonical = path.parent().and_then(|p| p.canonicalize().ok()).map(|p| p.join(path.file_name().unwrap_or_default()));
+    let canonical = path
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .map(|p| p.join(path.file_name().unwrap_or_default()));
     let shown = canonical.as_deref().unwrap_or(path);
     crate::location::display_path(shown.strip_prefix(root).unwrap_or(shown))
 }
@@ -60,5 +85,7 @@ pub fn read(analysis: &Analysis) -> Result<Option<Vec<Entry>>, Failure> {
     }
     let text = std::fs::read_to_string(&path)
         .map_err(|e| Failure::error(format!("cannot read the baseline {}: {e}", path.display())))?;
-    baseline::parse(&text, &display(analysis, &path)).map(Some).map_err(Failure::error)
+    baseline::parse(&text, &display(analysis, &path))
+        .map(Some)
+        .map_err(Failure::error)
 }

@@ -8,7 +8,12 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
     let mut analysis = analyze(&args.common)?;
     if !args.no_baseline {
         if let Some(entries) = super::baseline::read(&analysis)? {
-            let stale = crate::check::baseline::apply(&mut analysis.violations, &entries, &analysis.policy, &analysis.graph);
+            let stale = crate::check::baseline::apply(
+                &mut analysis.violations,
+                &entries,
+                &analysis.policy,
+                &analysis.graph,
+            );
             analysis.warnings.extend(stale);
             analysis.warnings.sort();
         }
@@ -33,6 +38,9 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
         (None, Format::Gitlab) => report::gitlab(&run),
     };
     print(&output);
-    Ok(if run.error_count() > 0 { EXIT_VIOLATIONS } else { EXIT_OK })
+    Ok(if run.error_count() > 0 {
+        EXIT_VIOLATIONS
+    } else {
+        EXIT_OK
+    })
 }
-

@@ -24,7 +24,10 @@ pub fn write_atomically(path: &Path, text: &str, overwrite: bool) -> Result<(), 
     });
     if let Err(err) = written.and_then(|_| std::fs::rename(&temp, path)) {
         let _ = std::fs::remove_file(&temp);
-        return Err(Failure::error(format!("cannot write {}: {err}", path.display())));
+        return Err(Failure::error(format!(
+            "cannot write {}: {err}",
+            path.display()
+        )));
     }
     Ok(())
 }

@@ -15,7 +15,10 @@ use crate::workspace::{CrateKind, Workspace};
 
 /// The presets of `rules/`, built into the binary.
 pub const PRESETS: [(&str, &str); 3] = [
-    ("modular-monolith", include_str!("../../rules/modular-monolith.toml")),
+    (
+        "modular-monolith",
+        include_str!("../../rules/modular-monolith.toml"),
+    ),
     ("layered", include_str!("../../rules/layered.toml")),
     ("hexagonal", include_str!("../../rules/hexagonal.toml")),
 ];
@@ -23,14 +26,38 @@ pub const PRESETS: [(&str, &str); 3] = [
 /// The crate name the presets are written for.
 const PRESET_CRATE: &str = "shop";
 
-const WEB_CRATES: [&str; 8] = ["axum", "actix_web", "warp", "rocket", "hyper", "tonic", "poem", "tide"];
-const SQL_CRATES: [&str; 8] = ["sqlx", "diesel", "sea_orm", "rusqlite", "postgres", "tokio_postgres", "mysql", "mongodb"];
+const WEB_CRATES: [&str; 8] = [
+    "axum",
+    "actix_web",
+    "warp",
+    "rocket",
+    "hyper",
+    "tonic",
+    "poem",
+    "tide",
+];
+const SQL_CRATES: [&str; 8] = [
+    "sqlx",
+    "diesel",
+    "sea_orm",
+    "rusqlite",
+    "postgres",
+    "tokio_postgres",
+    "mysql",
+    "mongodb",
+];
 /// Top-level modules that are shared kernels, not domains.
-const SHARED_NAMES: [&str; 10] = ["shared", "common", "util", "utils", "prelude", "error", "errors", "config", "types", "kernel"];
+const SHARED_NAMES: [&str; 10] = [
+    "shared", "common", "util", "utils", "prelude", "error", "errors", "config", "types", "kernel",
+];
 
 pub fn init(args: &InitArgs) -> Result<i32, Failure> {
     let (workspace, model) = load_model(&args.common, false)?;
-    let policy_path = args.common.policy.clone().unwrap_or_else(|| workspace.root.join("boundaries.toml"));
+    let policy_path = args
+        .common
+        .policy
+        .clone()
+        .unwrap_or_else(|| workspace.root.join("boundaries.toml"));
     if policy_path.exists() && !args.force {
         return Err(Failure::error(format!(
             "{} already exists; pass --force to overwrite it",
@@ -57,7 +84,9 @@ pub fn init(args: &InitArgs) -> Result<i32, Failure> {
         ..args.common.clone()
     };
     let analysis = analyze(&common)?;
-    let shown = |p: &std::path::Path| crate::location::display_path(p.strip_prefix(&workspace.root).unwrap_or(p));
+    let shown = |p: &std::path::Path| {
+        crate::location::display_path(p.strip_prefix(&workspace.root).unwrap_or(p))
+    };
     let mut message = format!("wrote {}", shown(&policy_path));
     if !analysis.violations.is_empty() {
         let path = super::baseline::baseline_path(&analysis);
@@ -77,7 +106,12 @@ pub fn init(args: &InitArgs) -> Result<i32, Failure> {
 }
 
 /// Every problem the policy text would have on this workspace.
-fn problems(text: &str, path: &std::path::Path, workspace: &Workspace, model: &SourceModel) -> Vec<policy::PolicyError> {
+fn problems(
+    text: &str,
+    path: &std::path::Path,
+    workspace: &Workspace,
+    model: &SourceModel,
+) -> Vec<policy::PolicyError> {
     let source = PolicySource {
         path: path.to_path_buf(),
         display: "boundaries.toml".to_string(),
@@ -96,7 +130,9 @@ fn problems(text: &str, path: &std::path::Path, workspace: &Workspace, model: &S
 fn domains(workspace: &Workspace, model: &SourceModel) -> Vec<(String, Vec<String>)> {
     let mut found = Vec::new();
     for krate in workspace.crates.iter().filter(|c| c.kind == CrateKind::Lib) {
-        let Some(root) = model.module(&krate.name) else { continue };
+        let Some(root) = model.module(&krate.name) else {
+            continue;
+        };
         let top: Vec<String> = model
             .modules
             .iter()
@@ -127,14 +163,23 @@ fn starter(workspace: &Workspace, model: &SourceModel) -> String {
     if !infrastructure.is_empty() {
         out.push_str("\n[components]\n");
         if !web.is_empty() {
-            out.push_str(&format!("# Web crates this workspace declares.\nweb = [{}]\n", web.join(", ")));
+            out.push_str(&format!(
+                "# Web crates this workspace declares.\nweb = [{}]\n",
+                web.join(", ")
+            ));
         }
         if !sql.is_empty() {
-            out.push_str(&format!("# SQL crates this workspace declares.\nsql = [{}]\n", sql.join(", ")));
+            out.push_str(&format!(
+                "# SQL crates this workspace declares.\nsql = [{}]\n",
+                sql.join(", ")
+            ));
         }
     }
     for (krate, top) in domains(workspace, model) {
-        let domains: Vec<&String> = top.iter().filter(|t| !SHARED_NAMES.contains(&t.as_str())).collect();
+        let domains: Vec<&String> = top
+            .iter()
+            .filter(|t| !SHARED_NAMES.contains(&t.as_str()))
+            .collect();
         if domains.len() < 2 {
             continue;
         }
@@ -144,7 +189,11 @@ fn starter(workspace: &Workspace, model: &SourceModel) -> String {
                 .filter(|t| SHARED_NAMES.contains(&t.as_str()))
                 .map(|t| format!("\"!{krate}::{t}\"")),
         );
-        let has = |child: &str| domains.iter().any(|d| model.module(&format!("{krate}::{d}::{child}")).is_some());
+        let has = |child: &str| {
+            domains
+                .iter()
+                .any(|d| model.module(&format!("{krate}::{d}::{child}")).is_some())
+        };
         out.push_str(&format!(
             "\n# Each top-level module of `{krate}` is a domain: other code uses only its\n\
              # root items{}, never its internals.\n[[rule]]\nkind = \"interface\"\nname = \"{}-domain-interfaces\"\n\
@@ -180,7 +229,12 @@ fn starter(workspace: &Workspace, model: &SourceModel) -> String {
 
 /// A preset instantiated for the workspace's main library, with the
 /// entries that name nothing here taken out.
-fn preset(name: &str, workspace: &Workspace, model: &SourceModel, path: &PathBuf) -> Result<String, Failure> {
+fn preset(
+    name: &str,
+    workspace: &Workspace,
+    model: &SourceModel,
+    path: &PathBuf,
+) -> Result<String, Failure> {
     let Some((_, text)) = PRESETS.iter().find(|(n, _)| *n == name) else {
         let hint = crate::suggest::closest(name, PRESETS.iter().map(|(n, _)| *n))
             .map(|s| format!(" (did you mean `{s}`?)"))
@@ -196,13 +250,20 @@ fn preset(name: &str, workspace: &Workspace, model: &SourceModel, path: &PathBuf
         .replace(&format!("\"{PRESET_CRATE}\""), &format!("\"{target}\""))
         .replace(&format!("\"{PRESET_CRATE}::"), &format!("\"{target}::"))
         .replace(&format!("\"!{PRESET_CRATE}::"), &format!("\"!{target}::"));
-    text.insert_str(0, &format!("# From the `{name}` preset, instantiated for `{target}` by `cargo boundaries init`.\n"));
+    text.insert_str(
+        0,
+        &format!(
+            "# From the `{name}` preset, instantiated for `{target}` by `cargo boundaries init`.\n"
+        ),
+    );
     // Drop list entries that name nothing in this workspace (a crate it
     // does not use, a module it does not have), a few passes at most.
     for _ in 0..4 {
         let mut spans: Vec<std::ops::Range<usize>> = problems(&text, path, workspace, model)
             .into_iter()
-            .filter(|e| e.label == "matches nothing" || e.label == "exposed submodule does not exist")
+            .filter(|e| {
+                e.label == "matches nothing" || e.label == "exposed submodule does not exist"
+            })
             .filter_map(|e| e.span)
             .collect();
         if spans.is_empty() {

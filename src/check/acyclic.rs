@@ -34,7 +34,11 @@ pub const KIND: Kind = Kind {
     name: "acyclic",
     fields: &["modules"],
     source: include_str!("acyclic.rs"),
-    build: |fields| Box::new(Acyclic { modules: fields.patterns("modules") }),
+    build: |fields| {
+        Box::new(Acyclic {
+            modules: fields.patterns("modules"),
+        })
+    },
 };
 
 struct Acyclic {
@@ -49,9 +53,14 @@ impl Rule for Acyclic {
         let mut first_reference: BTreeMap<(String, String), usize> = BTreeMap::new();
         for (index, reference) in context.references() {
             let from = context.from_segments(reference);
-            let Target::Module(target) = reference.target else { continue };
+            let Target::Module(target) = reference.target else {
+                continue;
+            };
             let target = &context.module_segments[target];
-            let (Some(a), Some(b)) = (self.modules.member_len(from), self.modules.member_len(target)) else {
+            let (Some(a), Some(b)) = (
+                self.modules.member_len(from),
+                self.modules.member_len(target),
+            ) else {
                 continue;
             };
             let (a, b) = (from[..a].join("::"), target[..b].join("::"));

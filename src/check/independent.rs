@@ -31,7 +31,11 @@ pub const KIND: Kind = Kind {
     name: "independent",
     fields: &["modules"],
     source: include_str!("independent.rs"),
-    build: |fields| Box::new(Independent { modules: fields.patterns("modules") }),
+    build: |fields| {
+        Box::new(Independent {
+            modules: fields.patterns("modules"),
+        })
+    },
 };
 
 struct Independent {
@@ -90,6 +94,8 @@ impl Rule for Independent {
             ),
             "fewer than two members",
         )
-        .with_help(Some("use `*` to make each child a member: `modules = \"shop::*\"`".to_string()))]
+        .with_help(Some(
+            "use `*` to make each child a member: `modules = \"shop::*\"`".to_string(),
+        ))]
     }
 }

@@ -53,7 +53,9 @@ impl Rule for Interface {
     fn check(&self, context: &Context) -> Vec<Finding> {
         let mut findings = Vec::new();
         for (index, reference) in context.references() {
-            let Target::Module(target) = reference.target else { continue };
+            let Target::Module(target) = reference.target else {
+                continue;
+            };
             let target = &context.module_segments[target];
             let from = context.from_segments(reference);
             // Every guarded ancestor of the target, each on its own.
@@ -100,7 +102,9 @@ impl Rule for Interface {
                 let prefix = m.split("::").count();
                 universe.modules.iter().any(|path| {
                     let path: Vec<&str> = path.split("::").collect();
-                    path.len() > prefix && path[..prefix].join("::") == *m && pattern.matches(&path[prefix..])
+                    path.len() > prefix
+                        && path[..prefix].join("::") == *m
+                        && pattern.matches(&path[prefix..])
                 })
             });
             if !exists {

@@ -47,7 +47,10 @@ pub const KIND: Kind = Kind {
         match fields.value("layers") {
             None => fields.errors.push(PolicyError::new(
                 fields.table.kind_span.clone(),
-                format!("`layers` rule `{}` needs a `layers` field", fields.table.name),
+                format!(
+                    "`layers` rule `{}` needs a `layers` field",
+                    fields.table.name
+                ),
                 "missing `layers`",
             )),
             Some(value) => match &value.kind {
@@ -56,7 +59,11 @@ pub const KIND: Kind = Kind {
                         layers.push(fields.pattern_list(entry, "layers"));
                     }
                 }
-                _ => fields.errors.push(crate::policy::value_type_error(value, "layers", "an array of layers")),
+                _ => fields.errors.push(crate::policy::value_type_error(
+                    value,
+                    "layers",
+                    "an array of layers",
+                )),
             },
         }
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -65,7 +72,12 @@ pub const KIND: Kind = Kind {
                 if let Some(first) = seen.insert(pattern.text.clone(), index) {
                     fields.errors.push(PolicyError::new(
                         pattern.span.clone(),
-                        format!("`{}` is listed in layer {} and again in layer {}", pattern.text, first + 1, index + 1),
+                        format!(
+                            "`{}` is listed in layer {} and again in layer {}",
+                            pattern.text,
+                            first + 1,
+                            index + 1
+                        ),
                         "listed twice",
                     ));
                 }
@@ -74,7 +86,10 @@ pub const KIND: Kind = Kind {
         if layers.len() < 2 && fields.value("layers").is_some() {
             fields.errors.push(PolicyError::new(
                 fields.table.kind_span.clone(),
-                format!("`layers` rule `{}` needs at least two layers", fields.table.name),
+                format!(
+                    "`layers` rule `{}` needs at least two layers",
+                    fields.table.name
+                ),
                 "fewer than two layers",
             ));
         }
@@ -114,7 +129,9 @@ impl Rule for Layers {
                 },
                 None => 0,
             };
-            let (Some(from_layer), Some(to_layer)) = (self.layer(&from[prefix..]), self.layer(&to[prefix..])) else {
+            let (Some(from_layer), Some(to_layer)) =
+                (self.layer(&from[prefix..]), self.layer(&to[prefix..]))
+            else {
                 continue;
             };
             let upward = to_layer < from_layer;
@@ -179,13 +196,18 @@ impl Rule for Layers {
                 let prefix: Vec<&str> = container.split("::").collect();
                 universe.modules.iter().chain(&universe.items).any(|path| {
                     let path: Vec<&str> = path.split("::").collect();
-                    path.len() > prefix.len() && path[..prefix.len()] == prefix[..] && pattern.matches(&path[prefix.len()..])
+                    path.len() > prefix.len()
+                        && path[..prefix.len()] == prefix[..]
+                        && pattern.matches(&path[prefix.len()..])
                 })
             });
             if !found {
                 errors.push(PolicyError::new(
                     pattern.span.clone(),
-                    format!("layer `{}` matches nothing inside any container", pattern.text),
+                    format!(
+                        "layer `{}` matches nothing inside any container",
+                        pattern.text
+                    ),
                     "matches nothing",
                 ));
             }

@@ -35,8 +35,16 @@ impl<'a> Context<'a> {
         let model = &graph.model;
         Context {
             graph,
-            module_segments: model.modules.iter().map(|m| m.path.split("::").collect()).collect(),
-            path_segments: model.references.iter().map(|r| r.path.split("::").collect()).collect(),
+            module_segments: model
+                .modules
+                .iter()
+                .map(|m| m.path.split("::").collect())
+                .collect(),
+            path_segments: model
+                .references
+                .iter()
+                .map(|r| r.path.split("::").collect())
+                .collect(),
         }
     }
 
@@ -117,22 +125,26 @@ pub fn run(policy: &CompiledPolicy, graph: &Graph) -> Vec<Violation> {
         .iter()
         .enumerate()
         .flat_map(|(index, rule)| {
-            rule.rule.check(&context).into_iter().map(move |finding| Violation {
-                rule: index,
-                references: finding.references,
-                message: finding.message,
-                severity: rule.table.severity,
-                baselined: false,
-            })
+            rule.rule
+                .check(&context)
+                .into_iter()
+                .map(move |finding| Violation {
+                    rule: index,
+                    references: finding.references,
+                    message: finding.message,
+                    severity: rule.table.severity,
+                    baselined: false,
+                })
         })
         .collect();
     let references = &graph.model.references;
     violations.sort_by(|a, b| {
         let (ra, rb) = (&references[a.reference()], &references[b.reference()]);
-        (&ra.location, &policy.rules[a.rule].table.name, &ra.path)
-            .cmp(&(&rb.location, &policy.rules[b.rule].table.name, &rb.path))
+        (&ra.location, &policy.rules[a.rule].table.name, &ra.path).cmp(&(
+            &rb.location,
+            &policy.rules[b.rule].table.name,
+            &rb.path,
+        ))
     });
     violations
 }
-
-

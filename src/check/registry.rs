@@ -85,7 +85,10 @@ impl CompiledPolicy {
 
     /// Each rule's own checks against the workspace.
     pub fn validate(&self, universe: &Universe) -> Vec<PolicyError> {
-        self.rules.iter().flat_map(|r| r.rule.validate(universe)).collect()
+        self.rules
+            .iter()
+            .flat_map(|r| r.rule.validate(universe))
+            .collect()
     }
 }
 
@@ -96,8 +99,12 @@ pub fn compile(policy: &Policy) -> (CompiledPolicy, Vec<PolicyError>) {
     for table in &policy.rules {
         let Some(kind) = kind(&table.kind) else {
             errors.push(
-                PolicyError::new(table.kind_span.clone(), format!("unknown rule kind `{}`", table.kind), "unknown kind")
-                    .suggest(&table.kind, KINDS.iter().map(|k| k.name)),
+                PolicyError::new(
+                    table.kind_span.clone(),
+                    format!("unknown rule kind `{}`", table.kind),
+                    "unknown kind",
+                )
+                .suggest(&table.kind, KINDS.iter().map(|k| k.name)),
             );
             continue;
         };
@@ -139,9 +146,12 @@ mod tests {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
-            if text.contains("pub const KIND: Kind") {
+            if text.contains("\npub const KIND: Kind = Kind {") {
                 let stem = path.file_stem().unwrap().to_str().unwrap();
-                assert!(kind(stem).is_some(), "{stem}.rs defines a rule kind missing from KINDS");
+                assert!(
+                    kind(stem).is_some(),
+                    "{stem}.rs defines a rule kind missing from KINDS"
+                );
             }
         }
     }
@@ -165,10 +175,18 @@ mod tests {
         for kind in KINDS {
             let doc = documentation(kind);
             for section in ["# What it does", "# Why", "# Example policy", "# Fields"] {
-                assert!(doc.contains(section), "`{}` lacks a `{section}` section", kind.name);
+                assert!(
+                    doc.contains(section),
+                    "`{}` lacks a `{section}` section",
+                    kind.name
+                );
             }
             for field in kind.fields {
-                assert!(doc.contains(&format!("`{field}`")), "`{}` does not document `{field}`", kind.name);
+                assert!(
+                    doc.contains(&format!("`{field}`")),
+                    "`{}` does not document `{field}`",
+                    kind.name
+                );
             }
         }
     }

@@ -35,7 +35,10 @@ pub fn apply(
     // (file, line) → suppression index.
     let mut by_line: BTreeMap<(&str, usize), Vec<usize>> = BTreeMap::new();
     for (i, s) in suppressions.iter().enumerate() {
-        by_line.entry((&s.location.file, s.location.line)).or_default().push(i);
+        by_line
+            .entry((&s.location.file, s.location.line))
+            .or_default()
+            .push(i);
         for (name, location) in &s.rules {
             if !names.contains(name.as_str()) {
                 errors.push(SuppressionError {
@@ -50,7 +53,10 @@ pub fn apply(
             errors.push(SuppressionError {
                 location: s.location.clone(),
                 message: "this suppression gives no reason".to_string(),
-                help: Some("the policy sets `require-suppression-reason`: write why after `allow(..)`".to_string()),
+                help: Some(
+                    "the policy sets `require-suppression-reason`: write why after `allow(..)`"
+                        .to_string(),
+                ),
             });
         }
     }
@@ -63,7 +69,12 @@ pub fn apply(
             let location = &references[r].location;
             [location.line, location.line.saturating_sub(1)]
                 .iter()
-                .flat_map(|&line| by_line.get(&(location.file.as_str(), line)).into_iter().flatten())
+                .flat_map(|&line| {
+                    by_line
+                        .get(&(location.file.as_str(), line))
+                        .into_iter()
+                        .flatten()
+                })
                 .copied()
                 .find(|&s| suppressions[s].rules.iter().any(|(name, _)| name == rule))
         });
@@ -82,7 +93,9 @@ pub fn apply(
                 warnings.push(Warning {
                     location: Some(location.clone()),
                     code: WarningCode::UnusedSuppression,
-                    message: format!("`allow({name})` silences nothing on this line or the next; remove it"),
+                    message: format!(
+                        "`allow({name})` silences nothing on this line or the next; remove it"
+                    ),
                 });
             }
         }

@@ -142,7 +142,11 @@ pub struct PolicyError {
 }
 
 impl PolicyError {
-    pub fn new(span: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> PolicyError {
+    pub fn new(
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> PolicyError {
         PolicyError {
             span: Some(span),
             message: message.into(),
@@ -157,8 +161,13 @@ impl PolicyError {
     }
 
     /// "did you mean `x`?" when a candidate is close to `input`.
-    pub fn suggest<'a>(self, input: &str, candidates: impl IntoIterator<Item = &'a str>) -> PolicyError {
-        let help = crate::suggest::closest(input, candidates).map(|s| format!("did you mean `{s}`?"));
+    pub fn suggest<'a>(
+        self,
+        input: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> PolicyError {
+        let help =
+            crate::suggest::closest(input, candidates).map(|s| format!("did you mean `{s}`?"));
         self.with_help(help)
     }
 }
@@ -175,7 +184,10 @@ pub enum FindError {
     #[error("no policy found: there is no boundaries.toml at {root} and no [workspace.metadata.boundaries] in its Cargo.toml")]
     NotFound { root: PathBuf },
     #[error("cannot read the policy file {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The file the policy is read from, and whether it is `Cargo.toml`
@@ -187,9 +199,8 @@ pub fn find(root: &Path, explicit: Option<&Path>) -> Result<(PolicySource, bool)
             source,
         })
     };
-    let display = |path: &Path| {
-        crate::location::display_path(path.strip_prefix(root).unwrap_or(path))
-    };
+    let display =
+        |path: &Path| crate::location::display_path(path.strip_prefix(root).unwrap_or(path));
     if let Some(path) = explicit {
         let text = read(path)?;
         return Ok((
@@ -225,7 +236,9 @@ pub fn find(root: &Path, explicit: Option<&Path>) -> Result<(PolicySource, bool)
             true,
         ));
     }
-    Err(FindError::NotFound { root: root.to_path_buf() })
+    Err(FindError::NotFound {
+        root: root.to_path_buf(),
+    })
 }
 
 /// Reads the policy, collecting every problem of the file itself.

@@ -93,15 +93,15 @@ fn exact(pattern: &[Segment], path: &[&str]) -> bool {
         None => path.is_empty(),
         Some((Segment::Any, rest)) => (0..=path.len()).any(|skip| exact(rest, &path[skip..])),
         Some((Segment::One, rest)) => !path.is_empty() && exact(rest, &path[1..]),
-        Some((Segment::Name(name), rest)) => path.first() == Some(&name.as_str()) && exact(rest, &path[1..]),
+        Some((Segment::Name(name), rest)) => {
+            path.first() == Some(&name.as_str()) && exact(rest, &path[1..])
+        }
     }
 }
 
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
@@ -131,7 +131,10 @@ mod tests {
 
     #[test]
     fn members_are_the_shortest_match() {
-        assert_eq!(p("shop::*").member_len(&["shop", "billing", "invoice"]), Some(2));
+        assert_eq!(
+            p("shop::*").member_len(&["shop", "billing", "invoice"]),
+            Some(2)
+        );
         assert_eq!(p("shop::**").member_len(&["shop", "billing"]), Some(1));
         assert_eq!(p("shop::*").member_len(&["shop"]), None);
     }
@@ -139,8 +142,17 @@ mod tests {
     #[test]
     fn rejects_bad_syntax() {
         assert_eq!(Pattern::parse("", 0..0).unwrap_err(), PatternError::Empty);
-        assert!(matches!(Pattern::parse("a::::b", 0..0), Err(PatternError::EmptySegment(_))));
-        assert!(matches!(Pattern::parse("a::b c", 0..0), Err(PatternError::BadSegment { .. })));
-        assert!(matches!(Pattern::parse("a:b", 0..0), Err(PatternError::BadSegment { .. })));
+        assert!(matches!(
+            Pattern::parse("a::::b", 0..0),
+            Err(PatternError::EmptySegment(_))
+        ));
+        assert!(matches!(
+            Pattern::parse("a::b c", 0..0),
+            Err(PatternError::BadSegment { .. })
+        ));
+        assert!(matches!(
+            Pattern::parse("a:b", 0..0),
+            Err(PatternError::BadSegment { .. })
+        ));
     }
 }

@@ -8,14 +8,13 @@ use toml::de::DeTable;
 
 use super::pattern::Pattern;
 use super::value::{table_from_de, Table, Value, ValueKind};
-use super::{Policy, PolicyError, PolicySource, RuleTable, Settings, Severity};
 use super::{PatternEntry, PatternList};
+use super::{Policy, PolicyError, PolicySource, RuleTable, Settings, Severity};
 
 const TOP_LEVEL: [&str; 4] = ["version", "settings", "components", "rule"];
 const SETTINGS: [&str; 3] = ["include-tests", "baseline", "require-suppression-reason"];
 /// Fields every rule has, whatever its kind.
 pub const RULE_COMMON_FIELDS: [&str; 4] = ["kind", "name", "reason", "severity"];
-
 
 pub fn has_metadata_policy(manifest: &str) -> bool {
     DeTable::parse(manifest)
@@ -27,8 +26,12 @@ pub fn has_metadata_policy(manifest: &str) -> bool {
 
 fn metadata_table(root: &Table) -> Option<&Value> {
     let workspace = root.get("workspace")?;
-    let ValueKind::Table(workspace) = &workspace.kind else { return None };
-    let ValueKind::Table(metadata) = &workspace.get("metadata")?.kind else { return None };
+    let ValueKind::Table(workspace) = &workspace.kind else {
+        return None;
+    };
+    let ValueKind::Table(metadata) = &workspace.get("metadata")?.kind else {
+        return None;
+    };
     metadata.get("boundaries")
 }
 
@@ -74,15 +77,23 @@ pub fn read(source: PolicySource, in_manifest: bool) -> (Policy, Vec<PolicyError
             "components" => read_components(value, &mut policy.components, &mut errors),
             "rule" => read_rules(value, &mut policy.rules, &mut errors),
             other => errors.push(
-                PolicyError::new(key.span.clone(), format!("unknown key `{other}`"), "unknown key")
-                    .suggest(other, TOP_LEVEL),
+                PolicyError::new(
+                    key.span.clone(),
+                    format!("unknown key `{other}`"),
+                    "unknown key",
+                )
+                .suggest(other, TOP_LEVEL),
             ),
         }
     }
     (policy, errors)
 }
 
-fn expect_table<'a>(value: &'a Value, what: &str, errors: &mut Vec<PolicyError>) -> Option<&'a Table> {
+fn expect_table<'a>(
+    value: &'a Value,
+    what: &str,
+    errors: &mut Vec<PolicyError>,
+) -> Option<&'a Table> {
     match &value.kind {
         ValueKind::Table(t) => Some(t),
         _ => {
@@ -101,19 +112,27 @@ pub fn type_error(value: &Value, what: &str, expected: &str) -> PolicyError {
 }
 
 fn read_settings(value: &Value, settings: &mut Settings, errors: &mut Vec<PolicyError>) {
-    let Some(table) = expect_table(value, "settings", errors) else { return };
+    let Some(table) = expect_table(value, "settings", errors) else {
+        return;
+    };
     for (key, value) in &table.entries {
         match (key.name.as_str(), &value.kind) {
             ("include-tests", ValueKind::Bool(b)) => settings.include_tests = *b,
-            ("require-suppression-reason", ValueKind::Bool(b)) => settings.require_suppression_reason = *b,
+            ("require-suppression-reason", ValueKind::Bool(b)) => {
+                settings.require_suppression_reason = *b
+            }
             ("baseline", ValueKind::String(s)) => settings.baseline = s.clone(),
             ("include-tests" | "require-suppression-reason", _) => {
                 errors.push(type_error(value, &key.name, "a boolean"))
             }
             ("baseline", _) => errors.push(type_error(value, &key.name, "a string")),
             (other, _) => errors.push(
-                PolicyError::new(key.span.clone(), format!("unknown setting `{other}`"), "unknown setting")
-                    .suggest(other, SETTINGS),
+                PolicyError::new(
+                    key.span.clone(),
+                    format!("unknown setting `{other}`"),
+                    "unknown setting",
+                )
+                .suggest(other, SETTINGS),
             ),
         }
     }
@@ -124,7 +143,9 @@ fn read_components(
     components: &mut BTreeMap<String, Vec<(bool, Pattern)>>,
     errors: &mut Vec<PolicyError>,
 ) {
-    let Some(table) = expect_table(value, "components", errors) else { return };
+    let Some(table) = expect_table(value, "components", errors) else {
+        return;
+    };
     for (key, value) in &table.entries {
         let strings = match string_list(value, &key.name) {
             Ok(strings) => strings,
@@ -141,7 +162,11 @@ fn read_components(
             };
             match Pattern::parse(text, span.clone()) {
                 Ok(p) => patterns.push((negated, p)),
-                Err(e) => errors.push(PolicyError::new(span, format!("bad pattern `{text}`: {e}"), "bad pattern")),
+                Err(e) => errors.push(PolicyError::new(
+                    span,
+                    format!("bad pattern `{text}`: {e}"),
+                    "bad pattern",
+                )),
             }
         }
         components.insert(key.name.clone(), patterns);
@@ -149,7 +174,10 @@ fn read_components(
 }
 
 /// A string or an array of strings, each with its span.
-fn string_list(value: &Value, what: &str) -> Result<Vec<(String, std::ops::Range<usize>)>, PolicyError> {
+fn string_list(
+    value: &Value,
+    what: &str,
+) -> Result<Vec<(String, std::ops::Range<usize>)>, PolicyError> {
     match &value.kind {
         ValueKind::String(s) => Ok(vec![(s.clone(), value.span.clone())]),
         ValueKind::Array(items) => items
@@ -186,13 +214,20 @@ pub fn read_pattern_list(
                 .iter()
                 .map(|(n, p)| PatternEntry {
                     negated: negated != *n,
-                    pattern: Pattern { span: span.clone(), ..p.clone() },
+                    pattern: Pattern {
+                        span: span.clone(),
+                        ..p.clone()
+                    },
                 })
                 .collect(),
             None => match Pattern::parse(body, span.clone()) {
                 Ok(pattern) => vec![PatternEntry { negated, pattern }],
                 Err(e) => {
-                    errors.push(PolicyError::new(span, format!("bad pattern `{body}`: {e}"), "bad pattern"));
+                    errors.push(PolicyError::new(
+                        span,
+                        format!("bad pattern `{body}`: {e}"),
+                        "bad pattern",
+                    ));
                     continue;
                 }
             },
@@ -219,42 +254,59 @@ fn read_rules(value: &Value, rules: &mut Vec<RuleTable>, errors: &mut Vec<Policy
     };
     let mut names: BTreeMap<String, std::ops::Range<usize>> = BTreeMap::new();
     for (index, item) in items.iter().enumerate() {
-        let Some(table) = expect_table(item, "rule", errors) else { continue };
-        let Some(rule) = read_rule(index, item, table, errors) else { continue };
+        let Some(table) = expect_table(item, "rule", errors) else {
+            continue;
+        };
+        let Some(rule) = read_rule(index, item, table, errors) else {
+            continue;
+        };
         if let Some(first) = names.get(&rule.name) {
             let span = rule.name_span.clone().unwrap_or(rule.span.clone());
             errors.push(
-                PolicyError::new(span, format!("duplicate rule name `{}`", rule.name), "used again here")
-                    .with_help(Some(format!(
-                        "rule names must be unique; `{}` is first used at byte {}",
-                        rule.name, first.start
-                    ))),
+                PolicyError::new(
+                    span,
+                    format!("duplicate rule name `{}`", rule.name),
+                    "used again here",
+                )
+                .with_help(Some(format!(
+                    "rule names must be unique; `{}` is first used at byte {}",
+                    rule.name, first.start
+                ))),
             );
         } else {
-            names.insert(rule.name.clone(), rule.name_span.clone().unwrap_or(rule.span.clone()));
+            names.insert(
+                rule.name.clone(),
+                rule.name_span.clone().unwrap_or(rule.span.clone()),
+            );
         }
         rules.push(rule);
     }
 }
 
-fn read_rule(index: usize, item: &Value, table: &Table, errors: &mut Vec<PolicyError>) -> Option<RuleTable> {
-    let string = |key: &str, errors: &mut Vec<PolicyError>| -> Option<(String, std::ops::Range<usize>)> {
-        let value = table.get(key)?;
-        match &value.kind {
-            ValueKind::String(s) => Some((s.clone(), value.span.clone())),
-            _ => {
-                errors.push(type_error(value, key, "a string"));
-                None
+fn read_rule(
+    index: usize,
+    item: &Value,
+    table: &Table,
+    errors: &mut Vec<PolicyError>,
+) -> Option<RuleTable> {
+    let string =
+        |key: &str, errors: &mut Vec<PolicyError>| -> Option<(String, std::ops::Range<usize>)> {
+            let value = table.get(key)?;
+            match &value.kind {
+                ValueKind::String(s) => Some((s.clone(), value.span.clone())),
+                _ => {
+                    errors.push(type_error(value, key, "a string"));
+                    None
+                }
             }
-        }
-    };
+        };
     let kind = string("kind", errors);
     if kind.is_none() && table.get("kind").is_none() {
-        errors.push(PolicyError::new(
-            item.span.clone(),
-            "rule has no `kind`",
-            "missing `kind`",
-        ).with_help(Some("add `kind = \"forbid\"` (see `cargo boundaries rules`)".to_string())));
+        errors.push(
+            PolicyError::new(item.span.clone(), "rule has no `kind`", "missing `kind`").with_help(
+                Some("add `kind = \"forbid\"` (see `cargo boundaries rules`)".to_string()),
+            ),
+        );
     }
     let name = string("name", errors);
     if let Some((name, span)) = &name {
@@ -274,8 +326,12 @@ fn read_rule(index: usize, item: &Value, table: &Table, errors: &mut Vec<PolicyE
             ValueKind::String(s) if s == "warn" => Severity::Warn,
             ValueKind::String(s) => {
                 errors.push(
-                    PolicyError::new(value.span.clone(), format!("unknown severity `{s}`"), "expected `error` or `warn`")
-                        .suggest(s, ["error", "warn"]),
+                    PolicyError::new(
+                        value.span.clone(),
+                        format!("unknown severity `{s}`"),
+                        "expected `error` or `warn`",
+                    )
+                    .suggest(s, ["error", "warn"]),
                 );
                 Severity::Error
             }
@@ -312,5 +368,7 @@ fn is_kebab_case(name: &str) -> bool {
         && !name.starts_with('-')
         && !name.ends_with('-')
         && !name.contains("--")
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }

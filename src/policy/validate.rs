@@ -22,7 +22,11 @@ impl Universe {
     /// Whether `pattern` matches something that exists.
     fn matches_something(&self, pattern: &Pattern) -> bool {
         match pattern.first_name() {
-            Some(name) if self.external_crates.contains(name) && !self.workspace_crates.contains(name) => true,
+            Some(name)
+                if self.external_crates.contains(name) && !self.workspace_crates.contains(name) =>
+            {
+                true
+            }
             Some(name) if !self.workspace_crates.contains(name) => false,
             _ => self
                 .modules
@@ -65,11 +69,16 @@ pub fn validate<'a>(
     for name in policy.components.keys() {
         if crate_names.contains(name.as_str()) {
             let span = component_span(policy, name);
-            errors.push(PolicyError::new(
-                span,
-                format!("component `{name}` has the name of a crate"),
-                "rename this component",
-            ).with_help(Some(format!("`{name}` in a pattern would be ambiguous: the crate or the component"))));
+            errors.push(
+                PolicyError::new(
+                    span,
+                    format!("component `{name}` has the name of a crate"),
+                    "rename this component",
+                )
+                .with_help(Some(format!(
+                    "`{name}` in a pattern would be ambiguous: the crate or the component"
+                ))),
+            );
         }
     }
     let component_patterns = policy.components.values().flatten().map(|(_, p)| p);
@@ -89,11 +98,18 @@ pub fn validate<'a>(
             )
             .suggest(
                 name,
-                policy.components.keys().map(String::as_str).chain(crate_names.iter().copied()),
+                policy
+                    .components
+                    .keys()
+                    .map(String::as_str)
+                    .chain(crate_names.iter().copied()),
             ),
             None => PolicyError::new(
                 pattern.span.clone(),
-                format!("pattern `{}` matches nothing in the workspace", pattern.text),
+                format!(
+                    "pattern `{}` matches nothing in the workspace",
+                    pattern.text
+                ),
                 "matches nothing",
             )
             .suggest(&pattern.text, universe.candidates()),

@@ -49,7 +49,10 @@ impl Value {
 
 impl Table {
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.entries.iter().find(|(k, _)| k.name == name).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .map(|(_, v)| v)
     }
 }
 

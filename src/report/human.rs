@@ -23,7 +23,9 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+            }
         }
     }
 
@@ -32,7 +34,9 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+            }
         }
     }
 }
@@ -50,7 +54,12 @@ pub fn human(run: &CheckRun, color: ColorChoice, quiet: bool) -> String {
             let location = &reference.location;
             let text = sources.get(run.root, &location.file);
             let label = if violation.references.len() > 1 {
-                format!("edge {} of the cycle: `{}` → `{}`", hop + 1, model.modules[reference.from].path, reference.path)
+                format!(
+                    "edge {} of the cycle: `{}` → `{}`",
+                    hop + 1,
+                    model.modules[reference.from].path,
+                    reference.path
+                )
             } else {
                 format!("`{}` used here", reference.path)
             };
@@ -63,7 +72,10 @@ pub fn human(run: &CheckRun, color: ColorChoice, quiet: bool) -> String {
                 violation.message.clone(),
             );
             report.source = Some(NamedSource::new(&location.file, text));
-            report.labels = vec![LabeledSpan::new_primary_with_span(Some(label), location.bytes())];
+            report.labels = vec![LabeledSpan::new_primary_with_span(
+                Some(label),
+                location.bytes(),
+            )];
             match &mut main {
                 None => main = Some(report),
                 Some(main) => {
@@ -76,10 +88,20 @@ pub fn human(run: &CheckRun, color: ColorChoice, quiet: bool) -> String {
         }
         let Some(mut main) = main else { continue };
         main.help = rule.reason.clone();
-        let mut defined = Report::new(MietteSeverity::Advice, "", format!("rule `{}` is defined here", rule.name));
-        defined.source = Some(NamedSource::new(&run.policy_source.display, run.policy_source.text.clone()));
+        let mut defined = Report::new(
+            MietteSeverity::Advice,
+            "",
+            format!("rule `{}` is defined here", rule.name),
+        );
+        defined.source = Some(NamedSource::new(
+            &run.policy_source.display,
+            run.policy_source.text.clone(),
+        ));
         let span = rule.name_span.clone().unwrap_or(rule.kind_span.clone());
-        defined.labels = vec![LabeledSpan::new_with_span(Some(format!("{} rule", rule.kind)), span)];
+        defined.labels = vec![LabeledSpan::new_with_span(
+            Some(format!("{} rule", rule.kind)),
+            span,
+        )];
         main.related.push(defined);
         out.push_str(&renderer.render(&main));
     }
@@ -92,7 +114,11 @@ pub fn human(run: &CheckRun, color: ColorChoice, quiet: bool) -> String {
     out
 }
 
-fn warning_report(warning: &crate::warning::Warning, run: &CheckRun, sources: &mut Sources) -> Report {
+fn warning_report(
+    warning: &crate::warning::Warning,
+    run: &CheckRun,
+    sources: &mut Sources,
+) -> Report {
     let severity = if warning.code.is_error() {
         MietteSeverity::Error
     } else {

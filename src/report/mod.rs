@@ -21,11 +21,11 @@ use crate::graph::Graph;
 use crate::policy::PolicySource;
 use crate::warning::Warning;
 
-pub use human::{human, ColorChoice};
-pub use json::json;
 pub use cargo_json::cargo_messages;
 pub use github::github;
 pub use gitlab::gitlab;
+pub use human::{human, ColorChoice};
+pub use json::json;
 pub use policy_errors::{policy_errors, suppression_errors};
 pub use sarif::sarif;
 pub use short::short;
@@ -68,7 +68,9 @@ impl Sources {
             .entry(file.to_string())
             .or_insert_with(|| {
                 let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-                text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)
+                text.strip_prefix('\u{feff}')
+                    .map(str::to_string)
+                    .unwrap_or(text)
             })
             .clone()
     }

@@ -10,7 +10,9 @@ pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
     let renderer = Renderer::new(color);
     let mut sorted = errors.errors.clone();
     sorted.sort_by(|a, b| {
-        let key = |e: &crate::policy::PolicyError| (e.span.as_ref().map(|s| (s.start, s.end)), e.message.clone());
+        let key = |e: &crate::policy::PolicyError| {
+            (e.span.as_ref().map(|s| (s.start, s.end)), e.message.clone())
+        };
         key(a).cmp(&key(b))
     });
     sorted.dedup();
@@ -18,9 +20,15 @@ pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
     for error in &sorted {
         let mut report = Report::new(Severity::Error, "boundaries::policy", error.message.clone());
         report.help = error.help.clone();
-        report.source = Some(NamedSource::new(&errors.source.display, errors.source.text.clone()));
+        report.source = Some(NamedSource::new(
+            &errors.source.display,
+            errors.source.text.clone(),
+        ));
         if let Some(span) = &error.span {
-            report.labels = vec![LabeledSpan::new_primary_with_span(Some(error.label.clone()), span.clone())];
+            report.labels = vec![LabeledSpan::new_primary_with_span(
+                Some(error.label.clone()),
+                span.clone(),
+            )];
         }
         out.push_str(&renderer.render(&report));
     }
@@ -28,28 +36,47 @@ pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
         "error: the policy {} has {} {}; nothing was checked\n",
         errors.source.display,
         sorted.len(),
-        if sorted.len() == 1 { "problem" } else { "problems" }
+        if sorted.len() == 1 {
+            "problem"
+        } else {
+            "problems"
+        }
     ));
     out
 }
 
 /// Renders suppression comments that cannot be honoured.
-pub fn suppression_errors(errors: &[SuppressionError], root: &std::path::Path, color: bool) -> String {
+pub fn suppression_errors(
+    errors: &[SuppressionError],
+    root: &std::path::Path,
+    color: bool,
+) -> String {
     let renderer = Renderer::new(color);
     let mut sources = super::Sources::default();
     let mut out = String::new();
     for error in errors {
-        let mut report = Report::new(Severity::Error, "boundaries::suppression", error.message.clone());
+        let mut report = Report::new(
+            Severity::Error,
+            "boundaries::suppression",
+            error.message.clone(),
+        );
         report.help = error.help.clone();
         let text = sources.get(root, &error.location.file);
         report.source = Some(NamedSource::new(&error.location.file, text));
-        report.labels = vec![LabeledSpan::new_primary_with_span(None, error.location.bytes())];
+        report.labels = vec![LabeledSpan::new_primary_with_span(
+            None,
+            error.location.bytes(),
+        )];
         out.push_str(&renderer.render(&report));
     }
     out.push_str(&format!(
         "error: {} suppression {} to be fixed; nothing was checked\n",
         errors.len(),
-        if errors.len() == 1 { "comment needs" } else { "comments need" }
+        if errors.len() == 1 {
+            "comment needs"
+        } else {
+            "comments need"
+        }
     ));
     out
 }

@@ -1,7 +1,348 @@
-//! Placeholder: being written.
+//! `--format sarif`: a SARIF 2.1.0 log for GitHub code scanning (upload it
+//! with `github/codeql-action/upload-sarif`) and other SARIF viewers.
+//!
+//! - The driver lists one rule per policy rule, in policy order, with the
+//!   rule's name as `id`, its reason as description and help, and its
+//!   severity as `defaultConfiguration.level`; then one rule per warning code
+//!   that occurs in the run (tool warnings are results too, level `warning`, or `error` for a stale
+//!   baseline, which fails the run).
+//! - Each result points at the offending path with a path relative to the
+//!   workspace root under `uriBaseId` `%SRCROOT%`, and columns counted in
+//!   Unicode code points (`columnKind`). A cycle's other edges are
+//!   `relatedLocations`. A warning that is about no file in particular points
+//!   at the policy file, because code scanning rejects results without a
+//!   location.
+//! - `partialFingerprints` holds `boundaries/v1`, a hash of rule, module,
+//!   path and occurrence without line numbers (see [`super::common`]), so an
+//!   alert survives unrelated edits. The upload action adds its own
+//!   `primaryLocationLineHash` next to it.
+//! - Baselined violations are left out. SARIF could keep them with an
+//!   accepted `suppressions` entry, but GitHub code scanning ignores
+//!   `suppressions` (it is not in its supported subset) and would open an
+//!   alert for each; left out, an alert whose violation gets baselined is
+//!   closed as fixed, and one reopens when the baseline stops covering it.
+//!   `baselineState` is not used either: it compares with a previous *run*,
+//!   which is not what the baseline file is.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::common::{active_entries, warning_entries};
 use super::CheckRun;
+use crate::location::Location;
+use crate::policy::Severity;
+use crate::warning::WarningCode;
 
-pub fn sarif(_run: &CheckRun) -> String {
-    String::new()
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+/// The package has no repository yet; its crates.io page is its home.
+const INFORMATION_URI: &str = "https://crates.io/crates/cargo-boundaries";
+const SRCROOT: &str = "%SRCROOT%";
+const FINGERPRINT_KEY: &str = "boundaries/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    results: Vec<SarifResult<'a>>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor<'a> {
+    id: &'a str,
+    short_description: Text,
+    full_description: Text,
+    help: Text,
+    default_configuration: Configuration,
+    properties: DescriptorProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+impl Text {
+    fn new(text: impl Into<String>) -> Text {
+        Text { text: text.into() }
+    }
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct DescriptorProperties<'a> {
+    /// The rule kind (`forbid`, `allow`, …), or `warning` for tool warnings.
+    kind: &'a str,
+    tags: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<ResultLocation<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<ResultLocation<'a>>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultLocation<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+pub fn sarif(run: &CheckRun) -> String {
+    let entries = active_entries(run);
+    let warnings = warning_entries(run);
+
+    let mut rules: Vec<ReportingDescriptor> = run
+        .policy
+        .rules
+        .iter()
+        .map(|compiled| {
+            let rule = &compiled.table;
+            let summary = format!(
+                "`{}` rule `{}` of {}",
+                rule.kind, rule.name, run.policy_source.display
+            );
+            let (short, full) = match &rule.reason {
+                Some(reason) => (reason.clone(), format!("{summary}: {reason}")),
+                None => (summary.clone(), summary.clone()),
+            };
+            ReportingDescriptor {
+                id: &rule.name,
+                short_description: Text::new(short),
+                help: Text::new(format!(
+                    "{full}\n\nReach the code through a module the policy allows, or change \
+                     rule `{}` in {}. `cargo boundaries rules` documents the `{}` kind.",
+                    rule.name, run.policy_source.display, rule.kind
+                )),
+                full_description: Text::new(full),
+                default_configuration: Configuration {
+                    level: level(rule.severity),
+                },
+                properties: DescriptorProperties {
+                    kind: &rule.kind,
+                    tags: vec!["architecture", "maintainability"],
+                },
+            }
+        })
+        .collect();
+    let warning_codes: Vec<WarningCode> = warnings
+        .iter()
+        .map(|w| w.code())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let first_warning_rule = rules.len();
+    rules.extend(warning_codes.iter().map(|code| ReportingDescriptor {
+        id: code.as_str(),
+        short_description: Text::new(warning_description(*code)),
+        full_description: Text::new(warning_description(*code)),
+        help: Text::new(warning_description(*code)),
+        default_configuration: Configuration {
+            level: if code.is_error() { "error" } else { "warning" },
+        },
+        properties: DescriptorProperties {
+            kind: "warning",
+            tags: vec!["cargo-boundaries"],
+        },
+    }));
+
+    let mut results: Vec<SarifResult> = entries
+        .iter()
+        .map(|entry| {
+            let model = &run.graph.model;
+            let related_locations = if entry.violation.references.len() > 1 {
+                entry
+                    .violation
+                    .references
+                    .iter()
+                    .enumerate()
+                    .map(|(hop, &index)| {
+                        let reference = &model.references[index];
+                        ResultLocation {
+                            id: Some(hop),
+                            physical_location: physical(
+                                &reference.location.file,
+                                Some(&reference.location),
+                            ),
+                            message: Some(Text::new(format!(
+                                "edge {} of the cycle: `{}` → `{}`",
+                                hop + 1,
+                                model.modules[reference.from].path,
+                                reference.path
+                            ))),
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            SarifResult {
+                rule_id: &entry.rule.name,
+                rule_index: entry.rule_index,
+                level: level(entry.severity()),
+                message: Text::new(entry.message()),
+                locations: vec![ResultLocation {
+                    id: None,
+                    physical_location: physical(&entry.location.file, Some(entry.location)),
+                    message: None,
+                }],
+                related_locations,
+                partial_fingerprints: BTreeMap::from([(
+                    FINGERPRINT_KEY,
+                    entry.fingerprint.clone(),
+                )]),
+            }
+        })
+        .collect();
+    results.extend(warnings.iter().map(|entry| {
+        let index = warning_codes
+            .iter()
+            .position(|c| *c == entry.code())
+            .expect("listed above");
+        SarifResult {
+            rule_id: entry.code().as_str(),
+            rule_index: first_warning_rule + index,
+            level: entry.level(),
+            message: Text::new(entry.warning.message.clone()),
+            locations: vec![ResultLocation {
+                id: None,
+                physical_location: match entry.location() {
+                    Some(l) => physical(&l.file, Some(l)),
+                    None => physical(&run.policy_source.display, None),
+                },
+                message: None,
+            }],
+            related_locations: Vec::new(),
+            partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, entry.fingerprint.clone())]),
+        }
+    }));
+
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "cargo-boundaries",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: INFORMATION_URI,
+                    rules,
+                },
+            },
+            results,
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    let mut out = serde_json::to_string_pretty(&log).expect("the log serializes");
+    out.push('\n');
+    out
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warn => "warning",
+    }
+}
+
+fn physical<'a>(file: &'a str, location: Option<&Location>) -> PhysicalLocation<'a> {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: file,
+            uri_base_id: SRCROOT,
+        },
+        region: location.map(|l| Region {
+            start_line: l.line,
+            start_column: l.column,
+            end_line: l.end_line,
+            end_column: l.end_column,
+        }),
+    }
+}
+
+/// What each warning code means, for the SARIF rule that stands for it.
+fn warning_description(code: WarningCode) -> &'static str {
+    match code {
+        WarningCode::ParseError => {
+            "a source file could not be parsed; its references are not checked"
+        }
+        WarningCode::MissingModuleFile => {
+            "a module's file does not exist; the module is not checked"
+        }
+        WarningCode::OutsideWorkspace => {
+            "a module's file lies outside the workspace and is not read"
+        }
+        WarningCode::UnusedSuppression => {
+            "an inline `boundaries: allow(...)` comment silences nothing"
+        }
+        WarningCode::StaleBaseline => {
+            "the baseline lists violations that no longer occur; re-run `cargo boundaries baseline`"
+        }
+    }
 }

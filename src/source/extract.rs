@@ -40,7 +40,10 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
                 name: unraw(&m.ident),
                 path_attr: path_attr(&m.attrs),
                 is_pub: is_pub(&m.vis),
-                inline: m.content.as_ref().map(|(_, items)| module_code(items, options)),
+                inline: m
+                    .content
+                    .as_ref()
+                    .map(|(_, items)| module_code(items, options)),
                 name_bytes: m.ident.span().byte_range(),
             });
         }

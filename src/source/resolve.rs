@@ -48,7 +48,9 @@ pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> So
             let mut externs = c.externs.clone();
             if options.include_tests {
                 for (name, target) in &c.dev_externs {
-                    externs.entry(name.clone()).or_insert_with(|| target.clone());
+                    externs
+                        .entry(name.clone())
+                        .or_insert_with(|| target.clone());
                 }
             }
             externs
@@ -109,9 +111,7 @@ pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> So
             });
         }
     }
-    references.sort_by(|a, b| {
-        (&a.location, &a.path, a.via).cmp(&(&b.location, &b.path, b.via))
-    });
+    references.sort_by(|a, b| (&a.location, &a.path, a.via).cmp(&(&b.location, &b.path, b.via)));
 
     let crates = tree.crate_roots.len();
     let modules = tree
@@ -158,7 +158,13 @@ impl Resolver<'_> {
 
     /// Resolves a path written in `module`. `is_use` selects the 2015
     /// crate-relative reading of `use` paths.
-    fn path(&self, module: ModuleId, path: &RawPath, is_use: bool, depth: usize) -> Option<Vec<String>> {
+    fn path(
+        &self,
+        module: ModuleId,
+        path: &RawPath,
+        is_use: bool,
+        depth: usize,
+    ) -> Option<Vec<String>> {
         if depth > MAX_DEPTH || path.segments.is_empty() {
             return None;
         }
@@ -205,7 +211,13 @@ impl Resolver<'_> {
     /// is not a child is looked up in scope if `in_scope` and no descent
     /// happened, and otherwise kept as written (an item or re-export of the
     /// module reached).
-    fn walk(&self, module: ModuleId, segments: &[String], in_scope: bool, depth: usize) -> Option<Vec<String>> {
+    fn walk(
+        &self,
+        module: ModuleId,
+        segments: &[String],
+        in_scope: bool,
+        depth: usize,
+    ) -> Option<Vec<String>> {
         let mut current = module;
         let mut i = 0;
         while i < segments.len() {
@@ -254,16 +266,29 @@ impl Resolver<'_> {
                 return Some(self.segments(child));
             }
         }
-        if m.code.items.get(name).is_some_and(|&is_pub| visible(is_pub)) {
+        if m.code
+            .items
+            .get(name)
+            .is_some_and(|&is_pub| visible(is_pub))
+        {
             return Some(here());
         }
-        if let Some(import) = m.code.imports.iter().find(|i| i.name == name && visible(i.is_pub)) {
+        if let Some(import) = m
+            .code
+            .imports
+            .iter()
+            .find(|i| i.name == name && visible(i.is_pub))
+        {
             return match mode {
                 Mode::Scope => self.path(module, &import.path, true, depth + 1),
                 Mode::Visible => Some(here()),
             };
         }
-        if m.code.extern_crates.iter().any(|e| e.name == name && visible(e.is_pub)) {
+        if m.code
+            .extern_crates
+            .iter()
+            .any(|e| e.name == name && visible(e.is_pub))
+        {
             return self.extern_crate_item(module, name);
         }
         // Glob imports: resolve only when every workspace glob that has the
@@ -305,7 +330,12 @@ impl Resolver<'_> {
         }
     }
 
-    fn name_without_prelude(&self, module: ModuleId, name: &str, depth: usize) -> Option<Vec<String>> {
+    fn name_without_prelude(
+        &self,
+        module: ModuleId,
+        name: &str,
+        depth: usize,
+    ) -> Option<Vec<String>> {
         let resolved = self.name(module, name, Mode::Scope, depth)?;
         let from_prelude = self.extern_prelude(self.modules[module].crate_index, name);
         (Some(&resolved) != from_prelude.as_ref()).then_some(resolved)
@@ -326,7 +356,9 @@ impl Resolver<'_> {
         if let Some(address) = self.externs[crate_index].get(name) {
             return Some(vec![address.clone()]);
         }
-        BUILTIN_CRATES.contains(&name).then(|| vec![name.to_string()])
+        BUILTIN_CRATES
+            .contains(&name)
+            .then(|| vec![name.to_string()])
     }
 
     fn is_ancestor(&self, ancestor: ModuleId, mut module: ModuleId) -> bool {

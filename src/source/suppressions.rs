@@ -20,24 +20,99 @@ pub fn scan(relative: &str, text: &str) -> Vec<Suppression> {
         return Vec::new();
     }
     let index = LineIndex::new(text);
-    let mut found = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(suppression) = parse_line(relative, &index, line, offset) {
-            found.push(suppression);
-        }
-        offset += line.len();
-    }
-    found
+    line_comments(text)
+        .into_iter()
+        .filter_map(|range| parse_comment(relative, &index, text, range))
+        .collect()
 }
 
-fn parse_line(relative: &str, index: &LineIndex, line: &str, offset: usize) -> Option<Suppression> {
-    let comment = line.find("//")?;
-    let body = &line[comment + 2..];
+/// Byte ranges of the `//` comments of a Rust file (from the slashes to the
+/// end of the line), skipping strings, chars and block comments so a `//`
+/// inside a string literal is never taken for a comment.
+fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut comments = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                comments.push(i..end);
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let mut depth = 1;
+                i += 2;
+                while i < bytes.len() && depth > 0 {
+                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'r' if raw_string_start(bytes, i) => {
+                let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                let closing = format!("\"{}", "#".repeat(hashes));
+                let body = i + 2 + hashes;
+                i = text[body..]
+                    .find(&closing)
+                    .map_or(text.len(), |n| body + n + closing.len());
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'\'' => {
+                // A char literal ('x', '\n', '\u{1F600}') or a lifetime ('a).
+                let rest = &text[i + 1..];
+                let mut chars = rest.char_indices();
+                i += match (chars.next(), chars.next()) {
+                    (Some((_, '\\')), _) => rest.find('\'').map_or(rest.len(), |n| n + 2),
+                    (Some(_), Some((n, '\''))) => n + 2,
+                    _ => 1,
+                };
+            }
+            _ => i += 1,
+        }
+    }
+    comments
+}
+
+/// Whether `r` at `i` starts a raw string (`r"`, `r#"`, `br"`), not an
+/// identifier that happens to contain an `r`.
+fn raw_string_start(bytes: &[u8], i: usize) -> bool {
+    let before = i.checked_sub(1).map(|p| bytes[p]);
+    let ident_before = before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !(before == Some(b'b')
+            && (i < 2 || !(bytes[i - 2].is_ascii_alphanumeric() || bytes[i - 2] == b'_')));
+    if ident_before {
+        return false;
+    }
+    let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+    bytes.get(i + 1 + hashes) == Some(&b'"')
+}
+
+fn parse_comment(
+    relative: &str,
+    index: &LineIndex,
+    text: &str,
+    range: std::ops::Range<usize>,
+) -> Option<Suppression> {
+    let comment = &text[range.clone()];
+    let body = &comment[2..];
     let after_marker = body.trim_start().strip_prefix(MARKER)?;
-    let allow_start = line.len() - after_marker.trim_start().len();
-    let args = line[allow_start..].strip_prefix("allow(")?;
+    let allow_start = comment.len() - after_marker.trim_start().len();
+    let args = comment[allow_start..].strip_prefix("allow(")?;
     let close = args.find(')')?;
+    let offset = range.start;
     let args_start = allow_start + "allow(".len();
     let mut rules = Vec::new();
     let mut cursor = args_start;
@@ -47,15 +122,23 @@ fn parse_line(relative: &str, index: &LineIndex, line: &str, offset: usize) -> O
         if !name.is_empty() {
             rules.push((
                 name.to_string(),
-                index.location(relative.to_string(), offset + start..offset + start + name.len()),
+                index.location(
+                    relative.to_string(),
+                    offset + start..offset + start + name.len(),
+                ),
             ));
         }
         cursor += part.len() + 1;
     }
-    let reason = args[close + 1..].trim().trim_start_matches([':', '-', '—']).trim();
-    let end = line.trim_end().len();
+    let reason = args[close + 1..]
+        .trim()
+        .trim_start_matches([':', '-', '—'])
+        .trim();
     Some(Suppression {
-        location: index.location(relative.to_string(), offset + comment..offset + end),
+        location: index.location(
+            relative.to_string(),
+            offset..offset + comment.trim_end().len(),
+        ),
         rules,
         reason: (!reason.is_empty()).then(|| reason.to_string()),
     })
@@ -74,8 +157,23 @@ mod tests {
         assert_eq!(s.location.line, 2);
         let names: Vec<&str> = s.rules.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["no-storage", "layers-1"]);
-        assert_eq!(s.rules[1].1.column, 42);
+        assert_eq!(s.rules[1].1.column, 38);
         assert_eq!(s.reason.as_deref(), Some("legacy import, see #12"));
+    }
+
+    #[test]
+    fn skips_strings_chars_and_block_comments() {
+        let text = "const A: &str = \"// boundaries: allow(x)\";\n\
+                    let u = \"https://a\"; // boundaries: allow(y) real\n\
+                    let r = r#\"// boundaries: allow(z)\"#; let c = '\\''; fn f<'a>() {}\n\
+                    /* // boundaries: allow(w) */\n";
+        let found = scan("a.rs", text);
+        let names: Vec<&str> = found
+            .iter()
+            .flat_map(|s| s.rules.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        assert_eq!(names, ["y"]);
+        assert_eq!(found[0].location.line, 2);
     }
 
     #[test]

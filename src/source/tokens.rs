@@ -69,7 +69,11 @@ fn collect_runs(tokens: TokenStream, runs: &mut Vec<(RawPath, Range<usize>)>) {
             )
             && !matches!(i.checked_sub(1).map(|p| &tokens[p]), Some(TokenTree::Punct(p)) if p.as_char() == '>' || (p.as_char() == ':' && p.spacing() == Spacing::Joint));
         let first = if leading_colon { i + 2 } else { i };
-        let (Some(TokenTree::Ident(_)), false) = (tokens.get(first), after_sigil) else {
+        // An ident right after `::` continues a path that did not start
+        // here (`$crate::x`, `<T>::x`): not a fresh run.
+        let mid_path = !leading_colon && i >= 2 && is_path_sep(&tokens, i - 2);
+        let (Some(TokenTree::Ident(_)), false, false) = (tokens.get(first), after_sigil, mid_path)
+        else {
             i += 1;
             continue;
         };
@@ -79,7 +83,8 @@ fn collect_runs(tokens: TokenStream, runs: &mut Vec<(RawPath, Range<usize>)>) {
         while let Some(TokenTree::Ident(ident)) = tokens.get(j) {
             segments.push(unraw_str(&ident.to_string()));
             end = j;
-            if is_path_sep(&tokens, j + 1) && matches!(tokens.get(j + 3), Some(TokenTree::Ident(_))) {
+            if is_path_sep(&tokens, j + 1) && matches!(tokens.get(j + 3), Some(TokenTree::Ident(_)))
+            {
                 j += 3;
             } else {
                 break;
@@ -129,17 +134,28 @@ mod tests {
 
     #[test]
     fn finds_path_runs_in_macro_arguments() {
-        assert_eq!(runs(r#""{}", crate::billing::total(x)"#), ["crate::billing::total"]);
-        assert_eq!(runs("v = ::sqlx::query(a::b) => { c::d }"), ["::sqlx::query", "a::b", "c::d"]);
+        assert_eq!(
+            runs(r#""{}", crate::billing::total(x)"#),
+            ["crate::billing::total"]
+        );
+        assert_eq!(
+            runs("v = ::sqlx::query(a::b) => { c::d }"),
+            ["::sqlx::query", "a::b", "c::d"]
+        );
         assert_eq!(runs(r#""crate::not::a::path" foo"#), Vec::<String>::new());
         assert_eq!(runs("$crate::x::y"), Vec::<String>::new());
         assert_eq!(runs("Vec::<u8>::new()"), Vec::<String>::new());
-        assert_eq!(runs("std::collections::HashMap::<K, V>::new()"), ["std::collections::HashMap"]);
+        assert_eq!(
+            runs("std::collections::HashMap::<K, V>::new()"),
+            ["std::collections::HashMap"]
+        );
     }
 
     #[test]
     fn reparses_brace_groups_as_items() {
-        let tokens: TokenStream = "if #[cfg(unix)] { mod a; } else { mod b; }".parse().unwrap();
+        let tokens: TokenStream = "if #[cfg(unix)] { mod a; } else { mod b; }"
+            .parse()
+            .unwrap();
         let contents = item_macro_contents(tokens);
         assert_eq!(contents.items.len(), 2);
     }

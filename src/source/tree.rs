@@ -192,7 +192,9 @@ impl Discovery<'_> {
         let mut segments = parent_segments.to_vec();
         segments.push(decl.name.clone());
         if decl.is_pub {
-            self.tree.modules[parent].public_children.insert(decl.name.clone());
+            self.tree.modules[parent]
+                .public_children
+                .insert(decl.name.clone());
         }
         if let Some(&existing) = self.tree.modules[parent].children.get(&decl.name) {
             // Declared twice under opposite cfgs: one module, read once.
@@ -204,7 +206,15 @@ impl Discovery<'_> {
         match decl.inline {
             Some(code) => {
                 let child_dir = dir.join(decl.path_attr.as_deref().unwrap_or(&decl.name));
-                let id = self.add_module(segments, crate_index, Some(parent), source, code, &child_dir, None);
+                let id = self.add_module(
+                    segments,
+                    crate_index,
+                    Some(parent),
+                    source,
+                    code,
+                    &child_dir,
+                    None,
+                );
                 self.tree.modules[parent].children.insert(decl.name, id);
             }
             None => {
@@ -224,7 +234,9 @@ impl Discovery<'_> {
                 let owns_dir = owns_dir || file.file_name().is_some_and(|n| n == "mod.rs");
                 // The child's id is known once its file is parsed; record the
                 // name now so a second declaration is recognised.
-                self.tree.modules[parent].children.insert(decl.name, PENDING);
+                self.tree.modules[parent]
+                    .children
+                    .insert(decl.name, PENDING);
                 self.next.push((
                     Pending {
                         file,
@@ -240,7 +252,12 @@ impl Discovery<'_> {
 
     /// The first candidate file that exists inside the workspace, or a
     /// warning saying why there is none.
-    fn locate(&mut self, candidates: &[PathBuf], source: &SourceFile, decl: &ModDecl) -> Option<PathBuf> {
+    fn locate(
+        &mut self,
+        candidates: &[PathBuf],
+        source: &SourceFile,
+        decl: &ModDecl,
+    ) -> Option<PathBuf> {
         let location = source.location(decl.name_bytes.clone());
         for candidate in candidates {
             let Ok(canonical) = candidate.canonicalize() else {
@@ -270,7 +287,11 @@ impl Discovery<'_> {
         self.tree.warnings.push(Warning {
             location: Some(location),
             code: WarningCode::MissingModuleFile,
-            message: format!("file not found for module `{}`: looked for {}", decl.name, looked.join(" and ")),
+            message: format!(
+                "file not found for module `{}`: looked for {}",
+                decl.name,
+                looked.join(" and ")
+            ),
         });
         None
     }
@@ -314,7 +335,9 @@ fn parse_file(workspace: &Workspace, file: &Path, options: ExtractOptions) -> Pa
                 Some(Warning {
                     location: Some(location),
                     code: WarningCode::ParseError,
-                    message: format!("cannot parse {relative}: {err}; its references are not checked"),
+                    message: format!(
+                        "cannot parse {relative}: {err}; its references are not checked"
+                    ),
                 }),
             )
         }

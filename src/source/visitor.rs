@@ -23,7 +23,17 @@ use super::Via;
 
 /// Attributes whose arguments are never paths into code.
 const INERT_ATTRIBUTES: [&str; 12] = [
-    "allow", "warn", "deny", "forbid", "expect", "cfg", "doc", "path", "repr", "inline", "must_use",
+    "allow",
+    "warn",
+    "deny",
+    "forbid",
+    "expect",
+    "cfg",
+    "doc",
+    "path",
+    "repr",
+    "inline",
+    "must_use",
     "deprecated",
 ];
 
@@ -67,7 +77,12 @@ impl<'a> RefVisitor<'a> {
         if len == 0 || (len < 2 && path.leading_colon.is_none()) {
             return;
         }
-        let segments: Vec<String> = path.segments.iter().take(len).map(|s| unraw(&s.ident)).collect();
+        let segments: Vec<String> = path
+            .segments
+            .iter()
+            .take(len)
+            .map(|s| unraw(&s.ident))
+            .collect();
         let start = path
             .leading_colon
             .map(|c| c.spans[0])
@@ -219,7 +234,9 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
         }
         self.path(path, Via::Path);
         if path.is_ident("derive") {
-            if let Ok(derived) = attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated) {
+            if let Ok(derived) =
+                attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+            {
                 for derived in &derived {
                     self.path(derived, Via::Path);
                 }
@@ -344,6 +361,8 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
         self.with_generics(&node.generics, |v| visit::visit_trait_item_type(v, node));
     }
     fn visit_foreign_item_fn(&mut self, node: &'ast syn::ForeignItemFn) {
-        self.with_generics(&node.sig.generics, |v| visit::visit_foreign_item_fn(v, node));
+        self.with_generics(&node.sig.generics, |v| {
+            visit::visit_foreign_item_fn(v, node)
+        });
     }
 }

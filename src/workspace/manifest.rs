@@ -18,7 +18,11 @@ pub fn dependency_keys(text: &str) -> DependencyKeys {
         return keys;
     };
     collect(root.get_ref(), &mut keys);
-    if let Some(targets) = root.get_ref().get("target").and_then(|t| t.get_ref().as_table()) {
+    if let Some(targets) = root
+        .get_ref()
+        .get("target")
+        .and_then(|t| t.get_ref().as_table())
+    {
         for platform in targets.values() {
             if let Some(table) = platform.get_ref().as_table() {
                 collect(table, &mut keys);

@@ -113,14 +113,23 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
                 dependencies.push(ManifestDependency {
                     target,
                     dev,
-                    location: Location::from_bytes(manifest_rel.clone(), &manifest_text, bytes.clone()),
+                    location: Location::from_bytes(
+                        manifest_rel.clone(),
+                        &manifest_text,
+                        bytes.clone(),
+                    ),
                 });
             }
         }
 
         let own_lib = lib_names.get(package.name.as_str()).cloned();
         let manifest_owner = lib_target(package)
-            .or_else(|| package.targets.iter().find(|t| crate_kind(&t.kind) == Some(CrateKind::Bin)))
+            .or_else(|| {
+                package
+                    .targets
+                    .iter()
+                    .find(|t| crate_kind(&t.kind) == Some(CrateKind::Bin))
+            })
             .map(|t| &t.name);
         for target in &package.targets {
             let Some(kind) = crate_kind(&target.kind) else {

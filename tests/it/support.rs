@@ -66,7 +66,8 @@ pub fn check_json_with(name: &str, extra: &[&str]) -> Value {
         run.stdout,
         run.stderr
     );
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("bad JSON for {name}: {e}\n{}", run.stdout))
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON for {name}: {e}\n{}", run.stdout))
 }
 
 /// Each violation as `rule from -> path (file:line via)`, the compact form
@@ -96,6 +97,13 @@ pub fn warnings(report: &Value) -> Vec<String> {
         .as_array()
         .expect("warnings")
         .iter()
-        .map(|w| format!("{} {}:{}", w["code"].as_str().unwrap(), w["file"].as_str().unwrap_or("-"), w["line"]))
+        .map(|w| {
+            format!(
+                "{} {}:{}",
+                w["code"].as_str().unwrap(),
+                w["file"].as_str().unwrap_or("-"),
+                w["line"]
+            )
+        })
         .collect()
 }

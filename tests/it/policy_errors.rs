@@ -1,0 +1,185 @@
+//! Exit code 2: the tool could not do its job. A bad policy reports every
+//! problem at once; no policy points at `cargo boundaries init`.
+
+use crate::support::{fixture, manifest, run, Run};
+
+fn check(name: &str, extra: &[&str]) -> Run {
+    let manifest = manifest(name);
+    let mut args = vec!["check", "--manifest-path", &manifest];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn assert_contains_all(text: &str, needles: &[&str]) {
+    let missing: Vec<&&str> = needles.iter().filter(|n| !text.contains(**n)).collect();
+    assert!(missing.is_empty(), "missing {missing:?} in:\n{text}");
+}
+
+#[test]
+fn a_bad_policy_reports_every_problem_at_once() {
+    let run = check("bad-policy", &[]);
+    assert_eq!(
+        run.code, 2,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert_contains_all(
+        &run.stderr,
+        &[
+            // the diagnostics point into the policy file
+            "boundaries.toml",
+            // an unknown top-level key
+            "rulez",
+            "did you mean `rule`",
+            // an unknown rule kind
+            "forbd",
+            "did you mean `forbid`",
+            // an unknown field in a rule
+            "form",
+            "did you mean `from`",
+            // a wrong type
+            "severity",
+            // bad pattern syntax
+            "shop::::billing",
+            // a pattern that matches nothing: a typo must not pass silently
+            "shop::biling",
+            "did you mean `shop::billing`",
+            // an unknown component
+            "persistence",
+            // two rules with the same name
+            "billing-uses-accounts-api",
+        ],
+    );
+    assert!(
+        run.stderr.to_lowercase().contains("duplicate"),
+        "no duplicate-name error in:\n{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_policy_exits_2_in_every_format() {
+    for format in ["json", "short", "human"] {
+        let run = check("bad-policy", &["--format", format]);
+        assert_eq!(
+            run.code, 2,
+            "--format {format}\nstdout:\n{}\nstderr:\n{}",
+            run.stdout, run.stderr
+        );
+        assert!(
+            run.stderr.contains("shop::biling"),
+            "--format {format}:\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_toml_syntax_error_exits_2_and_points_into_the_file() {
+    let run = check("bad-policy-syntax", &[]);
+    assert_eq!(
+        run.code, 2,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert_contains_all(
+        &run.stderr,
+        &["boundaries.toml", "to = [\"shop::accounts\""],
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn no_policy_exits_2_and_suggests_init() {
+    let run = check("no-policy", &[]);
+    assert_eq!(
+        run.code, 2,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert_contains_all(&run.stderr, &["cargo boundaries init"]);
+    let run = check("no-policy", &["--format", "json"]);
+    assert_eq!(
+        run.code, 2,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+}
+
+#[test]
+fn a_missing_policy_path_exits_2() {
+    let missing = fixture("no-policy").join("there-is-no-such-policy.toml");
+    let missing = missing.display().to_string();
+    let run = check("no-policy", &["--policy", &missing]);
+    assert_eq!(
+        run.code, 2,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        run.stderr.contains("there-is-no-such-policy.toml"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_policy_given_with_policy_is_read() {
+    // no-policy's workspace, checked with parse-error's policy
+    let policy = fixture("parse-error").join("boundaries.toml");
+    let policy = policy.display().to_string();
+    let run = check("no-policy", &["--policy", &policy, "--format", "json"]);
+    // parse-error's policy names `shop::accounts::storage`, which no-policy's
+    // `shop` does not have: a pattern that matches nothing is an error.
+    assert_eq!(
+        run.code, 2,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        run.stderr.contains("shop::accounts::storage"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("cargo boundaries init"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn no_workspace_exits_2() {
+    let missing = fixture("there-is-no-such-fixture").join("Cargo.toml");
+    let missing = missing.display().to_string();
+    let run = run(&["check", "--manifest-path", &missing]);
+    assert_eq!(
+        run.code, 2,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(!run.stderr.is_empty());
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let demo = manifest("demo");
+    for args in [
+        vec!["check", "--no-such-flag"],
+        vec![
+            "check",
+            "--format",
+            "no-such-format",
+            "--manifest-path",
+            &demo,
+        ],
+    ] {
+        let result = run(&args);
+        assert_eq!(
+            result.code, 2,
+            "{args:?}\nstdout:\n{}\nstderr:\n{}",
+            result.stdout, result.stderr
+        );
+    }
+}
