@@ -9,6 +9,7 @@ pub mod cli;
 pub mod graph;
 pub mod location;
 pub mod policy;
+pub mod render;
 pub mod report;
 pub mod source;
 pub mod suggest;

@@ -18,6 +18,10 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
             analysis.warnings.sort();
         }
     }
+    if args.common.quiet {
+        // Violations only: keep just the warnings that fail the run.
+        analysis.warnings.retain(|w| w.code.is_error());
+    }
     let run = CheckRun {
         root: &analysis.workspace.root,
         workspace: &analysis.workspace,
@@ -30,7 +34,7 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
     };
     let output = match (args.message_format, args.format) {
         (Some(MessageFormat::Json), _) => report::cargo_messages(&run),
-        (None, Format::Human) => report::human(&run, args.common.color, args.common.quiet),
+        (None, Format::Human) => report::human(&run, args.common.color),
         (None, Format::Json) => report::json(&run),
         (None, Format::Short) => report::short(&run),
         (None, Format::Sarif) => report::sarif(&run),

@@ -1,8 +1,345 @@
-//! `cargo boundaries explain`.
+//! `cargo boundaries explain FROM TO`: every reference by which FROM depends
+//! on TO, or the shortest chain of modules when the dependency is only
+//! indirect, with the rules each edge breaks in the same run as `check`.
+//!
+//! Exit codes: 0 the dependency exists, 1 it does not, 2 a pattern names
+//! nothing in the workspace (with a suggestion).
 
-use super::Failure;
-use crate::cli::ExplainArgs;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 
-pub fn explain(_args: &ExplainArgs) -> Result<i32, Failure> {
-    Err(Failure::error("`explain` is not implemented yet"))
+use serde::Serialize;
+
+use super::{analyze, print, Analysis, Failure, EXIT_OK, EXIT_VIOLATIONS};
+use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::graph::paths;
+use crate::policy::Pattern;
+use crate::source::{Reference, Target};
+
+pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
+    let analysis = analyze(&args.common)?;
+    let names = known_names(&analysis);
+    let model = &analysis.graph.model;
+    let from = pattern(&args.from, "FROM", &names)?;
+    if !model
+        .modules
+        .iter()
+        .any(|m| from.covers(&segments(&m.path)))
+    {
+        return Err(Failure::error(format!(
+            "FROM `{}` is not a module of the workspace: explain starts from the workspace's own code",
+            args.from
+        )));
+    }
+    let to = pattern(&args.to, "TO", &names)?;
+    let covers_from = |id: usize| from.covers(&segments(&model.modules[id].path));
+    let into_to = |index: usize| to.covers(&segments(&model.references[index].path));
+
+    // References leaving FROM's subtree into TO's; references already inside
+    // TO are TO's own business.
+    let direct: Vec<usize> = sorted(
+        &analysis,
+        (0..model.references.len())
+            .filter(|&r| {
+                let from_module = model.references[r].from;
+                covers_from(from_module)
+                    && into_to(r)
+                    && !to.covers(&segments(&model.modules[from_module].path))
+            })
+            .collect(),
+    );
+    let explanation = if !direct.is_empty() {
+        Explanation {
+            version: 1,
+            from: args.from.clone(),
+            to: args.to.clone(),
+            dependency: "direct",
+            edges: edges(&analysis, &direct),
+            chain: Vec::new(),
+        }
+    } else {
+        let chain = paths::shortest_chain(&analysis.graph, &covers_from, &|r| {
+            into_to(r) && !to.covers(&segments(&model.modules[model.references[r].from].path))
+        });
+        Explanation {
+            version: 1,
+            from: args.from.clone(),
+            to: args.to.clone(),
+            dependency: if chain.is_some() { "indirect" } else { "none" },
+            edges: Vec::new(),
+            chain: chain
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| {
+                    let mut edge = edges(&analysis, &[r]).remove(0);
+                    edge.rules = rules(&analysis, &edge_references(&analysis, r));
+                    edge
+                })
+                .collect(),
+        }
+    };
+    let text = match args.format {
+        ExplainFormat::Human => human(&explanation),
+        ExplainFormat::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&explanation).expect("the explanation serializes");
+            text.push('\n');
+            text
+        }
+    };
+    print(&text);
+    Ok(if explanation.dependency == "none" {
+        EXIT_VIOLATIONS
+    } else {
+        EXIT_OK
+    })
+}
+
+#[derive(Serialize)]
+struct Explanation {
+    version: u32,
+    from: String,
+    to: String,
+    /// `direct`, `indirect` or `none`.
+    dependency: &'static str,
+    /// Direct dependency: one entry per (module, target) pair.
+    edges: Vec<Edge>,
+    /// Indirect dependency: one hop per entry, each with one reference.
+    chain: Vec<Edge>,
+}
+
+#[derive(Serialize)]
+struct Edge {
+    from: String,
+    to: String,
+    references: Vec<Located>,
+    /// The rules broken by this edge's references; empty when none is.
+    rules: Vec<RuleHit>,
+}
+
+#[derive(Serialize)]
+struct Located {
+    path: String,
+    via: &'static str,
+    file: String,
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]
+struct RuleHit {
+    rule: String,
+    kind: String,
+    severity: &'static str,
+    reason: Option<String>,
+    /// How many of the edge's references break it.
+    count: usize,
+}
+
+fn segments(path: &str) -> Vec<&str> {
+    path.split("::").collect()
+}
+
+fn sorted(analysis: &Analysis, mut references: Vec<usize>) -> Vec<usize> {
+    let all = &analysis.graph.model.references;
+    references
+        .sort_by(|&a, &b| (&all[a].location, &all[a].path).cmp(&(&all[b].location, &all[b].path)));
+    references
+}
+
+fn target_name<'a>(analysis: &'a Analysis, reference: &'a Reference) -> &'a str {
+    match &reference.target {
+        Target::Module(id) => &analysis.graph.model.modules[*id].path,
+        Target::External(name) => name,
+    }
+}
+
+/// Groups references by (from module, target), in order of the first one.
+fn edges(analysis: &Analysis, references: &[usize]) -> Vec<Edge> {
+    let model = &analysis.graph.model;
+    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for &r in references {
+        let reference = &model.references[r];
+        let key = (
+            model.modules[reference.from].path.clone(),
+            target_name(analysis, reference).to_string(),
+        );
+        groups.entry(key).or_default().push(r);
+    }
+    groups
+        .into_iter()
+        .map(|((from, to), references)| Edge {
+            from,
+            to,
+            rules: rules(analysis, &references),
+            references: references
+                .iter()
+                .map(|&r| {
+                    let reference = &model.references[r];
+                    Located {
+                        path: reference.path.clone(),
+                        via: reference.via.as_str(),
+                        file: reference.location.file.clone(),
+                        line: reference.location.line,
+                        column: reference.location.column,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Every reference on the same edge as `reference`: same module, same target.
+fn edge_references(analysis: &Analysis, reference: usize) -> Vec<usize> {
+    let all = &analysis.graph.model.references;
+    let edge = &all[reference];
+    (0..all.len())
+        .filter(|&r| all[r].from == edge.from && all[r].target == edge.target)
+        .collect()
+}
+
+/// The rules the check run found broken at any of `references`.
+fn rules(analysis: &Analysis, references: &[usize]) -> Vec<RuleHit> {
+    let wanted: BTreeSet<usize> = references.iter().copied().collect();
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for violation in &analysis.violations {
+        let hits = violation
+            .references
+            .iter()
+            .filter(|r| wanted.contains(r))
+            .count();
+        if hits > 0 {
+            *counts.entry(violation.rule).or_default() += hits;
+        }
+    }
+    let mut hits: Vec<RuleHit> = counts
+        .into_iter()
+        .map(|(rule, count)| {
+            let table = &analysis.policy.rules[rule].table;
+            RuleHit {
+                rule: table.name.clone(),
+                kind: table.kind.clone(),
+                severity: table.severity.as_str(),
+                reason: table.reason.clone(),
+                count,
+            }
+        })
+        .collect();
+    hits.sort();
+    hits
+}
+
+fn human(explanation: &Explanation) -> String {
+    let mut out = String::new();
+    let (from, to) = (&explanation.from, &explanation.to);
+    match explanation.dependency {
+        "direct" => {
+            let count: usize = explanation.edges.iter().map(|e| e.references.len()).sum();
+            let _ = writeln!(
+                out,
+                "`{from}` depends on `{to}` directly: {count} reference{}\n",
+                if count == 1 { "" } else { "s" }
+            );
+            for edge in &explanation.edges {
+                write_edge(&mut out, edge, "");
+            }
+        }
+        "indirect" => {
+            let hops = explanation.chain.len();
+            let _ = writeln!(
+                out,
+                "`{from}` depends on `{to}` only indirectly; the shortest chain has {hops} hops:\n"
+            );
+            for (number, edge) in explanation.chain.iter().enumerate() {
+                write_edge(&mut out, edge, &format!("{}. ", number + 1));
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "`{from}` does not depend on `{to}`, directly or through other modules"
+            );
+        }
+    }
+    out
+}
+
+fn write_edge(out: &mut String, edge: &Edge, prefix: &str) {
+    let _ = writeln!(out, "{prefix}{} -> {}", edge.from, edge.to);
+    for r in &edge.references {
+        let _ = writeln!(
+            out,
+            "    {}:{}:{}  {}  {}",
+            r.file, r.line, r.column, r.via, r.path
+        );
+    }
+    if edge.rules.is_empty() {
+        out.push_str("    no rule forbids this edge\n");
+    }
+    for hit in &edge.rules {
+        let reason = hit
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    forbidden by `{}` ({} {}, {} reference{}){reason}",
+            hit.rule,
+            hit.severity,
+            hit.kind,
+            hit.count,
+            if hit.count == 1 { "" } else { "s" }
+        );
+    }
+    out.push('\n');
+}
+
+/// Every name a FROM, TO or focus pattern may cover: workspace modules and
+/// their items, and every crate the workspace knows or references.
+pub fn known_names(analysis: &Analysis) -> Vec<String> {
+    let model = &analysis.graph.model;
+    let mut names: BTreeSet<String> = analysis.workspace.known_crates.iter().cloned().collect();
+    for module in &model.modules {
+        names.insert(module.path.clone());
+        names.extend(
+            module
+                .items
+                .iter()
+                .map(|item| format!("{}::{item}", module.path)),
+        );
+    }
+    for reference in &model.references {
+        if let Target::External(name) = &reference.target {
+            names.insert(name.clone());
+        }
+    }
+    names.into_iter().collect()
+}
+
+/// Parses `text`, which must cover a known name or lie inside an external
+/// crate (`std::process::exit`).
+fn pattern(text: &str, role: &str, names: &[String]) -> Result<Pattern, Failure> {
+    let pattern = Pattern::parse(text, 0..0)
+        .map_err(|e| Failure::error(format!("bad {role} pattern `{text}`: {e}")))?;
+    let covers_known = names.iter().any(|name| pattern.covers(&segments(name)));
+    let in_external_crate = pattern.first_name().is_some_and(|first| {
+        names.iter().any(|n| n == first)
+            && !names.iter().any(|n| n.starts_with(&format!("{first}::")))
+    });
+    if covers_known || in_external_crate {
+        Ok(pattern)
+    } else {
+        Err(unknown(text, role, names))
+    }
+}
+
+/// "`x` matches nothing", with the closest known name as a suggestion.
+pub fn unknown(text: &str, role: &str, names: &[String]) -> Failure {
+    let mut message =
+        format!("error: {role} `{text}` matches no module or crate of the workspace\n");
+    if let Some(close) = crate::suggest::closest(text, names.iter().map(String::as_str)) {
+        let _ = writeln!(message, "help: did you mean `{close}`?");
+    }
+    Failure(message)
 }

@@ -1,8 +1,80 @@
-//! `cargo boundaries graph`.
+//! `cargo boundaries graph`: the same run as `check`, drawn as a diagram.
+//! Violations never change the exit code here: drawing them is the job.
 
-use super::Failure;
-use crate::cli::GraphArgs;
+use std::collections::{BTreeMap, BTreeSet};
 
-pub fn graph(_args: &GraphArgs) -> Result<i32, Failure> {
-    Err(Failure::error("`graph` is not implemented yet"))
+use super::{analyze, print, Analysis, Failure, EXIT_OK};
+use crate::cli::{GraphArgs, GraphFormat, GraphLevel};
+use crate::graph::view::{self, Level, View, ViewOptions};
+use crate::policy::Pattern;
+use crate::render;
+
+pub fn graph(args: &GraphArgs) -> Result<i32, Failure> {
+    let analysis = analyze(&args.common)?;
+    let focus = match &args.focus {
+        Some(text) => Some(focus_pattern(text, &analysis)?),
+        None => None,
+    };
+    let covers = focus
+        .as_ref()
+        .map(|pattern| move |path: &[&str]| pattern.covers(path));
+    let violations = rule_names_by_reference(&analysis);
+    let view = view::view(
+        &analysis.graph,
+        &ViewOptions {
+            level: match args.level {
+                GraphLevel::Crates => Level::Crates,
+                GraphLevel::Modules => Level::Modules,
+            },
+            depth: args.depth,
+            focus: covers.as_ref().map(|f| f as &dyn Fn(&[&str]) -> bool),
+            exclude_external: args.exclude_external,
+            violations: &violations,
+        },
+    );
+    let text = draw(&view, args.format);
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::error(format!("cannot write `{}`: {e}", path.display())))?,
+        None => print(&text),
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn draw(view: &View, format: GraphFormat) -> String {
+    match format {
+        GraphFormat::Dot => render::dot::render(view),
+        GraphFormat::Mermaid => render::mermaid::render(view),
+        GraphFormat::Svg => render::svg::render(view),
+        GraphFormat::Json => render::json::render(view),
+    }
+}
+
+/// The names of the rules each reference breaks, from the check run.
+/// Baselined violations still count: they are real, only tolerated.
+pub fn rule_names_by_reference(analysis: &Analysis) -> BTreeMap<usize, BTreeSet<String>> {
+    let mut names: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for violation in &analysis.violations {
+        let name = &analysis.policy.rules[violation.rule].table.name;
+        for &reference in &violation.references {
+            names.entry(reference).or_default().insert(name.clone());
+        }
+    }
+    names
+}
+
+/// Parses a focus pattern and makes sure it names something in the graph,
+/// so a typo is an error with a suggestion rather than an empty diagram.
+fn focus_pattern(text: &str, analysis: &Analysis) -> Result<Pattern, Failure> {
+    let pattern = Pattern::parse(text, 0..0)
+        .map_err(|e| Failure::error(format!("bad focus pattern `{text}`: {e}")))?;
+    let names = super::explain::known_names(analysis);
+    if names
+        .iter()
+        .any(|name| pattern.covers(&name.split("::").collect::<Vec<_>>()))
+    {
+        Ok(pattern)
+    } else {
+        Err(super::explain::unknown(text, "focus pattern", &names))
+    }
 }

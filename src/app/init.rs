@@ -3,7 +3,6 @@
 //! beside it when today's code does not satisfy it yet.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use super::files::write_atomically;
 use super::{analyze, load_model, print, Failure, EXIT_OK};
@@ -233,7 +232,7 @@ fn preset(
     name: &str,
     workspace: &Workspace,
     model: &SourceModel,
-    path: &PathBuf,
+    path: &std::path::Path,
 ) -> Result<String, Failure> {
     let Some((_, text)) = PRESETS.iter().find(|(n, _)| *n == name) else {
         let hint = crate::suggest::closest(name, PRESETS.iter().map(|(n, _)| *n))

@@ -34,7 +34,11 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { EXIT_FAILURE } else { EXIT_OK };
+            return if err.use_stderr() {
+                EXIT_FAILURE
+            } else {
+                EXIT_OK
+            };
         }
     };
     let result = match cli.command {
@@ -86,7 +90,10 @@ fn load_workspace(common: &CommonArgs) -> Result<Workspace, Failure> {
 }
 
 /// The workspace and its source model, without a policy (for `init`).
-pub fn load_model(common: &CommonArgs, include_tests: bool) -> Result<(Workspace, source::SourceModel), Failure> {
+pub fn load_model(
+    common: &CommonArgs,
+    include_tests: bool,
+) -> Result<(Workspace, source::SourceModel), Failure> {
     let workspace = load_workspace(common)?;
     let model = source::load(&workspace, ExtractOptions { include_tests });
     Ok((workspace, model))
@@ -95,13 +102,16 @@ pub fn load_model(common: &CommonArgs, include_tests: bool) -> Result<(Workspace
 pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
     let started = Instant::now();
     let workspace = load_workspace(common)?;
-    let (source, in_manifest) = policy::find(&workspace.root, common.policy.as_deref()).map_err(|e| {
-        let hint = match e {
-            policy::FindError::NotFound { .. } => "\nhelp: run `cargo boundaries init` to write a starter policy\n",
-            _ => "",
-        };
-        Failure(format!("error: {e}{hint}"))
-    })?;
+    let (source, in_manifest) =
+        policy::find(&workspace.root, common.policy.as_deref()).map_err(|e| {
+            let hint = match e {
+                policy::FindError::NotFound { .. } => {
+                    "\nhelp: run `cargo boundaries init` to write a starter policy\n"
+                }
+                _ => "",
+            };
+            Failure(format!("error: {e}{hint}"))
+        })?;
     let (policy, mut errors) = policy::parse(source, in_manifest);
     let (compiled, compile_errors) = check::compile(&policy);
     errors.extend(compile_errors);
@@ -135,7 +145,11 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
         policy.settings.require_suppression_reason,
     );
     if !suppressed.errors.is_empty() {
-        return Err(Failure(report::suppression_errors(&suppressed.errors, &workspace.root, common.color.enabled_stderr())));
+        return Err(Failure(report::suppression_errors(
+            &suppressed.errors,
+            &workspace.root,
+            common.color.enabled_stderr(),
+        )));
     }
     let violations = suppressed.violations;
     warnings.extend(suppressed.warnings);
@@ -158,7 +172,11 @@ pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe 
         items: model
             .modules
             .iter()
-            .flat_map(|m| m.items.iter().map(move |item| format!("{}::{item}", m.path)))
+            .flat_map(|m| {
+                m.items
+                    .iter()
+                    .map(move |item| format!("{}::{item}", m.path))
+            })
             .collect(),
         workspace_crates: workspace.crates.iter().map(|c| c.name.clone()).collect(),
         external_crates: workspace

@@ -178,16 +178,24 @@ impl Rule for Layers {
         };
         let mut errors = Vec::new();
         let matches = members(containers, universe);
-        for (i, outer) in matches.iter().enumerate() {
-            for inner in &matches[i + 1..] {
-                if inner.starts_with(&format!("{outer}::")) {
-                    let span = containers.span.clone();
-                    errors.push(PolicyError::new(
-                        span,
-                        format!("containers overlap: `{inner}` lies inside `{outer}`"),
-                        "overlapping containers",
-                    ));
-                }
+        // One error per container pattern whose matches nest in others.
+        for pattern in &containers.include {
+            let nested = matches.iter().find_map(|inner| {
+                let own = pattern.matches(&inner.split("::").collect::<Vec<_>>());
+                let outer = matches
+                    .iter()
+                    .find(|outer| inner.starts_with(&format!("{outer}::")));
+                own.then_some(()).and(outer.map(|outer| (inner, outer)))
+            });
+            if let Some((inner, outer)) = nested {
+                errors.push(PolicyError::new(
+                    pattern.span.clone(),
+                    format!(
+                        "containers overlap: `{inner}`, matched by `{}`, lies inside `{outer}`",
+                        pattern.text
+                    ),
+                    "overlapping containers",
+                ));
             }
         }
         // Relative layer patterns must name something in some container.

@@ -28,6 +28,15 @@ pub fn kind(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.name == name)
 }
 
+/// "a" or "an" before a kind's name.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// The documentation of a kind: its file's `//!` comment.
 pub fn documentation(kind: &Kind) -> String {
     kind.source
@@ -114,7 +123,11 @@ pub fn compile(policy: &Policy) -> (CompiledPolicy, Vec<PolicyError>) {
                 errors.push(
                     PolicyError::new(
                         span.clone(),
-                        format!("unknown field `{name}` for a `{}` rule", kind.name),
+                        format!(
+                            "unknown field `{name}` for {} `{}` rule",
+                            article(kind.name),
+                            kind.name
+                        ),
                         "unknown field",
                     )
                     .suggest(name, known),

@@ -44,8 +44,15 @@ pub fn apply(
                 errors.push(SuppressionError {
                     location: location.clone(),
                     message: format!("unknown rule `{name}` in a suppression"),
-                    help: crate::suggest::closest(name, names.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?")),
+                    help: Some(
+                        crate::suggest::closest(name, names.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .unwrap_or_else(|| {
+                                let known: Vec<String> =
+                                    names.iter().map(|n| format!("`{n}`")).collect();
+                                format!("the policy's rules are {}", known.join(", "))
+                            }),
+                    ),
                 });
             }
         }

@@ -48,7 +48,11 @@ impl Graph {
         for ((from, to), references) in edges {
             graph.add_edge(from, to, references);
         }
-        Graph { model, graph, nodes }
+        Graph {
+            model,
+            graph,
+            nodes,
+        }
     }
 
     pub fn node_name<'a>(&'a self, node: &'a Node) -> &'a str {

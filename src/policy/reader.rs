@@ -37,6 +37,7 @@ fn metadata_table(root: &Table) -> Option<&Value> {
 
 pub fn read(source: PolicySource, in_manifest: bool) -> (Policy, Vec<PolicyError>) {
     let mut errors = Vec::new();
+    let text = source.text.clone();
     let (document, syntax) = DeTable::parse_recoverable(&source.text);
     for error in syntax {
         errors.push(PolicyError {
@@ -75,7 +76,7 @@ pub fn read(source: PolicySource, in_manifest: bool) -> (Policy, Vec<PolicyError
             },
             "settings" => read_settings(value, &mut policy.settings, &mut errors),
             "components" => read_components(value, &mut policy.components, &mut errors),
-            "rule" => read_rules(value, &mut policy.rules, &mut errors),
+            "rule" => read_rules(value, &mut policy.rules, &mut errors, &text),
             other => errors.push(
                 PolicyError::new(
                     key.span.clone(),
@@ -247,7 +248,12 @@ pub fn read_pattern_list(
     }
 }
 
-fn read_rules(value: &Value, rules: &mut Vec<RuleTable>, errors: &mut Vec<PolicyError>) {
+fn read_rules(
+    value: &Value,
+    rules: &mut Vec<RuleTable>,
+    errors: &mut Vec<PolicyError>,
+    text: &str,
+) {
     let ValueKind::Array(items) = &value.kind else {
         errors.push(type_error(value, "rule", "an array of tables (`[[rule]]`)"));
         return;
@@ -269,8 +275,11 @@ fn read_rules(value: &Value, rules: &mut Vec<RuleTable>, errors: &mut Vec<Policy
                     "used again here",
                 )
                 .with_help(Some(format!(
-                    "rule names must be unique; `{}` is first used at byte {}",
-                    rule.name, first.start
+                    "rule names must be unique; `{}` is first used on line {}",
+                    rule.name,
+                    crate::location::LineIndex::new(text)
+                        .location(String::new(), first.clone())
+                        .line
                 ))),
             );
         } else {

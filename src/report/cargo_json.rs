@@ -14,9 +14,8 @@
 //! rust-analyzer joins them to the workspace root it knows, so they match the
 //! paths the editor has open even when the root is reached through a symlink.
 //!
-//! The workspace model does not record each package's manifest or version, so
-//! `manifest_path` is the workspace's root manifest and `package_id` names the
-//! package without a version; editors only use them to group diagnostics.
+//! `package_id`, `manifest_path` and `target` are those cargo reports for
+//! the crate the violation is in.
 
 use serde::Serialize;
 
@@ -24,7 +23,7 @@ use super::common::{active_entries, warning_entries};
 use super::{CheckRun, Sources};
 use crate::location::Location;
 use crate::policy::Severity;
-use crate::workspace::{Crate, CrateKind, Edition};
+use crate::workspace::{Crate, CrateKind};
 
 #[derive(Serialize)]
 struct CompilerMessage {
@@ -47,7 +46,7 @@ struct Target {
     crate_types: Vec<&'static str>,
     name: String,
     src_path: String,
-    edition: &'static str,
+    edition: String,
     doc: bool,
     doctest: bool,
     test: bool,
@@ -215,8 +214,7 @@ pub fn cargo_messages(run: &CheckRun) -> String {
 /// about (the first crate when it is about none in particular).
 fn compiler_message(run: &CheckRun, krate: Option<&Crate>, message: Diagnostic) -> CompilerMessage {
     let krate = krate.or_else(|| run.workspace.crates.first());
-    let manifest = &run.workspace.root_manifest;
-    let package = krate.map_or("", |k| k.package.as_str());
+    let manifest = krate.map_or(&run.workspace.root_manifest, |k| &k.manifest_path);
     let (kind, crate_types) = match krate.map(|k| k.kind) {
         Some(CrateKind::Lib) | None => ("lib", "lib"),
         Some(CrateKind::Bin) => ("bin", "bin"),
@@ -224,20 +222,17 @@ fn compiler_message(run: &CheckRun, krate: Option<&Crate>, message: Diagnostic) 
     };
     CompilerMessage {
         reason: "compiler-message",
-        package_id: format!("path+file://{}#{package}", run.workspace.root.display()),
+        package_id: krate.map_or_else(String::new, |k| k.package_id.clone()),
         manifest_path: manifest.display().to_string(),
         target: Target {
             kind: vec![kind],
             crate_types: vec![crate_types],
-            name: krate.map_or_else(String::new, |k| k.name.clone()),
+            name: krate.map_or_else(String::new, |k| k.target_name.clone()),
             src_path: krate.map_or_else(
                 || manifest.display().to_string(),
                 |k| k.root_file.display().to_string(),
             ),
-            edition: match krate.map(|k| k.edition) {
-                Some(Edition::E2015) => "2015",
-                Some(Edition::E2018OrLater) | None => "2021",
-            },
+            edition: krate.map_or_else(|| "2021".to_string(), |k| k.edition_name.clone()),
             doc: kind == "lib",
             doctest: kind == "lib",
             test: true,

@@ -41,7 +41,7 @@ impl ColorChoice {
     }
 }
 
-pub fn human(run: &CheckRun, color: ColorChoice, quiet: bool) -> String {
+pub fn human(run: &CheckRun, color: ColorChoice) -> String {
     let renderer = Renderer::new(color.enabled());
     let mut sources = Sources::default();
     let mut out = String::new();
@@ -53,7 +53,9 @@ pub fn human(run: &CheckRun, color: ColorChoice, quiet: bool) -> String {
             let reference = &model.references[index];
             let location = &reference.location;
             let text = sources.get(run.root, &location.file);
-            let label = if violation.references.len() > 1 {
+            let label = if reference.via == crate::source::Via::Manifest {
+                format!("dependency on `{}` declared here", reference.path)
+            } else if violation.references.len() > 1 {
                 format!(
                     "edge {} of the cycle: `{}` → `{}`",
                     hop + 1,
@@ -104,11 +106,11 @@ pub fn human(run: &CheckRun, color: ColorChoice, quiet: bool) -> String {
         )];
         main.related.push(defined);
         out.push_str(&renderer.render(&main));
+        out.push('\n');
     }
-    if !quiet {
-        for warning in run.warnings {
-            out.push_str(&renderer.render(&warning_report(warning, run, &mut sources)));
-        }
+    for warning in run.warnings {
+        out.push_str(&renderer.render(&warning_report(warning, run, &mut sources)));
+        out.push('\n');
     }
     out.push_str(&summary(run));
     out

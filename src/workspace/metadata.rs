@@ -148,6 +148,10 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
             crates.push(Crate {
                 name,
                 package: package.name.to_string(),
+                package_id: package.id.repr.clone(),
+                manifest_path: package.manifest_path.clone().into_std_path_buf(),
+                target_name: target.name.clone(),
+                edition_name: target.edition.as_str().to_string(),
                 kind,
                 root_file,
                 edition: match target.edition {

@@ -51,6 +51,13 @@ pub struct Crate {
     /// The name used in patterns and paths (see [`crate_address`]).
     pub name: String,
     pub package: String,
+    /// Cargo's id of the package (`path+file:///...#shop@0.1.0`).
+    pub package_id: String,
+    pub manifest_path: PathBuf,
+    /// The target's name as cargo spells it (`shop-web`).
+    pub target_name: String,
+    /// The target's edition as written (`2021`).
+    pub edition_name: String,
     pub kind: CrateKind,
     pub root_file: PathBuf,
     pub edition: Edition,

@@ -1,0 +1,59 @@
+//! The graph as JSON: `{"version":1,"nodes":[..],"edges":[..]}`, a stable
+//! contract for other tools.
+
+use serde::Serialize;
+
+use crate::graph::view::View;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    nodes: Vec<Node<'a>>,
+    edges: Vec<Edge<'a>>,
+}
+
+#[derive(Serialize)]
+struct Node<'a> {
+    id: &'a str,
+    #[serde(rename = "crate")]
+    crate_name: &'a str,
+    kind: &'static str,
+    file: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Edge<'a> {
+    from: &'a str,
+    to: &'a str,
+    count: usize,
+    violations: &'a [String],
+}
+
+pub fn render(view: &View) -> String {
+    let document = Document {
+        version: 1,
+        nodes: view
+            .nodes
+            .iter()
+            .map(|n| Node {
+                id: &n.id,
+                crate_name: &n.crate_name,
+                kind: n.kind.as_str(),
+                file: n.file.as_deref(),
+            })
+            .collect(),
+        edges: view
+            .edges
+            .iter()
+            .map(|e| Edge {
+                from: &view.nodes[e.from].id,
+                to: &view.nodes[e.to].id,
+                count: e.count,
+                violations: &e.violations,
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("the graph serializes");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,161 @@
+//! SVG drawn in-process from [`layout`](super::layout), so diagrams need no
+//! Graphviz install. Plain SVG 1.1 (rects, paths, text, markers) that
+//! browsers, GitHub and rasterisers such as resvg all draw the same.
+
+use std::fmt::Write;
+
+use super::layout::{self, edge_label, Layout, LABEL_FONT, NODE_FONT, TITLE_FONT};
+use super::{pen_width, EDGE_COLOR, VIOLATION_COLOR};
+use crate::graph::view::{NodeKind, View};
+
+const FONT: &str = "DejaVu Sans Mono, Menlo, Consolas, monospace";
+
+pub fn render(view: &View) -> String {
+    render_layout(view, &layout::layout(view))
+}
+
+pub fn render_layout(view: &View, layout: &Layout) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\">",
+        w = layout.width,
+        h = layout.height
+    );
+    out.push_str("<defs>\n");
+    for (id, color) in [("arrow", EDGE_COLOR), ("arrow-violation", VIOLATION_COLOR)] {
+        let _ = writeln!(
+            out,
+            "<marker id=\"{id}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{color}\"/></marker>"
+        );
+    }
+    out.push_str("</defs>\n");
+    let _ = writeln!(
+        out,
+        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
+
+    for cluster in &layout.clusters {
+        let r = cluster.rect;
+        let _ = writeln!(
+            out,
+            "<g class=\"cluster\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"#f8fafc\" stroke=\"#9ca3af\"/><text x=\"{}\" y=\"{}\" font-size=\"{TITLE_FONT}\" font-weight=\"bold\" fill=\"#374151\">{}</text></g>",
+            n(r.x),
+            n(r.y),
+            n(r.width),
+            n(r.height),
+            n(cluster.title_x),
+            n(cluster.title_y),
+            escape(&cluster.title)
+        );
+    }
+    // Ordinary edges first so red ones are drawn on top of them.
+    let mut edges: Vec<&layout::EdgePath> = layout.edges.iter().collect();
+    edges.sort_by_key(|e| (!view.edges[e.edge].violations.is_empty(), e.edge));
+    for path in &edges {
+        let edge = &view.edges[path.edge];
+        let [a, b, c, d] = path.curve;
+        let (color, marker) = if edge.violations.is_empty() {
+            (EDGE_COLOR, "arrow")
+        } else {
+            (VIOLATION_COLOR, "arrow-violation")
+        };
+        let _ = writeln!(
+            out,
+            "<path class=\"edge\" d=\"M{},{} C{},{} {},{} {},{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\" marker-end=\"url(#{marker})\"><title>{} → {}: {} reference{}</title></path>",
+            n(a.0),
+            n(a.1),
+            n(b.0),
+            n(b.1),
+            n(c.0),
+            n(c.1),
+            n(d.0),
+            n(d.1),
+            pen_width(edge),
+            escape(&view.nodes[edge.from].id),
+            escape(&view.nodes[edge.to].id),
+            edge.count,
+            if edge.count == 1 { "" } else { "s" }
+        );
+    }
+    for (index, node) in layout.nodes.iter().enumerate() {
+        let r = node.rect;
+        let external = view.nodes[index].kind == NodeKind::External;
+        let (fill, dash) = if external {
+            ("#ffffff", " stroke-dasharray=\"4 3\"")
+        } else {
+            ("#e8eef6", "")
+        };
+        let file = view.nodes[index]
+            .file
+            .as_deref()
+            .map(|f| format!(" ({f})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<g class=\"node\"><title>{}{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{fill}\" stroke=\"#4b5563\"{dash}/><text x=\"{}\" y=\"{}\" font-size=\"{NODE_FONT}\" text-anchor=\"middle\" fill=\"#111827\">{}</text></g>",
+            escape(&view.nodes[index].id),
+            escape(&file),
+            n(r.x),
+            n(r.y),
+            n(r.width),
+            n(r.height),
+            n(r.x + r.width / 2.0),
+            n(r.y + r.height / 2.0 + NODE_FONT * 0.35),
+            escape(&node.label)
+        );
+    }
+    for path in &layout.edges {
+        let (Some(r), Some(text)) = (path.label, edge_label(view, path.edge)) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "<g class=\"violation\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.92\" stroke=\"{VIOLATION_COLOR}\" stroke-width=\"0.6\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT}\" text-anchor=\"middle\" fill=\"{VIOLATION_COLOR}\">{}</text></g>",
+            n(r.x),
+            n(r.y),
+            n(r.width),
+            n(r.height),
+            n(r.x + r.width / 2.0),
+            n(r.y + r.height / 2.0 + LABEL_FONT * 0.35),
+            escape(&text)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// A coordinate with at most one decimal, so output is stable and small.
+fn n(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{}", rounded as i64)
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+/// Text for XML content and attribute values.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape("a<b>&\"c\""), "a&lt;b&gt;&amp;&quot;c&quot;");
+    }
+
+    #[test]
+    fn numbers_are_short_and_stable() {
+        assert_eq!(n(12.0), "12");
+        assert_eq!(n(12.345), "12.3");
+        assert_eq!(n(-0.04), "0");
+    }
+}

@@ -1,0 +1,639 @@
+//! `cargo boundaries graph`: formats, collapsing, focus, legibility of the
+//! SVG (label boxes, a PNG rendering), the README diagram, and a generated
+//! 40-crate workspace.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::support::{manifest, project_root, run};
+
+fn graph(fixture: &str, extra: &[&str]) -> String {
+    graph_at(&manifest(fixture), extra)
+}
+
+fn graph_at(manifest: &str, extra: &[&str]) -> String {
+    let mut args = vec!["graph", "--manifest-path", manifest];
+    args.extend_from_slice(extra);
+    let run = run(&args);
+    assert_eq!(run.code, 0, "graph {extra:?} failed:\n{}", run.stderr);
+    run.stdout
+}
+
+fn json(fixture: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&graph(fixture, &args)).expect("graph JSON parses")
+}
+
+fn ids(graph: &Value) -> Vec<String> {
+    graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn edge_list(graph: &Value) -> Vec<String> {
+    graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} -> {} {} {}",
+                e["from"].as_str().unwrap(),
+                e["to"].as_str().unwrap(),
+                e["count"],
+                e["violations"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn json_graph_has_exactly_the_documented_fields() {
+    let graph = json("demo", &[]);
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&graph), ["version", "nodes", "edges"]);
+    assert_eq!(graph["version"], 1);
+    for node in graph["nodes"].as_array().unwrap() {
+        assert_eq!(keys(node), ["id", "crate", "kind", "file"]);
+    }
+    for edge in graph["edges"].as_array().unwrap() {
+        assert_eq!(keys(edge), ["from", "to", "count", "violations"]);
+    }
+    let edges = edge_list(&graph);
+    assert!(
+        edges.contains(&r#"shop::catalog::domain -> sqlx 1 ["domain-logic-is-pure"]"#.to_string()),
+        "{edges:#?}"
+    );
+    assert!(edges.contains(&"shop::accounts::storage -> shop::accounts::domain 8 []".to_string()));
+}
+
+#[test]
+fn standard_library_is_hidden_and_external_crates_can_be() {
+    let graph = json("demo", &[]);
+    let nodes = ids(&graph);
+    assert!(nodes.contains(&"sqlx".to_string()));
+    assert!(!nodes
+        .iter()
+        .any(|n| n == "std" || n == "core" || n == "alloc"));
+    let graph = json("demo", &["--exclude-external"]);
+    assert!(graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["kind"] != "external"));
+}
+
+#[test]
+fn depth_collapses_modules_into_their_ancestors_summing_references() {
+    let full = json("demo", &[]);
+    let shallow = json("demo", &["--depth", "1"]);
+    for id in ids(&shallow) {
+        assert!(id.split("::").count() <= 2, "{id} is deeper than depth 1");
+    }
+    let edges = edge_list(&shallow);
+    assert!(
+        edges
+            .iter()
+            .any(|e| e.starts_with("shop::billing -> shop::accounts ")
+                && e.contains("domains-talk-through-api")),
+        "{edges:#?}"
+    );
+    // Every reference is still counted, except those now inside one node.
+    let total = |g: &Value| {
+        g["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["count"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert!(total(&shallow) <= total(&full));
+    let crates = json("demo", &["--level", "crates"]);
+    assert_eq!(
+        ids(&crates),
+        [
+            "axum",
+            "serde",
+            "shop",
+            "shop_db",
+            "shop_web",
+            "sqlx",
+            "thiserror",
+            "tokio"
+        ]
+    );
+    assert!(crates["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["id"] == "shop" && n["kind"] == "crate"));
+}
+
+#[test]
+fn focus_keeps_the_subgraph_and_its_direct_neighbours() {
+    let graph = json("demo", &["--focus", "shop::catalog::domain"]);
+    let nodes = ids(&graph);
+    assert!(nodes.contains(&"shop::catalog::domain".to_string()));
+    assert!(
+        nodes.contains(&"shop::catalog::api".to_string()),
+        "a dependent is a neighbour"
+    );
+    assert!(
+        nodes.contains(&"sqlx".to_string()),
+        "a dependency is a neighbour"
+    );
+    assert!(!nodes.contains(&"shop::accounts::domain".to_string()));
+    for edge in graph["edges"].as_array().unwrap() {
+        assert!(edge["from"] == "shop::catalog::domain" || edge["to"] == "shop::catalog::domain");
+    }
+}
+
+#[test]
+fn an_unknown_focus_is_an_error_with_a_suggestion() {
+    let manifest = manifest("demo");
+    let run = run(&[
+        "graph",
+        "--manifest-path",
+        &manifest,
+        "--focus",
+        "shop::catalg",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `shop::catalog`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn dot_has_one_cluster_per_crate_and_red_violations() {
+    let dot = graph("demo", &["--format", "dot"]);
+    assert!(dot.starts_with("digraph boundaries {"));
+    for name in ["shop", "shop_db", "shop_web"] {
+        assert!(
+            dot.contains(&format!("subgraph \"cluster_{name}\" {{")),
+            "{name}"
+        );
+    }
+    let line = dot
+        .lines()
+        .find(|l| l.contains("\"shop::catalog::domain\" -> \"sqlx\""))
+        .unwrap();
+    assert!(
+        line.contains("color=\"#d32f2f\"") && line.contains("label=\"domain-logic-is-pure (1)\""),
+        "{line}"
+    );
+    let crates = graph("demo", &["--format", "dot", "--level", "crates"]);
+    assert!(!crates.contains("cluster_"));
+}
+
+#[test]
+fn output_is_the_same_on_every_run() {
+    for format in ["dot", "mermaid", "svg", "json"] {
+        assert_eq!(
+            graph("demo", &["--format", format]),
+            graph("demo", &["--format", format]),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn output_file_is_written() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("graph-output.mmd");
+    let _ = std::fs::remove_file(&out);
+    let stdout = graph(
+        "demo",
+        &["--format", "mermaid", "-o", out.to_str().unwrap()],
+    );
+    assert!(stdout.is_empty());
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("flowchart LR\n"));
+}
+
+/// A text element of an SVG with its box, estimated as the layout does: a
+/// monospace advance of 0.6 em.
+#[derive(Debug)]
+struct TextBox {
+    text: String,
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(tag[start..end].to_string())
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+fn text_boxes(svg: &str) -> Vec<TextBox> {
+    let mut boxes = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text ") {
+        let tag_end = rest[start..].find('>').unwrap() + start;
+        let close = rest[tag_end..].find("</text>").unwrap() + tag_end;
+        let tag = &rest[start..tag_end];
+        let text = unescape(&rest[tag_end + 1..close]);
+        let number = |name: &str| attribute(tag, name).unwrap().parse::<f64>().unwrap();
+        let size = number("font-size");
+        let width = text.chars().count() as f64 * size * 0.6;
+        let x = match attribute(tag, "text-anchor").as_deref() {
+            Some("middle") => number("x") - width / 2.0,
+            _ => number("x"),
+        };
+        boxes.push(TextBox {
+            text,
+            x,
+            y: number("y") - size * 0.8,
+            width,
+            height: size,
+        });
+        rest = &rest[close..];
+    }
+    boxes
+}
+
+fn assert_legible(svg: &str) -> usize {
+    let boxes = text_boxes(svg);
+    assert!(!boxes.is_empty());
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let overlap = a.x < b.x + b.width
+                && b.x < a.x + a.width
+                && a.y < b.y + b.height
+                && b.y < a.y + a.height;
+            assert!(!overlap, "labels overlap: {a:?} and {b:?}");
+        }
+    }
+    let size = |name: &str| {
+        attribute(&svg[..svg.find('>').unwrap()], name)
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    for b in &boxes {
+        assert!(
+            b.x >= 0.0
+                && b.y >= 0.0
+                && b.x + b.width <= size("width")
+                && b.y + b.height <= size("height"),
+            "{b:?} is outside the picture"
+        );
+    }
+    boxes.len()
+}
+
+#[test]
+fn svg_labels_never_overlap_at_any_level() {
+    for extra in [
+        &[][..],
+        &["--depth", "1"],
+        &["--level", "crates"],
+        &["--focus", "shop::billing"],
+    ] {
+        let mut args = vec!["--format", "svg"];
+        args.extend_from_slice(extra);
+        let svg = graph("demo", &args);
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert_legible(&svg);
+    }
+    let svg = graph("demo", &["--format", "svg"]);
+    let labels: Vec<String> = text_boxes(&svg).into_iter().map(|b| b.text).collect();
+    assert!(
+        labels.contains(&"domain-logic-is-pure (1)".to_string()),
+        "{labels:?}"
+    );
+    assert!(labels.contains(&"catalog::domain".to_string()));
+}
+
+/// Rasterises an SVG with resvg and the machine's fonts, as a reader's
+/// viewer would, and writes the PNG beside the test's temporary files.
+fn render_png(svg: &str, name: &str) -> (PathBuf, resvg::tiny_skia::Pixmap) {
+    let mut options = resvg::usvg::Options::default();
+    options.fontdb_mut().load_system_fonts();
+    let tree = resvg::usvg::Tree::from_str(svg, &options).expect("the SVG parses");
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).unwrap();
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    pixmap.save_png(&path).unwrap();
+    (path, pixmap)
+}
+
+#[test]
+fn svg_rasterises_with_red_violations_and_visible_text() {
+    let svg = graph("demo", &["--format", "svg"]);
+    let (path, pixmap) = render_png(&svg, "demo.png");
+    let pixels = pixmap.pixels();
+    let red = pixels
+        .iter()
+        .filter(|p| p.red() > 180 && p.green() < 80 && p.blue() < 80)
+        .count();
+    let dark = pixels
+        .iter()
+        .filter(|p| p.red() < 60 && p.green() < 60 && p.blue() < 60)
+        .count();
+    assert!(
+        red > 200,
+        "too few red pixels ({red}) in {}",
+        path.display()
+    );
+    let has_fonts = resvg::usvg::fontdb::Database::new().is_empty() || {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        db.load_system_fonts();
+        !db.is_empty()
+    };
+    if has_fonts {
+        assert!(
+            dark > 500,
+            "no text drawn ({dark} dark pixels) in {}",
+            path.display()
+        );
+    }
+    render_png(
+        &graph("demo", &["--format", "svg", "--level", "crates"]),
+        "demo-crates.png",
+    );
+    render_png(
+        &graph("demo", &["--format", "svg", "--depth", "1"]),
+        "demo-depth-1.png",
+    );
+}
+
+/// Whether to rewrite generated files instead of failing when stale.
+fn bless() -> bool {
+    std::env::var_os("BOUNDARIES_BLESS").is_some()
+}
+
+fn check_generated(path: &Path, expected: &str) {
+    let actual = std::fs::read_to_string(path).unwrap_or_default();
+    if actual == expected {
+        return;
+    }
+    if bless() {
+        std::fs::write(path, expected).unwrap();
+    } else {
+        panic!(
+            "{} is stale: run `BOUNDARIES_BLESS=1 cargo test --test it graph` to regenerate it",
+            path.display()
+        );
+    }
+}
+
+/// The README's diagram region, as `graph` draws the demo today.
+fn readme_region() -> String {
+    let mermaid = graph("demo", &["--format", "mermaid", "--depth", "1"]);
+    format!(
+        "<!-- graph:begin -->\n\
+         ## Diagrams\n\n\
+         `cargo boundaries graph` draws the module graph as DOT, Mermaid, SVG or\n\
+         JSON: one cluster per crate, arrows as thick as their reference count,\n\
+         violations in red with the rules they break. The bundled demo, drawn by\n\
+         `cargo boundaries graph --manifest-path fixtures/demo/Cargo.toml --format mermaid --depth 1`:\n\n\
+         ```mermaid\n{mermaid}```\n\n\
+         Every module, as SVG laid out without Graphviz\n\
+         (`--format svg -o docs/demo.svg`):\n\n\
+         ![the demo's module graph](docs/demo.svg)\n\n\
+         `cargo boundaries explain FROM TO` says why an arrow exists: every\n\
+         reference with its file and line, or the shortest chain of modules. See\n\
+         [docs/diagrams.md](docs/diagrams.md).\n\
+         <!-- graph:end -->"
+    )
+}
+
+#[test]
+fn readme_diagram_and_demo_svg_are_fresh() {
+    let readme_path = project_root().join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let start = readme
+        .find("<!-- graph:begin -->")
+        .expect("README has the graph region");
+    let end = readme
+        .find("<!-- graph:end -->")
+        .expect("README has the graph region")
+        + "<!-- graph:end -->".len();
+    let expected = format!("{}{}{}", &readme[..start], readme_region(), &readme[end..]);
+    check_generated(&readme_path, &expected);
+    let svg = graph("demo", &["--format", "svg"]);
+    check_generated(&project_root().join("docs/demo.svg"), &svg);
+}
+
+/// Writes a workspace of `domains` domain crates, each with a service and an
+/// API crate over shared kernel crates, plus gateways and binaries: 3 ×
+/// domains + 7 crates, every module using a few others, with one violation.
+pub fn generate_workspace(root: &Path, domains: usize) -> usize {
+    let _ = std::fs::remove_dir_all(root);
+    let mut members = Vec::new();
+    let mut write_crate = |name: &str, deps: &[String], files: &[(&str, String)]| {
+        let dir = root.join("crates").join(name);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let mut manifest = format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n");
+        for dep in deps {
+            if dep == "serde" {
+                manifest.push_str("serde = \"1\"\n");
+            } else {
+                manifest.push_str(&format!("{dep} = {{ path = \"../{dep}\" }}\n"));
+            }
+        }
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        for (file, text) in files {
+            let path = dir.join("src").join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        members.push(format!("crates/{name}"));
+    };
+    let kernels = ["kernel_ids", "kernel_money", "kernel_time", "kernel_errors"];
+    for kernel in kernels {
+        write_crate(
+            kernel,
+            &["serde".into()],
+            &[
+                ("lib.rs", "pub mod types;\npub use types::Value;\n".into()),
+                (
+                    "types.rs",
+                    "#[derive(serde::Serialize)]\npub struct Value;\n".into(),
+                ),
+            ],
+        );
+    }
+    let names: Vec<String> = (0..domains).map(|i| format!("domain{i:02}")).collect();
+    for (i, name) in names.iter().enumerate() {
+        let mut deps: Vec<String> = vec![
+            "serde".into(),
+            kernels[i % 4].into(),
+            kernels[(i + 1) % 4].into(),
+        ];
+        let lower = if i > 0 { Some(&names[i - 1]) } else { None };
+        if let Some(lower) = lower {
+            deps.push(lower.clone());
+        }
+        let upstream = lower
+            .map(|l| format!("pub fn upstream() {{ {l}::api::call(); }}\n"))
+            .unwrap_or_default();
+        // The one violation: domain03 reaches into domain02's storage.
+        let breach = if i == 3 {
+            format!("pub fn breach() {{ {}::storage::load(); }}\n", names[2])
+        } else {
+            String::new()
+        };
+        write_crate(
+            name,
+            &deps,
+            &[
+                ("lib.rs", "pub mod api;\npub mod model;\npub mod storage;\npub mod events;\n".into()),
+                ("api.rs", format!("use crate::model::Entity;\npub fn call() {{ let _ = Entity::default(); crate::storage::load(); crate::events::emit(); }}\n{upstream}{breach}")),
+                ("model/mod.rs", "pub mod entity;\npub mod value;\npub use entity::Entity;\n".into()),
+                ("model/entity.rs", format!("#[derive(Default, serde::Serialize)]\npub struct Entity {{ pub id: {}::Value, pub amount: super::value::Amount }}\n", kernels[i % 4])),
+                ("model/value.rs", "#[derive(Default, serde::Serialize)]\npub struct Amount;\n".into()),
+                ("storage.rs", format!("pub fn load() {{ let _ = crate::model::Entity::default(); let _ = {}::Value; }}\n", kernels[(i + 1) % 4])),
+                ("events.rs", "pub fn emit() { let _ = crate::model::Entity::default(); }\n".into()),
+            ],
+        );
+        write_crate(
+            &format!("{name}_service"),
+            &[name.clone(), kernels[3].into()],
+            &[
+                ("lib.rs", "pub mod handlers;\n".to_string()),
+                (
+                    "handlers.rs",
+                    format!(
+                        "pub fn handle() {{ {name}::api::call(); let _ = {}::Value; }}\n",
+                        kernels[3]
+                    ),
+                ),
+            ],
+        );
+        write_crate(
+            &format!("{name}_client"),
+            &[format!("{name}_service")],
+            &[(
+                "lib.rs",
+                format!("pub fn client() {{ {name}_service::handlers::handle(); }}\n"),
+            )],
+        );
+    }
+    for g in 0..2 {
+        let mine: Vec<String> = names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == g)
+            .map(|(_, n)| format!("{n}_client"))
+            .collect();
+        let body: String = mine
+            .iter()
+            .map(|c| format!("    {c}::client();\n"))
+            .collect();
+        write_crate(
+            &format!("gateway{g}"),
+            &mine,
+            &[("lib.rs", format!("pub fn route() {{\n{body}}}\n"))],
+        );
+    }
+    write_crate(
+        "server",
+        &["gateway0".into(), "gateway1".into()],
+        &[(
+            "main.rs",
+            "fn main() { gateway0::route(); gateway1::route(); }\n".into(),
+        )],
+    );
+    let list: String = members.iter().map(|m| format!("    \"{m}\",\n")).collect();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [\n{list}]\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("boundaries.toml"),
+        format!(
+            "version = 1\n\n[[rule]]\nkind = \"forbid\"\nname = \"no-foreign-storage\"\nfrom = \"{}\"\nto = \"{}::storage\"\nreason = \"domains meet through their api\"\n",
+            names[3], names[2]
+        ),
+    )
+    .unwrap();
+    members.len()
+}
+
+#[test]
+fn a_forty_crate_workspace_stays_readable_collapsed() {
+    // Outside any target directory: `cargo metadata` may report the caller's
+    // CARGO_TARGET_DIR, whose files the tool skips.
+    let root =
+        std::env::temp_dir().join(format!("cargo-boundaries-generated-{}", std::process::id()));
+    let crates = generate_workspace(&root, 12);
+    assert!(crates >= 40, "{crates} crates");
+    let manifest = root.join("Cargo.toml").display().to_string();
+    let mut report = Vec::new();
+    for (name, extra) in [
+        ("crates", &["--level", "crates"][..]),
+        ("depth-1", &["--depth", "1"]),
+        ("modules", &[]),
+    ] {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(extra);
+        let graph: Value = serde_json::from_str(&graph_at(&manifest, &args)).unwrap();
+        let (nodes, edges) = (
+            graph["nodes"].as_array().unwrap().len(),
+            graph["edges"].as_array().unwrap().len(),
+        );
+        let mut args = vec!["--format", "svg"];
+        args.extend_from_slice(extra);
+        let started = Instant::now();
+        let svg = graph_at(&manifest, &args);
+        let elapsed = started.elapsed();
+        let texts = assert_legible(&svg);
+        let violations: BTreeSet<String> = graph["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| {
+                e["violations"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+            })
+            .collect();
+        assert!(
+            violations.contains("no-foreign-storage"),
+            "{name}: the violation shows"
+        );
+        let (path, pixmap) = render_png(&svg, &format!("generated-{name}.png"));
+        report.push(format!(
+            "{name}: {nodes} nodes, {edges} edges, {texts} labels, svg {} bytes {}x{} px, {} ms (whole run) -> {}",
+            svg.len(),
+            pixmap.width(),
+            pixmap.height(),
+            elapsed.as_millis(),
+            path.display()
+        ));
+        if name == "crates" {
+            assert!(nodes <= crates + 2, "one node per crate");
+        }
+    }
+    eprintln!("{}", report.join("\n"));
+    let _ = std::fs::remove_dir_all(&root);
+}

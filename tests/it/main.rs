@@ -1,0 +1,16 @@
+//! The one integration-test binary: every test runs the real
+//! `cargo-boundaries` binary on a real fixture workspace under `fixtures/`.
+
+mod demo;
+mod explain;
+mod formats;
+mod graph;
+mod layout;
+mod policy_errors;
+mod presets;
+mod references;
+mod resolution;
+mod rule_kinds;
+mod safety;
+mod support;
+mod suppressions;
