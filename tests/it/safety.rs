@@ -6,7 +6,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{check_json, check_json_with, fixture, manifest, run, violations, warnings};
+use crate::support::{
+    check_json, check_json_with, fixture, manifest, run, run_in, violations, warnings,
+};
 
 const BUILD_RS_MARKER: &str = "/tmp/cargo-boundaries-build-rs-ran";
 const PROC_MACRO_MARKER: &str = "/tmp/cargo-boundaries-proc-macro-ran";
@@ -50,6 +52,18 @@ fn never_runs_build_scripts_or_proc_macros() {
         had_lockfile || !root.join("Cargo.lock").exists(),
         "the tool wrote a Cargo.lock into the workspace"
     );
+}
+
+#[test]
+fn never_runs_rustc_even_with_a_hostile_cargo_config() {
+    // Run from inside the fixture so cargo picks up its `.cargo/config.toml`,
+    // whose `rustc` and `rustc-wrapper` leave a marker when run.
+    const RUSTC_MARKER: &str = "/tmp/cargo-boundaries-rustc-ran";
+    remove(RUSTC_MARKER);
+    let root = fixture("build-script");
+    let run = run_in(&root, &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert!(!Path::new(RUSTC_MARKER).exists(), "rustc or its wrapper ran");
 }
 
 #[test]
