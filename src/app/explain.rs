@@ -1,6 +1,7 @@
 //! `cargo boundaries explain FROM TO`: every reference by which FROM depends
 //! on TO, or the shortest chain of modules when the dependency is only
-//! indirect, with the rules each edge breaks in the same run as `check`.
+//! indirect, with the rules each edge breaks in the same run as `check` and
+//! the rules that explicitly allow it.
 //!
 //! Exit codes: 0 the dependency exists, 1 it does not, 2 a pattern names
 //! nothing in the workspace (with a suggestion).
@@ -11,6 +12,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::{analyze, print, Analysis, Failure, EXIT_OK, EXIT_VIOLATIONS};
+use crate::check::Context;
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::graph::paths;
 use crate::policy::Pattern;
@@ -18,6 +20,7 @@ use crate::source::{Reference, Target};
 
 pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
     let analysis = analyze(&args.common)?;
+    let context = Context::new(&analysis.graph);
     let names = known_names(&analysis);
     let model = &analysis.graph.model;
     let from = pattern(&args.from, "FROM", &names)?;
@@ -54,7 +57,7 @@ pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
             from: args.from.clone(),
             to: args.to.clone(),
             dependency: "direct",
-            edges: edges(&analysis, &direct),
+            edges: edges(&analysis, &context, &direct),
             chain: Vec::new(),
         }
     } else {
@@ -71,8 +74,10 @@ pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
                 .unwrap_or_default()
                 .into_iter()
                 .map(|r| {
-                    let mut edge = edges(&analysis, &[r]).remove(0);
-                    edge.rules = rules(&analysis, &edge_references(&analysis, r));
+                    let mut edge = edges(&analysis, &context, &[r]).remove(0);
+                    let on_edge = edge_references(&analysis, r);
+                    edge.rules = rules(&analysis, &on_edge);
+                    edge.allowed_by = allowed_by(&analysis, &context, &on_edge);
                     edge
                 })
                 .collect(),
@@ -115,6 +120,9 @@ struct Edge {
     references: Vec<Located>,
     /// The rules broken by this edge's references; empty when none is.
     rules: Vec<RuleHit>,
+    /// The rules that cover this edge and explicitly permit its references
+    /// (an `allow` list, an `interface`'s exposed module, a layer below).
+    allowed_by: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -155,7 +163,7 @@ fn target_name<'a>(analysis: &'a Analysis, reference: &'a Reference) -> &'a str 
 }
 
 /// Groups references by (from module, target), in order of the first one.
-fn edges(analysis: &Analysis, references: &[usize]) -> Vec<Edge> {
+fn edges(analysis: &Analysis, context: &Context, references: &[usize]) -> Vec<Edge> {
     let model = &analysis.graph.model;
     let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for &r in references {
@@ -172,6 +180,7 @@ fn edges(analysis: &Analysis, references: &[usize]) -> Vec<Edge> {
             from,
             to,
             rules: rules(analysis, &references),
+            allowed_by: allowed_by(analysis, context, &references),
             references: references
                 .iter()
                 .map(|&r| {
@@ -195,6 +204,17 @@ fn edge_references(analysis: &Analysis, reference: usize) -> Vec<usize> {
     let edge = &all[reference];
     (0..all.len())
         .filter(|&r| all[r].from == edge.from && all[r].target == edge.target)
+        .collect()
+}
+
+/// The rules that explicitly permit every one of `references`.
+fn allowed_by(analysis: &Analysis, context: &Context, references: &[usize]) -> Vec<String> {
+    analysis
+        .policy
+        .rules
+        .iter()
+        .filter(|rule| references.iter().all(|&r| rule.rule.allows(context, r)))
+        .map(|rule| rule.table.name.clone())
         .collect()
 }
 
@@ -272,6 +292,9 @@ fn write_edge(out: &mut String, edge: &Edge, prefix: &str) {
             "    {}:{}:{}  {}  {}",
             r.file, r.line, r.column, r.via, r.path
         );
+    }
+    for rule in &edge.allowed_by {
+        let _ = writeln!(out, "    allowed by `{rule}`");
     }
     if edge.rules.is_empty() {
         out.push_str("    no rule forbids this edge\n");

@@ -99,9 +99,37 @@ pub fn load_model(
     Ok((workspace, model))
 }
 
+/// Times the phases of a run for `--verbose`.
+struct Phases {
+    verbose: bool,
+    last: Instant,
+}
+
+impl Phases {
+    fn done(&mut self, what: std::fmt::Arguments) {
+        let now = Instant::now();
+        if self.verbose {
+            eprintln!(
+                "{:>6.1} ms  {what}",
+                (now - self.last).as_secs_f64() * 1000.0
+            );
+        }
+        self.last = now;
+    }
+}
+
 pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
     let started = Instant::now();
+    let mut phases = Phases {
+        verbose: common.verbose,
+        last: started,
+    };
     let workspace = load_workspace(common)?;
+    phases.done(format_args!(
+        "cargo metadata: {} crates at {}",
+        workspace.crates.len(),
+        workspace.root.display()
+    ));
     let (source, in_manifest) =
         policy::find(&workspace.root, common.policy.as_deref()).map_err(|e| {
             let hint = match e {
@@ -122,9 +150,17 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
             include_tests: policy.settings.include_tests,
         },
     );
+    phases.done(format_args!(
+        "parsed {} files into {} modules; {} references resolved, {} paths skipped as unresolvable",
+        model.files,
+        model.modules.len(),
+        model.references.len(),
+        model.unresolved
+    ));
     let universe = universe(&workspace, &model);
     errors.extend(policy::validate(&policy, compiled.patterns(), &universe));
     errors.extend(compiled.validate(&universe));
+    phases.done(format_args!("validated {} rules", compiled.rules.len()));
     if !errors.is_empty() {
         let rendered = report::policy_errors(
             &PolicyErrors {
@@ -152,6 +188,7 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
         )));
     }
     let violations = suppressed.violations;
+    phases.done(format_args!("checked: {} violations", violations.len()));
     warnings.extend(suppressed.warnings);
     warnings.sort();
     Ok(Analysis {

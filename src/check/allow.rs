@@ -48,20 +48,24 @@ struct Allow {
     to: PatternList,
 }
 
+impl Allow {
+    /// `Some(true)` when the reference is permitted, `Some(false)` when it
+    /// breaks the rule, `None` when its module is not constrained.
+    fn permits(&self, context: &Context, index: usize) -> Option<bool> {
+        let reference = &context.graph.model.references[index];
+        let from = context.from_segments(reference);
+        let member_len = self.from.member_len(from)?;
+        let path = &context.path_segments[index];
+        let own_subtree = path.len() >= member_len && path[..member_len] == from[..member_len];
+        Some(own_subtree || STANDARD_LIBRARY.contains(&path[0]) || self.to.covers(path))
+    }
+}
+
 impl Rule for Allow {
     fn check(&self, context: &Context) -> Vec<Finding> {
         context
             .references()
-            .filter(|(index, reference)| {
-                let from = context.from_segments(reference);
-                let Some(member_len) = self.from.member_len(from) else {
-                    return false;
-                };
-                let path = &context.path_segments[*index];
-                let own_subtree =
-                    path.len() >= member_len && path[..member_len] == from[..member_len];
-                !own_subtree && !STANDARD_LIBRARY.contains(&path[0]) && !self.to.covers(path)
-            })
+            .filter(|(index, _)| self.permits(context, *index) == Some(false))
             .map(|(index, reference)| Finding {
                 references: vec![index],
                 message: format!(
@@ -71,6 +75,10 @@ impl Rule for Allow {
                 ),
             })
             .collect()
+    }
+
+    fn allows(&self, context: &Context, index: usize) -> bool {
+        self.permits(context, index) == Some(true)
     }
 
     fn patterns(&self) -> Vec<&Pattern> {

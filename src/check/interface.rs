@@ -49,38 +49,54 @@ struct Interface {
     expose: PatternList,
 }
 
+impl Interface {
+    /// For a reference into a guarded module from outside it: `Ok` when it
+    /// targets the module's own items or an exposed submodule, `Err` with
+    /// the guarded module when it reaches into an internal one. `None` when
+    /// no guarded module is involved.
+    fn verdict(&self, context: &Context, index: usize) -> Option<Result<(), String>> {
+        let reference = &context.graph.model.references[index];
+        let Target::Module(target) = reference.target else {
+            return None;
+        };
+        let target = &context.module_segments[target];
+        let from = context.from_segments(reference);
+        let mut verdict = None;
+        // Every guarded ancestor of the target, each on its own.
+        for len in 1..=target.len() {
+            let guarded = &target[..len];
+            if !self.module.matches(guarded) || (from.len() >= len && &from[..len] == guarded) {
+                continue;
+            }
+            if len < target.len() && !self.expose.covers(&target[len..]) {
+                return Some(Err(guarded.join("::")));
+            }
+            verdict = Some(Ok(()));
+        }
+        verdict
+    }
+}
+
 impl Rule for Interface {
     fn check(&self, context: &Context) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        for (index, reference) in context.references() {
-            let Target::Module(target) = reference.target else {
-                continue;
-            };
-            let target = &context.module_segments[target];
-            let from = context.from_segments(reference);
-            // Every guarded ancestor of the target, each on its own.
-            for len in 1..target.len() {
-                let guarded = &target[..len];
-                if !self.module.matches(guarded) {
-                    continue;
-                }
-                let inside = from.len() >= len && &from[..len] == guarded;
-                if inside || self.expose.covers(&target[len..]) {
-                    continue;
-                }
-                findings.push(Finding {
+        context
+            .references()
+            .filter_map(|(index, reference)| {
+                let guarded = self.verdict(context, index)?.err()?;
+                Some(Finding {
                     references: vec![index],
                     message: format!(
-                        "`{}` reaches into `{}`, which `{}` does not expose",
+                        "`{}` reaches into `{}`, which `{guarded}` does not expose",
                         context.graph.model.modules[reference.from].path,
-                        target.join("::"),
-                        guarded.join("::")
+                        context.target_name(reference),
                     ),
-                });
-                break;
-            }
-        }
-        findings
+                })
+            })
+            .collect()
+    }
+
+    fn allows(&self, context: &Context, index: usize) -> bool {
+        self.verdict(context, index) == Some(Ok(()))
     }
 
     fn patterns(&self) -> Vec<&Pattern> {

@@ -114,55 +114,65 @@ impl Layers {
     }
 }
 
+impl Layers {
+    /// For a reference between two layers (of the same container): `Ok`
+    /// when it goes down as the rule permits, `Err` with the message when it
+    /// climbs up or, with `strict`, skips a layer. `None` otherwise.
+    fn verdict(&self, context: &Context, index: usize) -> Option<Result<(), String>> {
+        let reference = &context.graph.model.references[index];
+        let from = context.from_segments(reference);
+        let to = &context.path_segments[index];
+        // With containers, both ends must be in the same container; layer
+        // patterns then apply below it.
+        let prefix = match &self.containers {
+            Some(containers) => {
+                let len = containers.member_len(from)?;
+                if to.len() < len || to[..len] != from[..len] {
+                    return None;
+                }
+                len
+            }
+            None => 0,
+        };
+        let from_layer = self.layer(&from[prefix..])?;
+        let to_layer = self.layer(&to[prefix..])?;
+        let from_name = &context.graph.model.modules[reference.from].path;
+        let to_name = context.target_name(reference);
+        if to_layer < from_layer {
+            Some(Err(format!(
+                "`{from_name}` (layer {}) must not depend on `{to_name}` (higher layer {})",
+                from_layer + 1,
+                to_layer + 1
+            )))
+        } else if self.strict && to_layer > from_layer + 1 {
+            Some(Err(format!(
+                "`{from_name}` (layer {}) may only depend on layer {}, not on `{to_name}` (layer {})",
+                from_layer + 1,
+                from_layer + 2,
+                to_layer + 1
+            )))
+        } else {
+            Some(Ok(()))
+        }
+    }
+}
+
 impl Rule for Layers {
     fn check(&self, context: &Context) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        for (index, reference) in context.references() {
-            let from = context.from_segments(reference);
-            let to = &context.path_segments[index];
-            // With containers, both ends must be in the same container;
-            // layer patterns then apply below it.
-            let prefix = match &self.containers {
-                Some(containers) => match containers.member_len(from) {
-                    Some(len) if to.len() >= len && to[..len] == from[..len] => len,
-                    _ => continue,
-                },
-                None => 0,
-            };
-            let (Some(from_layer), Some(to_layer)) =
-                (self.layer(&from[prefix..]), self.layer(&to[prefix..]))
-            else {
-                continue;
-            };
-            let upward = to_layer < from_layer;
-            let skips = self.strict && to_layer > from_layer + 1;
-            if !upward && !skips {
-                continue;
-            }
-            let message = if upward {
-                format!(
-                    "`{}` (layer {}) must not depend on `{}` (higher layer {})",
-                    context.graph.model.modules[reference.from].path,
-                    from_layer + 1,
-                    context.target_name(reference),
-                    to_layer + 1
-                )
-            } else {
-                format!(
-                    "`{}` (layer {}) may only depend on layer {}, not on `{}` (layer {})",
-                    context.graph.model.modules[reference.from].path,
-                    from_layer + 1,
-                    from_layer + 2,
-                    context.target_name(reference),
-                    to_layer + 1
-                )
-            };
-            findings.push(Finding {
-                references: vec![index],
-                message,
-            });
-        }
-        findings
+        context
+            .references()
+            .filter_map(|(index, _)| {
+                let message = self.verdict(context, index)?.err()?;
+                Some(Finding {
+                    references: vec![index],
+                    message,
+                })
+            })
+            .collect()
+    }
+
+    fn allows(&self, context: &Context, index: usize) -> bool {
+        self.verdict(context, index) == Some(Ok(()))
     }
 
     fn patterns(&self) -> Vec<&Pattern> {

@@ -82,6 +82,11 @@ pub trait Rule: Send + Sync {
     fn validate(&self, _universe: &Universe) -> Vec<PolicyError> {
         Vec::new()
     }
+    /// Whether the rule covers reference `index` and explicitly permits it
+    /// (for `explain`: "allowed by"). Rules that only forbid answer no.
+    fn allows(&self, _context: &Context, _index: usize) -> bool {
+        false
+    }
 }
 
 /// The module paths a pattern list matches exactly: its members.

@@ -89,6 +89,8 @@ pub struct SourceModel {
     pub suppressions: Vec<Suppression>,
     pub crates: usize,
     pub files: usize,
+    /// Paths that could not be resolved for sure, and were skipped.
+    pub unresolved: usize,
 }
 
 impl SourceModel {

@@ -93,6 +93,8 @@ pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> So
                 .collect::<Vec<_>>()
         })
         .collect();
+    let raw_count: usize = tree.modules.iter().map(|m| m.code.refs.len()).sum();
+    let unresolved = raw_count - references.len();
 
     for (&crate_index, &root) in &tree.crate_roots {
         for dep in &workspace.crates[crate_index].dependencies {
@@ -136,6 +138,7 @@ pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> So
         suppressions: tree.suppressions,
         crates,
         files: tree.files,
+        unresolved,
     }
 }
 
