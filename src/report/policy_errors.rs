@@ -31,6 +31,7 @@ pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
             )];
         }
         out.push_str(&renderer.render(&report));
+        out.push('\n');
     }
     out.push_str(&format!(
         "error: the policy {} has {} {}; nothing was checked\n",
@@ -68,6 +69,7 @@ pub fn suppression_errors(
             error.location.bytes(),
         )];
         out.push_str(&renderer.render(&report));
+        out.push('\n');
     }
     out.push_str(&format!(
         "error: {} suppression {} to be fixed; nothing was checked\n",
