@@ -3,12 +3,14 @@
 //! range that miette needs to draw a snippet.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Where something sits in a file of the workspace.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
-    /// Path relative to the workspace root, with `/` separators.
-    pub file: String,
+    /// Path relative to the workspace root, with `/` separators; shared by
+    /// every location in the file.
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -25,7 +27,7 @@ impl Location {
 
     /// Builds a location from a byte range of `text`. For many locations in
     /// one file, build a [`LineIndex`] once instead.
-    pub fn from_bytes(file: String, text: &str, bytes: Range<usize>) -> Location {
+    pub fn from_bytes(file: impl Into<Arc<str>>, text: &str, bytes: Range<usize>) -> Location {
         LineIndex::new(text).location(file, bytes)
     }
 }
@@ -45,11 +47,11 @@ impl<'a> LineIndex<'a> {
         LineIndex { text, line_starts }
     }
 
-    pub fn location(&self, file: String, bytes: Range<usize>) -> Location {
+    pub fn location(&self, file: impl Into<Arc<str>>, bytes: Range<usize>) -> Location {
         let (line, column) = self.line_column(bytes.start);
         let (end_line, end_column) = self.line_column(bytes.end);
         Location {
-            file,
+            file: file.into(),
             line,
             column,
             end_line,
@@ -93,9 +95,9 @@ mod tests {
     #[test]
     fn columns_count_characters_not_bytes() {
         let text = "é = 1;\nlet x = 2;";
-        let loc = Location::from_bytes("a.rs".into(), text, 11..12);
+        let loc = Location::from_bytes("a.rs", text, 11..12);
         assert_eq!((loc.line, loc.column), (2, 4));
-        let loc = Location::from_bytes("a.rs".into(), text, 3..4);
+        let loc = Location::from_bytes("a.rs", text, 3..4);
         assert_eq!((loc.line, loc.column), (1, 3));
     }
 }

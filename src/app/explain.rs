@@ -188,7 +188,7 @@ fn edges(analysis: &Analysis, context: &Context, references: &[usize]) -> Vec<Ed
                     Located {
                         path: reference.path.clone(),
                         via: reference.via.as_str(),
-                        file: reference.location.file.clone(),
+                        file: reference.location.file.to_string(),
                         line: reference.location.line,
                         column: reference.location.column,
                     }

@@ -76,12 +76,7 @@ pub fn apply(
             let location = &references[r].location;
             [location.line, location.line.saturating_sub(1)]
                 .iter()
-                .flat_map(|&line| {
-                    by_line
-                        .get(&(location.file.as_str(), line))
-                        .into_iter()
-                        .flatten()
-                })
+                .flat_map(|&line| by_line.get(&(&*location.file, line)).into_iter().flatten())
                 .copied()
                 .find(|&s| suppressions[s].rules.iter().any(|(name, _)| name == rule))
         });

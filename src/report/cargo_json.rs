@@ -162,7 +162,7 @@ pub fn cargo_messages(run: &CheckRun) -> String {
                 let krate = model
                     .modules
                     .iter()
-                    .find(|m| m.file == location.file)
+                    .find(|m| *m.file == *location.file)
                     .and_then(|m| run.workspace.crate_by_name(&m.crate_name));
                 let rendered = render(
                     entry.level(),
@@ -280,7 +280,7 @@ fn span(location: &Location, text: &str, label: Option<String>) -> Span {
         column_end: location.end_column,
         column_start: location.column,
         expansion: None,
-        file_name: location.file.clone(),
+        file_name: location.file.to_string(),
         is_primary: true,
         label,
         line_end: location.end_line,
@@ -351,7 +351,7 @@ mod tests {
     #[test]
     fn renders_like_rustc() {
         let text = "fn f() {\n    crate::web::render()\n}\n";
-        let location = Location::from_bytes("src/a.rs".into(), text, 13..31);
+        let location = Location::from_bytes("src/a.rs", text, 13..31);
         let children = [child("help", "go through the api".into())];
         let rendered = render(
             "error",
@@ -375,7 +375,7 @@ mod tests {
     #[test]
     fn multi_line_spans_carry_every_line() {
         let text = "a\nbcd\nef\n";
-        let location = Location::from_bytes("x.rs".into(), text, 3..8);
+        let location = Location::from_bytes("x.rs", text, 3..8);
         let span = span(&location, text, None);
         let lines: Vec<_> = span
             .text

@@ -120,7 +120,7 @@ pub fn warning_entries<'a>(run: &CheckRun<'a>) -> Vec<WarningEntry<'a>> {
     run.warnings
         .iter()
         .map(|warning| {
-            let file = warning.location.as_ref().map_or("", |l| l.file.as_str());
+            let file = warning.location.as_ref().map_or("", |l| &*l.file);
             let seen = occurrences
                 .entry((warning.code, file, &warning.message))
                 .or_insert(0);

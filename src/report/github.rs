@@ -106,7 +106,7 @@ mod tests {
 
     #[test]
     fn a_command_with_location() {
-        let location = Location::from_bytes("src/a,b.rs".into(), "let x = y;\n", 8..9);
+        let location = Location::from_bytes("src/a,b.rs", "let x = y;\n", 8..9);
         assert_eq!(
             workflow_command("error", Some(&location), "r:1", "m, 1%"),
             "::error file=src/a%2Cb.rs,line=1,col=9,endLine=1,endColumn=10,title=r%3A1::m, 1%25\n"

@@ -126,7 +126,7 @@ pub fn json(run: &CheckRun) -> String {
             code: w.code,
             severity: if w.code.is_error() { "error" } else { "warn" },
             message: &w.message,
-            file: w.location.as_ref().map(|l| l.file.as_str()),
+            file: w.location.as_ref().map(|l| &*l.file),
             line: w.location.as_ref().map(|l| l.line),
             column: w.location.as_ref().map(|l| l.column),
         })

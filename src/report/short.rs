@@ -61,7 +61,7 @@ mod tests {
 
     #[test]
     fn a_message_stays_on_one_line() {
-        let location = Location::from_bytes("a.rs".into(), "abc", 1..2);
+        let location = Location::from_bytes("a.rs", "abc", 1..2);
         assert_eq!(
             line(Some(&location), "error", "r", "a\nb"),
             "a.rs:1:2: error[r]: a b\n"

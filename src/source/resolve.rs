@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use super::code::RawPath;
+use super::code::{RawPath, RawRef};
 use super::extract::ExtractOptions;
 use super::tree::{Tree, TreeModule};
 use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
@@ -40,7 +40,15 @@ struct Resolver<'a> {
     externs: Vec<BTreeMap<String, String>>,
 }
 
-pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> SourceModel {
+pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -> SourceModel {
+    // Each module's raw references are consumed as they are resolved, so
+    // they are not all held alongside the resolved ones.
+    let raw_references: Vec<Vec<RawRef>> = tree
+        .modules
+        .iter_mut()
+        .map(|m| std::mem::take(&mut m.code.refs))
+        .collect();
+    let raw_count: usize = raw_references.iter().map(Vec::len).sum();
     let externs = workspace
         .crates
         .iter()
@@ -68,17 +76,15 @@ pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> So
         externs,
     };
 
-    let mut references: Vec<Reference> = tree
-        .modules
-        .par_iter()
+    let modules = &tree.modules;
+    let mut references: Vec<Reference> = raw_references
+        .into_par_iter()
         .enumerate()
-        .flat_map_iter(|(id, module)| {
+        .flat_map_iter(|(id, raw)| {
+            let module = &modules[id];
             let index = LineIndex::new(&module.source.text);
             let resolver = &resolver;
-            module
-                .code
-                .refs
-                .iter()
+            raw.into_iter()
                 .filter_map(move |raw| {
                     let segments = resolver.path(id, &raw.path, raw.via == Via::Use, 0)?;
                     let target = resolver.target(&segments)?;
@@ -87,13 +93,12 @@ pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> So
                         path: segments.join("::"),
                         target,
                         via: raw.via,
-                        location: index.location(module.source.relative.clone(), raw.bytes.clone()),
+                        location: index.location(module.source.relative.clone(), raw.bytes),
                     })
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
-    let raw_count: usize = tree.modules.iter().map(|m| m.code.refs.len()).sum();
     let unresolved = raw_count - references.len();
 
     for (&crate_index, &root) in &tree.crate_roots {
@@ -125,7 +130,7 @@ pub fn resolve(workspace: &Workspace, tree: Tree, options: ExtractOptions) -> So
                 path: m.segments.join("::"),
                 crate_name: krate.name.clone(),
                 parent: m.parent,
-                file: m.source.relative.clone(),
+                file: m.source.relative.to_string(),
                 items: m.code.items.keys().cloned().collect::<BTreeSet<_>>(),
                 selected: krate.selected,
             }

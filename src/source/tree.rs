@@ -19,7 +19,7 @@ use crate::workspace::{CrateKind, Workspace};
 #[derive(Debug)]
 pub struct SourceFile {
     /// Relative to the workspace root, `/`-separated.
-    pub relative: String,
+    pub relative: Arc<str>,
     pub text: String,
 }
 
@@ -306,7 +306,7 @@ struct ParsedFile {
 
 /// Reads and parses one file on the current thread, and copies out its code.
 fn parse_file(workspace: &Workspace, file: &Path, options: ExtractOptions) -> ParsedFile {
-    let relative = display_path(workspace.relative(file).unwrap_or(file));
+    let relative: Arc<str> = display_path(workspace.relative(file).unwrap_or(file)).into();
     let text = match std::fs::read_to_string(file) {
         Ok(text) => normalise(text),
         Err(err) => {
