@@ -57,11 +57,20 @@ pub fn init(args: &InitArgs) -> Result<i32, Failure> {
         .policy
         .clone()
         .unwrap_or_else(|| workspace.root.join("boundaries.toml"));
-    if policy_path.exists() && !args.force {
-        return Err(Failure::error(format!(
-            "{} already exists; pass --force to overwrite it",
-            policy_path.display()
-        )));
+    // The starter policy names no baseline file, so it is the default one
+    // beside the policy. Refuse before writing anything: init writes both
+    // files or neither.
+    let baseline_path = policy_path
+        .parent()
+        .map(|dir| dir.join(crate::policy::Settings::default().baseline))
+        .unwrap_or_default();
+    for existing in [&policy_path, &baseline_path] {
+        if existing.exists() && !args.force {
+            return Err(Failure::error(format!(
+                "{} already exists; pass --force to overwrite it",
+                existing.display()
+            )));
+        }
     }
     let text = match &args.preset {
         Some(name) => preset(name, &workspace, &model, &policy_path)?,

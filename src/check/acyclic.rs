@@ -95,6 +95,10 @@ impl Rule for Acyclic {
                 Finding {
                     references,
                     message: format!("dependency cycle: {}", chain.join(" → ")),
+                    key: Some((
+                        chain[0].to_string(),
+                        format!("cycle through {}", chain[1..].join(" → ")),
+                    )),
                 }
             })
             .collect()

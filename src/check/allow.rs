@@ -73,6 +73,7 @@ impl Rule for Allow {
                     context.graph.model.modules[reference.from].path,
                     context.target_name(reference)
                 ),
+                key: None,
             })
             .collect()
     }

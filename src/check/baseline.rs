@@ -28,17 +28,17 @@ pub struct Entry {
 
 /// The grouping key of a violation.
 pub fn key(violation: &Violation, policy: &CompiledPolicy, graph: &Graph) -> Key {
+    let rule = policy.rules[violation.rule].table.name.clone();
+    if let Some((from, to)) = &violation.key {
+        return (rule, from.clone(), to.clone());
+    }
     let model = &graph.model;
     let reference = &model.references[violation.reference()];
     let to = match &reference.target {
         crate::source::Target::Module(id) => model.modules[*id].path.clone(),
         crate::source::Target::External(name) => name.clone(),
     };
-    (
-        policy.rules[violation.rule].table.name.clone(),
-        model.modules[reference.from].path.clone(),
-        to,
-    )
+    (rule, model.modules[reference.from].path.clone(), to)
 }
 
 /// Counts today's violations into baseline entries, sorted.

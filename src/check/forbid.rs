@@ -59,6 +59,7 @@ impl Rule for Forbid {
                     context.graph.model.modules[reference.from].path,
                     context.target_name(reference)
                 ),
+                key: None,
             })
             .collect()
     }

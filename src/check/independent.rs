@@ -68,6 +68,7 @@ impl Rule for Independent {
                         context.graph.model.modules[reference.from].path,
                         context.target_name(reference)
                     ),
+                    key: None,
                 })
             })
             .collect()

@@ -90,6 +90,7 @@ impl Rule for Interface {
                         context.graph.model.modules[reference.from].path,
                         context.target_name(reference),
                     ),
+                    key: None,
                 })
             })
             .collect()

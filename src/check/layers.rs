@@ -166,6 +166,7 @@ impl Rule for Layers {
                 Some(Finding {
                     references: vec![index],
                     message,
+                    key: None,
                 })
             })
             .collect()

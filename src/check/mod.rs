@@ -104,6 +104,10 @@ pub fn members<'u>(list: &PatternList, universe: &'u Universe) -> Vec<&'u str> {
 pub struct Finding {
     pub references: Vec<usize>,
     pub message: String,
+    /// What the baseline counts this violation under, when not the
+    /// reference's (from module, target): a cycle is keyed by its members,
+    /// so fixing one of its references keeps it the same entry.
+    pub key: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +118,8 @@ pub struct Violation {
     pub message: String,
     pub severity: Severity,
     pub baselined: bool,
+    /// See [`Finding::key`].
+    pub key: Option<(String, String)>,
 }
 
 impl Violation {
@@ -139,6 +145,7 @@ pub fn run(policy: &CompiledPolicy, graph: &Graph) -> Vec<Violation> {
                     message: finding.message,
                     severity: rule.table.severity,
                     baselined: false,
+                    key: finding.key,
                 })
         })
         .collect();
