@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::ColorChoice;
+use std::io::IsTerminal;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -201,4 +201,37 @@ pub fn parse(mut args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
         args.remove(1);
     }
     Cli::try_parse_from(args)
+}
+
+/// `--color`: when to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour output written to stdout.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+            }
+        }
+    }
+
+    /// Whether to colour output written to stderr.
+    pub fn enabled_stderr(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+            }
+        }
+    }
 }

@@ -34,7 +34,7 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
     };
     let output = match (args.message_format, args.format) {
         (Some(MessageFormat::Json), _) => report::cargo_messages(&run),
-        (None, Format::Human) => report::human(&run, args.common.color),
+        (None, Format::Human) => report::human(&run, args.common.color.enabled()),
         (None, Format::Json) => report::json(&run),
         (None, Format::Short) => report::short(&run),
         (None, Format::Sarif) => report::sarif(&run),

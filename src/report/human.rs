@@ -1,48 +1,14 @@
 //! `--format human`: rustc-style diagnostics through miette, then one
 //! summary line.
 
-use std::io::IsTerminal;
-
 use miette::{LabeledSpan, NamedSource, Severity as MietteSeverity};
 
 use super::diagnostic::{Renderer, Report};
 use super::{CheckRun, Sources};
 use crate::policy::Severity;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
-
-impl ColorChoice {
-    /// Whether to colour output written to stdout.
-    pub fn enabled(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
-            }
-        }
-    }
-
-    /// Whether to colour output written to stderr.
-    pub fn enabled_stderr(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-            }
-        }
-    }
-}
-
-pub fn human(run: &CheckRun, color: ColorChoice) -> String {
-    let renderer = Renderer::new(color.enabled());
+pub fn human(run: &CheckRun, color: bool) -> String {
+    let renderer = Renderer::new(color);
     let mut sources = Sources::default();
     let mut out = String::new();
     let model = &run.graph.model;

@@ -24,7 +24,7 @@ use crate::warning::Warning;
 pub use cargo_json::cargo_messages;
 pub use github::github;
 pub use gitlab::gitlab;
-pub use human::{human, ColorChoice};
+pub use human::human;
 pub use json::json;
 pub use policy_errors::{policy_errors, suppression_errors};
 pub use sarif::sarif;
