@@ -322,6 +322,12 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
         self.blocks.pop();
     }
 
+    fn visit_item_mod(&mut self, _: &'ast syn::ItemMod) {
+        // A module inside a function body: its `self::` and `super::` are
+        // relative to a module the tree does not have, so its paths cannot
+        // be resolved for sure. Skipped.
+    }
+
     fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {
         // Block-level uses are handled in `visit_block`, module-level ones
         // by extraction.

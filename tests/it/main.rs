@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test runs the real
 //! `cargo-boundaries` binary on a real fixture workspace under `fixtures/`.
 
+mod adoption;
 mod demo;
 mod explain;
 mod formats;
@@ -12,5 +13,6 @@ mod references;
 mod resolution;
 mod rule_kinds;
 mod safety;
+mod snapshots;
 mod support;
 mod suppressions;

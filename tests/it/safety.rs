@@ -62,8 +62,15 @@ fn never_runs_rustc_even_with_a_hostile_cargo_config() {
     remove(RUSTC_MARKER);
     let root = fixture("build-script");
     let run = run_in(&root, &["check", "--format", "json"]);
-    assert_eq!(run.code, 1, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
-    assert!(!Path::new(RUSTC_MARKER).exists(), "rustc or its wrapper ran");
+    assert_eq!(
+        run.code, 1,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        !Path::new(RUSTC_MARKER).exists(),
+        "rustc or its wrapper ran"
+    );
 }
 
 #[test]

@@ -21,28 +21,52 @@ fn normalise(text: &str) -> String {
 
 #[test]
 fn demo_human_output() {
-    let run = run(&["check", "--color", "never", "--manifest-path", &manifest("demo")]);
+    let run = run(&[
+        "check",
+        "--color",
+        "never",
+        "--manifest-path",
+        &manifest("demo"),
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     insta::assert_snapshot!(normalise(&run.stdout));
 }
 
 #[test]
 fn cycle_human_output() {
-    let run = run(&["check", "--color", "never", "--manifest-path", &manifest("kind-acyclic-fail")]);
+    let run = run(&[
+        "check",
+        "--color",
+        "never",
+        "--manifest-path",
+        &manifest("kind-acyclic-fail"),
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     insta::assert_snapshot!(normalise(&run.stdout));
 }
 
 #[test]
 fn bad_policy_human_output() {
-    let run = run(&["check", "--color", "never", "--manifest-path", &manifest("bad-policy")]);
+    let run = run(&[
+        "check",
+        "--color",
+        "never",
+        "--manifest-path",
+        &manifest("bad-policy"),
+    ]);
     assert_eq!(run.code, 2);
     insta::assert_snapshot!(run.stderr);
 }
 
 #[test]
 fn warnings_and_baseline_summary() {
-    let run = run(&["check", "--color", "never", "--manifest-path", &manifest("parse-error")]);
+    let run = run(&[
+        "check",
+        "--color",
+        "never",
+        "--manifest-path",
+        &manifest("parse-error"),
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     insta::assert_snapshot!(normalise(&run.stdout));
 }
