@@ -1,7 +1,7 @@
 //! Exit code 2: the tool could not do its job. A bad policy reports every
 //! problem at once; no policy points at `cargo boundaries init`.
 
-use crate::support::{fixture, manifest, run, Run};
+use crate::support::{check_json, fixture, manifest, run, violations, Run};
 
 fn check(name: &str, extra: &[&str]) -> Run {
     let manifest = manifest(name);
@@ -182,4 +182,22 @@ fn bad_arguments_exit_2() {
             result.stdout, result.stderr
         );
     }
+}
+
+#[test]
+fn the_policy_can_live_in_the_root_manifest() {
+    let report = check_json("policy-in-manifest");
+    assert_eq!(
+        violations(&report),
+        ["billing-not-accounts-storage shop::billing -> shop::accounts::storage::load (src/billing.rs:2 path)"]
+    );
+    // The rule's span points into Cargo.toml.
+    let run = run(&[
+        "check",
+        "--color",
+        "never",
+        "--manifest-path",
+        &manifest("policy-in-manifest"),
+    ]);
+    assert!(run.stdout.contains("╭─[Cargo.toml:15:8]"), "{}", run.stdout);
 }
