@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use crate::support::{check_json, fixture, manifest, run, run_in, violations, warnings};
+use crate::support::{
+    check_json, check_json_with, fixture, manifest, run, run_in, violations, warnings,
+};
 
 /// Every violation of the demo, in the `violations()` form.
 const EXPECTED: [&str; 6] = [
@@ -226,4 +228,35 @@ fn the_json_report_is_deterministic() {
     let first = check_json("demo");
     let second = check_json("demo");
     assert_eq!(without_elapsed(first), without_elapsed(second));
+}
+
+/// `-p` and `--exclude` choose whose code is checked; the rest of the
+/// workspace stays in the graph, so references into it still resolve.
+#[test]
+fn package_selection_limits_what_is_checked() {
+    let only_web = check_json_with("demo", &["-p", "shop-web"]);
+    assert_eq!(
+        violations(&only_web),
+        ["web-goes-through-api shop_web::routes::catalog -> shop::catalog::storage::list_products (crates/shop-web/src/routes/catalog.rs:13 path)"]
+    );
+    let without_web = check_json_with("demo", &["--exclude", "shop-web", "--workspace"]);
+    let all = check_json("demo");
+    assert_eq!(violations(&without_web).len() + 1, violations(&all).len());
+    assert!(violations(&without_web)
+        .iter()
+        .all(|v| !v.contains("shop_web")));
+
+    let typo = run(&[
+        "check",
+        "-p",
+        "shop-wbe",
+        "--manifest-path",
+        &manifest("demo"),
+    ]);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("did you mean `shop-web`?"),
+        "{}",
+        typo.stderr
+    );
 }
