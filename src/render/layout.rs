@@ -6,13 +6,20 @@
 //! 3. Each crate gets a horizontal band of its own, so the crate clusters
 //!    (rounded rectangles) can never overlap; external crates share the last
 //!    band.
-//! 4. Barycentric sweeps order the nodes of each band and column, then each
-//!    node moves to the row nearest its neighbours that is still free.
-//! 5. Boxes are sized from their text with a fixed-width font estimate;
+//! 4. Every edge spanning k > 1 columns becomes a chain through k - 1
+//!    virtual nodes in the columns between (in its source's band), so that
+//!    long edges are routed around boxes, not through them.
+//! 5. Barycentric sweeps order the nodes, real and virtual, of each band and
+//!    column; then each moves, keeping the order and the gaps (a thin slot
+//!    for a virtual node), as near its neighbours as it can, and the chains
+//!    are straightened.
+//! 6. Boxes are sized from their text with a fixed-width font estimate;
 //!    violation labels sit in the gap after their edge's source column, which
 //!    is widened to fit them, and are stacked so that no two overlap.
+//! 7. An edge is one smooth path: level across each column, an S-curve
+//!    across each gap. Gaps hold no boxes, so no edge crosses a box.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::graph::view::{NodeKind, View};
 
@@ -33,6 +40,12 @@ const MIN_LAYER_GAP: f64 = 80.0;
 const LABEL_HEIGHT: f64 = 16.0;
 const MARGIN: f64 = 20.0;
 const SWEEPS: usize = 8;
+const PLACE_PASSES: usize = 8;
+const STRAIGHTEN_PASSES: usize = 2;
+/// Half the height of a virtual node's slot, and the gaps around it.
+const VIRTUAL_HALF: f64 = 2.0;
+const VIRTUAL_GAP: f64 = 4.0;
+const VIRTUAL_MARGIN: f64 = 8.0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
@@ -83,8 +96,13 @@ pub struct ClusterBox {
 pub struct EdgePath {
     /// Index into the view's edges.
     pub edge: usize,
-    /// A cubic Bézier: start, two control points, end.
-    pub curve: [(f64, f64); 4],
+    /// The edge's ends, indices into the view's nodes.
+    pub from: usize,
+    pub to: usize,
+    /// One smooth path from `from` to `to`, as cubic Béziers (start, two
+    /// control points, end), each starting where the one before ends. A
+    /// straight piece has its control points on the line.
+    pub segments: Vec<[(f64, f64); 4]>,
     /// The box of the rule-name label, for edges with violations.
     pub label: Option<Rect>,
 }
@@ -107,6 +125,52 @@ impl Layout {
         let nodes = self.nodes.iter().map(|n| n.rect);
         let labels = self.edges.iter().filter_map(|e| e.label);
         nodes.chain(titles).chain(labels).collect()
+    }
+}
+
+impl EdgePath {
+    /// Points along the path, at most about `step` apart.
+    pub fn samples(&self, step: f64) -> Vec<(f64, f64)> {
+        let mut points = Vec::new();
+        for segment in &self.segments {
+            let [a, b, c, d] = *segment;
+            let reach = [(a, b), (b, c), (c, d)]
+                .iter()
+                .map(|(p, q)| (q.0 - p.0).hypot(q.1 - p.1))
+                .sum::<f64>();
+            let steps = ((reach / step).ceil() as usize).max(1);
+            points.extend((0..=steps).map(|i| point(segment, i as f64 / steps as f64)));
+        }
+        points
+    }
+}
+
+impl Layout {
+    /// Every (edge, node) where the edge's path passes through the box of a
+    /// node that is not one of its ends, the box shrunk by `tolerance` on
+    /// each side. A legible diagram has none: an edge through a box reads
+    /// as two edges.
+    pub fn edges_through_boxes(&self, tolerance: f64) -> Vec<(usize, usize)> {
+        let mut hits = Vec::new();
+        for path in &self.edges {
+            let points = path.samples(1.0);
+            for (index, node) in self.nodes.iter().enumerate() {
+                if index == path.from || index == path.to {
+                    continue;
+                }
+                let r = node.rect;
+                let inside = |&(x, y): &(f64, f64)| {
+                    x > r.x + tolerance
+                        && x < r.right() - tolerance
+                        && y > r.y + tolerance
+                        && y < r.bottom() - tolerance
+                };
+                if points.iter().any(inside) {
+                    hits.push((path.edge, index));
+                }
+            }
+        }
+        hits
     }
 }
 
@@ -149,18 +213,26 @@ pub fn layout(view: &View) -> Layout {
     let layers = layers(count, &edges);
     let layer_count = layers.iter().max().map_or(1, |l| l + 1);
     let bands = bands(view, &layers);
+    let mut band_of = vec![0; count];
+    for (b, band) in bands.iter().enumerate() {
+        for &n in &band.members {
+            band_of[n] = b;
+        }
+    }
 
-    let mut rows = order(count, &edges, &layers, &bands, layer_count);
-    let band_rows: Vec<usize> = bands
+    // Every edge spanning k > 1 columns becomes a chain through k - 1
+    // virtual nodes, one in each column between its ends.
+    let merge: Vec<bool> = view
+        .edges
         .iter()
-        .map(|band| {
-            (0..layer_count)
-                .map(|l| band.members.iter().filter(|&&n| layers[n] == l).count())
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|e| view.clustered && e.violations.is_empty())
         .collect();
-    place_rows(&edges, &layers, &bands, &band_rows, layer_count, &mut rows);
+    let graph = Proper::new(&edges, &merge, &layers, &band_of);
+    let members: Vec<Vec<usize>> = (0..bands.len())
+        .map(|b| (0..graph.len()).filter(|&i| graph.band[i] == b).collect())
+        .collect();
+    let groups = order(&graph, &members, layer_count);
+    let (offsets, band_height) = place(&graph, &groups);
 
     let labels: Vec<String> = (0..count).map(|i| node_label(view, i)).collect();
     let widths: Vec<f64> = labels
@@ -185,39 +257,32 @@ pub fn layout(view: &View) -> Layout {
         column_x[l] = column_x[l - 1] + column_width[l - 1] + gap[l - 1];
     }
 
-    // Bands, top to bottom.
+    // Bands, top to bottom: `content` is where their first row may start.
     let mut band_top = Vec::with_capacity(bands.len());
+    let mut content = Vec::with_capacity(bands.len());
     let mut y = MARGIN;
-    for (band, &rows_in_band) in bands.iter().zip(&band_rows) {
+    for (band, &height) in bands.iter().zip(&band_height) {
         band_top.push(y);
         let top = if band.title.is_some() {
             BAND_TOP
         } else {
             BAND_BOTTOM
         };
-        y += top + rows_in_band as f64 * (NODE_HEIGHT + ROW_GAP) - ROW_GAP + BAND_BOTTOM + BAND_GAP;
+        content.push(y + top);
+        y += top + height + BAND_BOTTOM + BAND_GAP;
     }
+    // The centre line of every node, real or virtual.
+    let centre: Vec<f64> = (0..graph.len())
+        .map(|i| content[graph.band[i]] + offsets[i])
+        .collect();
 
-    let mut band_of = vec![0; count];
-    for (b, band) in bands.iter().enumerate() {
-        for &n in &band.members {
-            band_of[n] = b;
-        }
-    }
     let nodes: Vec<NodeBox> = (0..count)
         .map(|n| {
-            let band = &bands[band_of[n]];
-            let top = band_top[band_of[n]]
-                + if band.title.is_some() {
-                    BAND_TOP
-                } else {
-                    BAND_BOTTOM
-                };
             let l = layers[n];
             NodeBox {
                 rect: Rect {
                     x: column_x[l] + (column_width[l] - widths[n]) / 2.0,
-                    y: top + rows[n] as f64 * (NODE_HEIGHT + ROW_GAP),
+                    y: centre[n] - NODE_HEIGHT / 2.0,
                     width: widths[n],
                     height: NODE_HEIGHT,
                 },
@@ -243,12 +308,7 @@ pub fn layout(view: &View) -> Layout {
                 .map(|&n| column_x[layers[n]] + column_width[layers[n]])
                 .fold(f64::MIN, f64::max)
                 + CLUSTER_PADDING;
-            let bottom = band
-                .members
-                .iter()
-                .map(|&n| nodes[n].rect.bottom())
-                .fold(f64::MIN, f64::max)
-                + BAND_BOTTOM;
+            let bottom = content[b] + band_height[b] + BAND_BOTTOM;
             let width = (right - left).max(text_width(&title, TITLE_FONT) + 20.0);
             Some(ClusterBox {
                 rect: Rect {
@@ -267,14 +327,40 @@ pub fn layout(view: &View) -> Layout {
     let mut edge_paths: Vec<EdgePath> = edges
         .iter()
         .enumerate()
-        .map(|(index, &(from, to))| EdgePath {
-            edge: index,
-            curve: curve(
-                &nodes[from].rect,
-                &nodes[to].rect,
-                layers[from] < layers[to],
-            ),
-            label: None,
+        .map(|(index, &(from, to))| {
+            // Where the path enters and leaves each node of its chain, left
+            // to right: a real end at its box's side, a virtual node across
+            // its whole column.
+            let stops: Vec<(f64, f64, f64)> = graph.chains[index]
+                .iter()
+                .map(|&i| {
+                    if i < count {
+                        let r = nodes[i].rect;
+                        (r.x, r.right(), centre[i])
+                    } else {
+                        let l = graph.layer[i];
+                        (column_x[l], column_x[l] + column_width[l], centre[i])
+                    }
+                })
+                .collect();
+            let columns: Vec<usize> = graph.chains[index]
+                .iter()
+                .map(|&i| graph.layer[i])
+                .collect();
+            let mut segments = route(&stops, &columns, &column_x, &column_width);
+            if layers[from] > layers[to] {
+                segments.reverse();
+                for segment in &mut segments {
+                    segment.reverse();
+                }
+            }
+            EdgePath {
+                edge: index,
+                from,
+                to,
+                segments,
+                label: None,
+            }
         })
         .collect();
     place_labels(
@@ -299,6 +385,10 @@ pub fn layout(view: &View) -> Layout {
         width = width.max(rect.right());
         height = height.max(rect.bottom());
     }
+    for (x, y) in edge_paths.iter().flat_map(|p| p.segments.iter().flatten()) {
+        width = width.max(*x);
+        height = height.max(*y);
+    }
     Layout {
         width: (width + MARGIN).ceil(),
         height: (height + MARGIN).ceil(),
@@ -306,6 +396,132 @@ pub fn layout(view: &View) -> Layout {
         clusters,
         edges: edge_paths,
     }
+}
+
+/// The layered graph with virtual nodes: items `0..count` are the view's
+/// nodes, the rest are virtual, each in one column of one band.
+struct Proper {
+    layer: Vec<usize>,
+    band: Vec<usize>,
+    /// Per view edge, its items from the lower column to the higher one.
+    chains: Vec<Vec<usize>>,
+    /// Edges between neighbouring columns.
+    edges: Vec<(usize, usize)>,
+    real: usize,
+}
+
+impl Proper {
+    /// Splits the edges; those marked in `merge` share their virtual nodes
+    /// with the other merged edges into the same node from the same band
+    /// (edge concentration: one trunk into a node instead of many parallel
+    /// lines).
+    fn new(
+        edges: &[(usize, usize)],
+        merge: &[bool],
+        layers: &[usize],
+        band_of: &[usize],
+    ) -> Proper {
+        let mut graph = Proper {
+            layer: layers.to_vec(),
+            band: band_of.to_vec(),
+            chains: Vec::with_capacity(edges.len()),
+            edges: Vec::new(),
+            real: layers.len(),
+        };
+        let mut shared: BTreeMap<(usize, bool, usize, usize), usize> = BTreeMap::new();
+        let mut pairs = BTreeSet::new();
+        for (&(from, to), &merge) in edges.iter().zip(merge) {
+            let forward = layers[from] <= layers[to];
+            let (a, b) = if forward { (from, to) } else { (to, from) };
+            let band = virtual_band(band_of[from], band_of[to]);
+            let mut chain = vec![a];
+            for l in layers[a] + 1..layers[b] {
+                let add = |graph: &mut Proper| {
+                    graph.layer.push(l);
+                    graph.band.push(band);
+                    graph.layer.len() - 1
+                };
+                let item = if merge {
+                    *shared
+                        .entry((to, forward, band, l))
+                        .or_insert_with(|| add(&mut graph))
+                } else {
+                    add(&mut graph)
+                };
+                chain.push(item);
+            }
+            chain.push(b);
+            for pair in chain.windows(2) {
+                pairs.insert((pair[0], pair[1]));
+            }
+            graph.chains.push(chain);
+        }
+        graph.edges = pairs.into_iter().collect();
+        graph
+    }
+
+    fn len(&self) -> usize {
+        self.layer.len()
+    }
+
+    fn is_virtual(&self, item: usize) -> bool {
+        item >= self.real
+    }
+}
+
+/// The band whose rows carry an edge between its ends: the source's, so an
+/// edge leaves its own cluster last.
+fn virtual_band(from: usize, _to: usize) -> usize {
+    from
+}
+
+/// The path through a chain's stops, left to right: straight across each
+/// column (from a real end's side to its column's edge), an S-curve with
+/// level ends across each gap. Level joins keep the whole path smooth.
+fn route(
+    stops: &[(f64, f64, f64)],
+    columns: &[usize],
+    column_x: &[f64],
+    column_width: &[f64],
+) -> Vec<[(f64, f64); 4]> {
+    let mut segments = Vec::new();
+    let line = |a: (f64, f64), b: (f64, f64)| {
+        [
+            a,
+            (a.0 + (b.0 - a.0) / 3.0, a.1 + (b.1 - a.1) / 3.0),
+            (a.0 + 2.0 * (b.0 - a.0) / 3.0, a.1 + 2.0 * (b.1 - a.1) / 3.0),
+            b,
+        ]
+    };
+    let last = stops.len() - 1;
+    for (k, pair) in stops.windows(2).enumerate() {
+        let (_, right, y1) = pair[0];
+        let (left, _, y2) = pair[1];
+        // Out of the first stop's column, if it is a narrow real node.
+        let exit = column_x[columns[k]] + column_width[columns[k]];
+        let start = if k == 0 && exit > right {
+            segments.push(line((right, y1), (exit, y1)));
+            exit
+        } else {
+            right
+        };
+        let entry = column_x[columns[k + 1]];
+        let end = if k + 1 == last {
+            entry.min(left)
+        } else {
+            entry
+        };
+        let bend = (end - start) / 2.0;
+        segments.push([(start, y1), (start + bend, y1), (end - bend, y2), (end, y2)]);
+        if k + 1 == last {
+            if left > end {
+                segments.push(line((end, y2), (left, y2)));
+            }
+        } else {
+            segments.push(line((end, y2), (pair[1].1, y2)));
+        }
+    }
+    segments
 }
 
 /// The gap (after column `g`) holding the label of an edge between columns.
@@ -417,41 +633,32 @@ fn bands(view: &View, layers: &[usize]) -> Vec<Band> {
     bands
 }
 
-/// Orders the nodes of each (band, column) by barycentric sweeps; returns
-/// each node's row within its band.
-fn order(
-    count: usize,
-    edges: &[(usize, usize)],
-    layers: &[usize],
-    bands: &[Band],
-    layer_count: usize,
-) -> Vec<usize> {
+/// Orders the items (real and virtual) of each (band, column) by
+/// barycentric sweeps; returns `groups[band][column]`, top to bottom.
+fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<Vec<usize>>> {
+    let count = graph.len();
+    let layers = &graph.layer;
     let mut neighbours = vec![Vec::new(); count];
-    for &(from, to) in edges {
+    for &(from, to) in &graph.edges {
         neighbours[from].push(to);
         neighbours[to].push(from);
     }
-    // groups[band][layer] = nodes in order.
-    let mut groups: Vec<Vec<Vec<usize>>> = bands
+    let mut groups: Vec<Vec<Vec<usize>>> = members
         .iter()
         .map(|band| {
             let mut by_layer = vec![Vec::new(); layer_count];
-            for &n in &band.members {
+            for &n in band {
                 by_layer[layers[n]].push(n);
             }
             by_layer
         })
         .collect();
-    let band_offset = |groups: &Vec<Vec<Vec<usize>>>| -> Vec<usize> {
-        let mut offsets = Vec::new();
-        let mut total = 0;
-        for band in groups {
-            offsets.push(total);
-            total += band.iter().map(Vec::len).max().unwrap_or(0);
-        }
-        offsets
-    };
-    let offsets = band_offset(&groups);
+    let mut offsets = Vec::new();
+    let mut total = 0;
+    for band in &groups {
+        offsets.push(total);
+        total += band.iter().map(Vec::len).max().unwrap_or(0);
+    }
     let mut global = vec![0.0f64; count];
     let refresh = |groups: &Vec<Vec<Vec<usize>>>, global: &mut Vec<f64>| {
         for (b, band) in groups.iter().enumerate() {
@@ -504,100 +711,147 @@ fn order(
             refresh(&groups, &mut global);
         }
     }
-    let mut rows = vec![0; count];
-    for band in &groups {
-        for layer in band {
-            for (slot, &n) in layer.iter().enumerate() {
-                rows[n] = slot;
-            }
-        }
-    }
-    rows
+    groups
 }
 
-/// Moves each node, keeping the order, to the free row nearest the mean row
-/// of its neighbours in the same band: straighter edges than packing every
-/// column at the top.
-fn place_rows(
-    edges: &[(usize, usize)],
-    layers: &[usize],
-    bands: &[Band],
-    band_rows: &[usize],
-    layer_count: usize,
-    rows: &mut [usize],
-) {
-    let mut band_of = vec![0; rows.len()];
-    for (b, band) in bands.iter().enumerate() {
-        for &n in &band.members {
-            band_of[n] = b;
-        }
+/// Half the height an item takes: a box, or a thin slot for a virtual node.
+fn half(graph: &Proper, item: usize) -> f64 {
+    if graph.is_virtual(item) {
+        VIRTUAL_HALF
+    } else {
+        NODE_HEIGHT / 2.0
     }
-    let mut neighbours = vec![Vec::new(); rows.len()];
-    for &(from, to) in edges {
-        if band_of[from] == band_of[to] {
+}
+
+/// The least distance between the centres of two items one above the other.
+fn separation(graph: &Proper, a: usize, b: usize) -> f64 {
+    let gap = match (graph.is_virtual(a), graph.is_virtual(b)) {
+        (false, false) => ROW_GAP,
+        (true, true) => VIRTUAL_GAP,
+        _ => VIRTUAL_MARGIN,
+    };
+    half(graph, a) + gap + half(graph, b)
+}
+
+/// Gives every item the offset of its centre below its band's first row,
+/// keeping each column's order and spacing: a band is as tall as its most
+/// crowded column, and each item moves, over a few passes, as near the mean
+/// of its neighbours in the band as the others allow (straight chains and
+/// short edges). Returns the offsets and each band's height.
+fn place(graph: &Proper, groups: &[Vec<Vec<usize>>]) -> (Vec<f64>, Vec<f64>) {
+    let mut neighbours = vec![Vec::new(); graph.len()];
+    for &(from, to) in &graph.edges {
+        if graph.band[from] == graph.band[to] {
             neighbours[from].push(to);
             neighbours[to].push(from);
         }
     }
-    for _ in 0..2 {
-        for (b, band) in bands.iter().enumerate() {
-            let height = band_rows[b];
-            for l in 0..layer_count {
-                let mut column: Vec<usize> = band
-                    .members
-                    .iter()
-                    .copied()
-                    .filter(|&n| layers[n] == l)
-                    .collect();
-                column.sort_by_key(|&n| rows[n]);
-                let k = column.len();
-                let desired: Vec<usize> = column
+    let mut y = vec![0.0f64; graph.len()];
+    let mut heights = Vec::with_capacity(groups.len());
+    for band in groups {
+        let mut height = 0.0f64;
+        for column in band {
+            let mut at = 0.0;
+            for (i, &item) in column.iter().enumerate() {
+                at = if i == 0 {
+                    half(graph, item)
+                } else {
+                    at + separation(graph, column[i - 1], item)
+                };
+                y[item] = at;
+                height = height.max(at + half(graph, item));
+            }
+        }
+        heights.push(height);
+    }
+    // Balance first: each item towards the mean of its neighbours. Then
+    // straighten, left to right: each virtual node at the height of the
+    // chain coming in from its left, so long edges run level and bend only
+    // where a box or another edge is in the way.
+    for pass in 0..PLACE_PASSES + STRAIGHTEN_PASSES {
+        let straighten = pass >= PLACE_PASSES;
+        for (b, band) in groups.iter().enumerate() {
+            let columns: Vec<&Vec<usize>> = if straighten || pass % 2 == 0 {
+                band.iter().collect()
+            } else {
+                band.iter().rev().collect()
+            };
+            for column in columns {
+                if column.is_empty() {
+                    continue;
+                }
+                let desired: Vec<(f64, f64)> = column
                     .iter()
                     .map(|&n| {
-                        if neighbours[n].is_empty() {
-                            rows[n]
+                        let mut near: Vec<usize> = neighbours[n].clone();
+                        if straighten {
+                            if !graph.is_virtual(n) {
+                                return (y[n], 50.0);
+                            }
+                            let layer = graph.layer[n];
+                            near.retain(|&m| graph.layer[m] < layer);
+                            if near.iter().any(|&m| graph.is_virtual(m)) {
+                                near.retain(|&m| graph.is_virtual(m));
+                            }
+                        }
+                        if near.is_empty() {
+                            (y[n], 1.0)
                         } else {
-                            let sum: usize = neighbours[n].iter().map(|&m| rows[m]).sum();
-                            (sum as f64 / neighbours[n].len() as f64).round() as usize
+                            let mean = near.iter().map(|&m| y[m]).sum::<f64>() / near.len() as f64;
+                            (mean, 1.0)
                         }
                     })
                     .collect();
-                let mut placed = vec![0usize; k];
-                for i in 0..k {
-                    let lowest = if i == 0 { 0 } else { placed[i - 1] + 1 };
-                    placed[i] = desired[i].max(lowest);
-                }
-                for i in (0..k).rev() {
-                    let highest = if i + 1 == k {
-                        height - 1
-                    } else {
-                        placed[i + 1] - 1
-                    };
-                    placed[i] = placed[i].min(highest);
-                }
-                for (i, &n) in column.iter().enumerate() {
-                    rows[n] = placed[i];
+                let gaps: Vec<f64> = column
+                    .windows(2)
+                    .map(|w| separation(graph, w[0], w[1]))
+                    .collect();
+                let low = half(graph, column[0]);
+                let high = heights[b] - half(graph, column[column.len() - 1]);
+                for (&n, placed) in column.iter().zip(spaced(&desired, &gaps, low, high)) {
+                    y[n] = placed.round();
                 }
             }
         }
     }
+    (y, heights)
 }
 
-/// A curve from the side of `from` facing `to` into the facing side of `to`.
-fn curve(from: &Rect, to: &Rect, forward: bool) -> [(f64, f64); 4] {
-    let (y1, y2) = (from.y + from.height / 2.0, to.y + to.height / 2.0);
-    let (x1, x2) = if forward {
-        (from.right(), to.x)
-    } else {
-        (from.x, to.right())
-    };
-    let bend = ((x2 - x1).abs() / 2.0).max(40.0);
-    let (c1, c2) = if forward {
-        (x1 + bend, x2 - bend)
-    } else {
-        (x1 - bend, x2 + bend)
-    };
-    [(x1, y1), (c1, y1), (c2, y2), (x2, y2)]
+/// The positions nearest `desired` (least squares, each position counting
+/// by its weight) that keep their order, at least `gaps` apart, the first
+/// no higher than `low` and the last no lower than `high`:
+/// pool-adjacent-violators on the positions less the gaps before them, then
+/// clamped.
+fn spaced(desired: &[(f64, f64)], gaps: &[f64], low: f64, high: f64) -> Vec<f64> {
+    let mut before = vec![0.0; desired.len()];
+    for i in 1..desired.len() {
+        before[i] = before[i - 1] + gaps[i - 1];
+    }
+    // Blocks of (weighted sum, weight, count) whose means rise.
+    let mut blocks: Vec<(f64, f64, usize)> = Vec::new();
+    for (&(d, w), b) in desired.iter().zip(&before) {
+        blocks.push(((d - b) * w, w, 1));
+        while blocks.len() > 1 {
+            let (s2, w2, c2) = blocks[blocks.len() - 1];
+            let (s1, w1, c1) = blocks[blocks.len() - 2];
+            if s1 / w1 <= s2 / w2 {
+                break;
+            }
+            blocks.pop();
+            let last = blocks.len() - 1;
+            blocks[last] = (s1 + s2, w1 + w2, c1 + c2);
+        }
+    }
+    let ceiling = (high - before[before.len() - 1]).max(low);
+    let mut out = Vec::with_capacity(desired.len());
+    for (sum, weight, count) in blocks {
+        let z = (sum / weight).clamp(low, ceiling);
+        for _ in 0..count {
+            let i = out.len();
+            out.push(z + before[i]);
+        }
+    }
+    out
 }
 
 /// The point of a cubic Bézier at `t`.
@@ -633,10 +887,11 @@ fn place_labels(
         let edge = &view.edges[path.edge];
         let g = label_gap(layers[edge.from], layers[edge.to]);
         let middle = column_x[g] + column_width[g] + gap[g] / 2.0;
-        let (_, y) = (0..=100)
-            .map(|i| point(&path.curve, i as f64 / 100.0))
+        let (_, y) = path
+            .samples(2.0)
+            .into_iter()
             .min_by(|a, b| (a.0 - middle).abs().total_cmp(&(b.0 - middle).abs()))
-            .expect("a curve has points");
+            .expect("a path has points");
         let width = text_width(&text, LABEL_FONT) + 8.0;
         let rect = Rect {
             x: middle - width / 2.0,
@@ -672,6 +927,184 @@ fn place_labels(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::view::{ViewEdge, ViewNode};
+
+    /// A view of `nodes` (`crate::path` ids; externals have no `::` and
+    /// are external when clustered) with edges `(from, to, violation)`.
+    fn view(nodes: &[&str], edges: &[(&str, &str, bool)], clustered: bool) -> View {
+        let index = |id: &str| nodes.iter().position(|n| *n == id).unwrap();
+        View {
+            nodes: nodes
+                .iter()
+                .map(|id| {
+                    let crate_name = id.split("::").next().unwrap().to_string();
+                    let external = crate_name.starts_with("ext_");
+                    ViewNode {
+                        id: id.to_string(),
+                        crate_name,
+                        kind: if external {
+                            NodeKind::External
+                        } else if clustered {
+                            NodeKind::Module
+                        } else {
+                            NodeKind::Crate
+                        },
+                        file: None,
+                    }
+                })
+                .collect(),
+            edges: edges
+                .iter()
+                .map(|&(from, to, red)| ViewEdge {
+                    from: index(from),
+                    to: index(to),
+                    count: 3,
+                    violations: if red { vec!["rule".into()] } else { vec![] },
+                    violating: usize::from(red),
+                    references: vec![],
+                })
+                .collect(),
+            clustered,
+        }
+    }
+
+    /// The demo at crate level: `shop_web → shop → shop_db → sqlx`, with
+    /// long edges from both crates past the boxes in between.
+    fn demo_crates() -> View {
+        view(
+            &[
+                "ext_axum",
+                "ext_serde",
+                "shop",
+                "shop_db",
+                "shop_web",
+                "ext_sqlx",
+                "ext_thiserror",
+                "ext_tokio",
+            ],
+            &[
+                ("shop", "ext_axum", true),
+                ("shop", "ext_serde", false),
+                ("shop", "shop_db", false),
+                ("shop", "ext_sqlx", true),
+                ("shop", "ext_thiserror", false),
+                ("shop_db", "ext_sqlx", false),
+                ("shop_web", "ext_axum", false),
+                ("shop_web", "ext_serde", false),
+                ("shop_web", "shop", true),
+                ("shop_web", "shop_db", false),
+                ("shop_web", "ext_tokio", false),
+            ],
+            false,
+        )
+    }
+
+    /// Modules in three crates, a cycle, and edges over several columns and
+    /// across clusters.
+    fn demo_modules() -> View {
+        view(
+            &[
+                "ext_serde",
+                "ext_sqlx",
+                "shop::a",
+                "shop::b",
+                "shop::c",
+                "shop::d",
+                "db::pool",
+                "db::query",
+                "web::main",
+                "web::routes",
+            ],
+            &[
+                ("web::main", "web::routes", false),
+                ("web::main", "ext_serde", false),
+                ("web::routes", "shop::a", false),
+                ("web::routes", "shop::d", true),
+                ("web::routes", "db::query", false),
+                ("shop::a", "shop::b", false),
+                ("shop::b", "shop::c", false),
+                ("shop::c", "shop::d", false),
+                ("shop::d", "shop::b", false),
+                ("shop::a", "shop::d", false),
+                ("shop::a", "ext_sqlx", true),
+                ("shop::a", "ext_serde", false),
+                ("shop::b", "ext_serde", false),
+                ("shop::c", "db::pool", false),
+                ("db::query", "db::pool", false),
+                ("db::pool", "ext_sqlx", false),
+            ],
+            true,
+        )
+    }
+
+    #[test]
+    fn long_edges_go_around_the_boxes_between_their_ends() {
+        for view in [demo_crates(), demo_modules()] {
+            let layout = layout(&view);
+            assert_eq!(layout.edges_through_boxes(1.5), [], "{layout:#?}");
+            for path in &layout.edges {
+                let r = (layout.nodes[path.from].rect, layout.nodes[path.to].rect);
+                let (start, end) = (path.segments[0][0], path.segments.last().unwrap()[3]);
+                let touches = |rect: Rect, (x, y): (f64, f64)| {
+                    let side = (x - rect.x).abs() < 0.01 || (x - rect.right()).abs() < 0.01;
+                    side && y > rect.y && y < rect.bottom()
+                };
+                assert!(touches(r.0, start) && touches(r.1, end), "{path:?}");
+                for pair in path.segments.windows(2) {
+                    assert_eq!(pair[0][3], pair[1][0], "the path is one piece");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_path_through_a_box_is_found() {
+        let mut layout = layout(&demo_crates());
+        let centre = |r: Rect| (r.x + r.width / 2.0, r.y + r.height / 2.0);
+        let (a, via, b) = (
+            centre(layout.nodes[4].rect),
+            centre(layout.nodes[2].rect),
+            centre(layout.nodes[0].rect),
+        );
+        let path = &mut layout.edges[6];
+        assert_eq!((path.from, path.to), (4, 0));
+        path.segments = vec![[a, a, via, via], [via, via, b, b]];
+        assert_eq!(layout.edges_through_boxes(1.5), [(6, 2)]);
+    }
+
+    #[test]
+    fn clusters_and_boxes_never_overlap() {
+        let layout = layout(&demo_modules());
+        for (i, a) in layout.clusters.iter().enumerate() {
+            for b in &layout.clusters[i + 1..] {
+                assert!(!a.rect.overlaps(&b.rect), "{a:?} {b:?}");
+            }
+        }
+        let boxes = layout.text_boxes();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(!a.overlaps(b), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn spacing_keeps_order_and_gaps_nearest_the_wish() {
+        let even = |wishes: &[f64]| wishes.iter().map(|&w| (w, 1.0)).collect::<Vec<_>>();
+        assert_eq!(
+            spaced(&even(&[10.0, 10.0]), &[8.0], 0.0, 100.0),
+            [6.0, 14.0]
+        );
+        assert_eq!(spaced(&even(&[0.0, 50.0]), &[8.0], 5.0, 100.0), [5.0, 50.0]);
+        assert_eq!(
+            spaced(&even(&[90.0, 99.0]), &[8.0], 0.0, 95.0),
+            [87.0, 95.0]
+        );
+        assert_eq!(
+            spaced(&[(10.0, 3.0), (10.0, 1.0)], &[8.0], 0.0, 100.0),
+            [8.0, 16.0]
+        );
+    }
 
     #[test]
     fn layers_follow_dependencies_even_through_cycles() {

@@ -54,7 +54,6 @@ pub fn render_layout(view: &View, layout: &Layout) -> String {
     edges.sort_by_key(|e| (!view.edges[e.edge].violations.is_empty(), e.edge));
     for path in &edges {
         let edge = &view.edges[path.edge];
-        let [a, b, c, d] = path.curve;
         let (color, marker) = if edge.violations.is_empty() {
             (EDGE_COLOR, "arrow")
         } else {
@@ -62,15 +61,8 @@ pub fn render_layout(view: &View, layout: &Layout) -> String {
         };
         let _ = writeln!(
             out,
-            "<path class=\"edge\" d=\"M{},{} C{},{} {},{} {},{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\" marker-end=\"url(#{marker})\"><title>{} → {}: {} reference{}</title></path>",
-            n(a.0),
-            n(a.1),
-            n(b.0),
-            n(b.1),
-            n(c.0),
-            n(c.1),
-            n(d.0),
-            n(d.1),
+            "<path class=\"edge\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\" marker-end=\"url(#{marker})\"><title>{} → {}: {} reference{}</title></path>",
+            path_data(&path.segments),
             pen_width(edge),
             escape(&view.nodes[edge.from].id),
             escape(&view.nodes[edge.to].id),
@@ -125,6 +117,43 @@ pub fn render_layout(view: &View, layout: &Layout) -> String {
     out
 }
 
+/// SVG path data for a chain of cubic Béziers: `L` for the level straight
+/// pieces, `C` for the rest, and no repeated point.
+fn path_data(segments: &[[(f64, f64); 4]]) -> String {
+    let mut d = String::new();
+    let mut at: Option<(String, String)> = None;
+    for &[a, b, c, e] in segments {
+        let start = (n(a.0), n(a.1));
+        if at.as_ref() != Some(&start) {
+            let _ = write!(
+                d,
+                "{}M{},{}",
+                if d.is_empty() { "" } else { " " },
+                start.0,
+                start.1
+            );
+        }
+        let end = (n(e.0), n(e.1));
+        let level = [b, c, e].iter().all(|p| n(p.1) == start.1);
+        if level {
+            let _ = write!(d, " L{},{}", end.0, end.1);
+        } else {
+            let _ = write!(
+                d,
+                " C{},{} {},{} {},{}",
+                n(b.0),
+                n(b.1),
+                n(c.0),
+                n(c.1),
+                end.0,
+                end.1
+            );
+        }
+        at = Some(end);
+    }
+    d
+}
+
 /// A coordinate with at most one decimal, so output is stable and small.
 fn n(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
@@ -150,6 +179,15 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(escape("a<b>&\"c\""), "a&lt;b&gt;&amp;&quot;c&quot;");
+    }
+
+    #[test]
+    fn paths_join_their_segments_and_draw_level_pieces_as_lines() {
+        let segments = [
+            [(0.0, 5.0), (1.0, 5.0), (2.0, 5.0), (3.0, 5.0)],
+            [(3.0, 5.0), (4.0, 5.0), (5.0, 9.0), (6.0, 9.0)],
+        ];
+        assert_eq!(path_data(&segments), "M0,5 L3,5 C4,5 5,9 6,9");
     }
 
     #[test]

@@ -324,8 +324,158 @@ fn svg_labels_never_overlap_at_any_level() {
     assert!(labels.contains(&"catalog::domain".to_string()));
 }
 
+/// The boxes of an SVG's nodes, by id: `(id, x, y, width, height)`.
+fn node_boxes(svg: &str) -> Vec<(String, [f64; 4])> {
+    svg.split("<g class=\"node\"><title>")
+        .skip(1)
+        .map(|rest| {
+            let title = &rest[..rest.find("</title>").unwrap()];
+            let id = unescape(title.split(" (").next().unwrap());
+            let tag = &rest[rest.find("<rect ").unwrap()..];
+            let tag = &tag[..tag.find("/>").unwrap()];
+            let number = |name: &str| attribute(tag, name).unwrap().parse::<f64>().unwrap();
+            (
+                id,
+                [number("x"), number("y"), number("width"), number("height")],
+            )
+        })
+        .collect()
+}
+
+/// Points about a pixel apart along SVG path data made of `M`, `L` and `C`
+/// commands with absolute `x,y` pairs.
+fn path_points(d: &str) -> Vec<(f64, f64)> {
+    let mut points = Vec::new();
+    let mut at = (0.0, 0.0);
+    let mut command = ' ';
+    let mut pending: Vec<(f64, f64)> = Vec::new();
+    for token in d.split_whitespace() {
+        let pair = match token.chars().next().unwrap() {
+            c @ ('M' | 'L' | 'C') => {
+                command = c;
+                &token[1..]
+            }
+            _ => token,
+        };
+        let (x, y) = pair.split_once(',').expect("x,y");
+        pending.push((x.parse().unwrap(), y.parse().unwrap()));
+        let controls: Vec<(f64, f64)> = match (command, pending.len()) {
+            ('M', 1) => {
+                at = pending[0];
+                points.push(at);
+                pending.clear();
+                continue;
+            }
+            ('L', 1) => vec![at, pending[0]],
+            ('C', 3) => vec![at, pending[0], pending[1], pending[2]],
+            ('C', _) => continue,
+            _ => panic!("unexpected path data {d:?}"),
+        };
+        let end = *controls.last().unwrap();
+        let reach = controls
+            .windows(2)
+            .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+            .sum::<f64>();
+        let steps = reach.ceil().max(1.0) as usize;
+        for i in 1..=steps {
+            let t = i as f64 / steps as f64;
+            // De Casteljau, for a line or a cubic alike.
+            let mut p = controls.clone();
+            while p.len() > 1 {
+                p = p
+                    .windows(2)
+                    .map(|w| {
+                        (
+                            w[0].0 + (w[1].0 - w[0].0) * t,
+                            w[0].1 + (w[1].1 - w[0].1) * t,
+                        )
+                    })
+                    .collect();
+            }
+            points.push(p[0]);
+        }
+        at = end;
+        pending.clear();
+    }
+    points
+}
+
+/// Every edge whose path passes through the box of a node that is not one
+/// of its ends (boxes shrunk by 1.5 px): such an edge reads as two.
+fn edges_through_boxes(svg: &str) -> Vec<String> {
+    let boxes = node_boxes(svg);
+    let mut edges = 0;
+    let mut through = Vec::new();
+    for rest in svg.split("<path class=\"edge\" d=\"").skip(1) {
+        let d = &rest[..rest.find('"').unwrap()];
+        let title = &rest[rest.find("<title>").unwrap() + 7..rest.find("</title>").unwrap()];
+        let title = unescape(title);
+        let (ends, _) = title.split_once(": ").unwrap();
+        let (from, to) = ends.split_once(" → ").unwrap();
+        let points = path_points(d);
+        assert!(points.len() > 1, "{title}: {d}");
+        edges += 1;
+        for (id, [x, y, w, h]) in &boxes {
+            if id == from || id == to {
+                continue;
+            }
+            let inside = |&(px, py): &(f64, f64)| {
+                px > x + 1.5 && px < x + w - 1.5 && py > y + 1.5 && py < y + h - 1.5
+            };
+            if let Some(p) = points.iter().find(|p| inside(p)) {
+                through.push(format!(
+                    "{from} → {to} passes through {id} at ({:.0}, {:.0})",
+                    p.0, p.1
+                ));
+            }
+        }
+    }
+    assert!(edges > 0, "no edges in {svg}");
+    through
+}
+
+fn assert_edges_avoid_boxes(svg: &str, what: &str) {
+    let through = edges_through_boxes(svg);
+    assert!(
+        through.is_empty(),
+        "{what}: edges pass through boxes:\n{}",
+        through.join("\n")
+    );
+}
+
+#[test]
+fn edges_go_around_the_boxes_they_do_not_join() {
+    for extra in [
+        &[][..],
+        &["--depth", "1"],
+        &["--level", "crates"],
+        &["--focus", "shop::billing"],
+        &["--exclude-external"],
+    ] {
+        let mut args = vec!["--format", "svg"];
+        args.extend_from_slice(extra);
+        assert_edges_avoid_boxes(&graph("demo", &args), &format!("demo {extra:?}"));
+    }
+}
+
+#[test]
+fn the_box_check_sees_an_edge_drawn_through_a_box() {
+    let svg = "<g class=\"node\"><title>b</title><rect x=\"40\" y=\"0\" width=\"20\" height=\"20\"/></g>\n\
+               <path class=\"edge\" d=\"M0,10 C20,10 80,10 100,10\"><title>a → c: 1 reference</title></path>";
+    assert_eq!(
+        edges_through_boxes(svg),
+        ["a → c passes through b at (42, 10)"]
+    );
+    let around = svg.replace(
+        "M0,10 C20,10 80,10 100,10",
+        "M0,10 L30,10 C40,10 40,30 50,30 L100,10",
+    );
+    assert_eq!(edges_through_boxes(&around), Vec::<String>::new());
+}
+
 /// Rasterises an SVG with resvg and the machine's fonts, as a reader's
-/// viewer would, and writes the PNG beside the test's temporary files.
+/// viewer would, and writes the PNG (and the SVG) beside the test's
+/// temporary files.
 fn render_png(svg: &str, name: &str) -> (PathBuf, resvg::tiny_skia::Pixmap) {
     let mut options = resvg::usvg::Options::default();
     options.fontdb_mut().load_system_fonts();
@@ -339,6 +489,7 @@ fn render_png(svg: &str, name: &str) -> (PathBuf, resvg::tiny_skia::Pixmap) {
     );
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     pixmap.save_png(&path).unwrap();
+    std::fs::write(path.with_extension("svg"), svg).unwrap();
     (path, pixmap)
 }
 
@@ -605,6 +756,7 @@ fn a_forty_crate_workspace_stays_readable_collapsed() {
         let svg = graph_at(&manifest, &args);
         let elapsed = started.elapsed();
         let texts = assert_legible(&svg);
+        assert_edges_avoid_boxes(&svg, name);
         let violations: BTreeSet<String> = graph["edges"]
             .as_array()
             .unwrap()
