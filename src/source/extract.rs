@@ -279,11 +279,14 @@ pub fn item_attrs(item: &Item) -> &[syn::Attribute] {
     }
 }
 
-/// Parses `tokens` as a whole list of items.
+/// Parses `tokens` as a whole list of items. Leading inner attributes are
+/// allowed: tokio's `feature! { #![unix] mod symlink; }` passes its cfg that
+/// way.
 pub fn parse_items(tokens: TokenStream) -> Option<Vec<Item>> {
     struct Items(Vec<Item>);
     impl syn::parse::Parse for Items {
         fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+            syn::Attribute::parse_inner(input)?;
             let mut items = Vec::new();
             while !input.is_empty() {
                 items.push(input.parse()?);

@@ -6,7 +6,7 @@
 //! interface module is for. Imports are followed only where they are in
 //! scope: the module's own names, and an ancestor's through `use super::*`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -21,7 +21,7 @@ use crate::workspace::{Edition, Workspace, BUILTIN_CRATES};
 const MAX_DEPTH: usize = 24;
 
 /// How a name is looked up in a module.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Mode {
     /// From code in scope of the module: every name, imports followed,
     /// then the extern prelude.
@@ -80,24 +80,27 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
     let mut references: Vec<Reference> = raw_references
         .into_par_iter()
         .enumerate()
-        .flat_map_iter(|(id, raw)| {
-            let module = &modules[id];
-            let index = LineIndex::new(&module.source.text);
-            let resolver = &resolver;
-            raw.into_iter()
-                .filter_map(move |raw| {
-                    let segments = resolver.path(id, &raw.path, raw.via == Via::Use, 0)?;
-                    let target = resolver.target(&segments)?;
-                    Some(Reference {
-                        from: id,
-                        path: segments.join("::"),
-                        target,
-                        via: raw.via,
-                        location: index.location(module.source.relative.clone(), raw.bytes),
+        .map_init(
+            || Session::new(&resolver),
+            |session, (id, raw)| {
+                let module = &modules[id];
+                let index = LineIndex::new(&module.source.text);
+                raw.into_iter()
+                    .filter_map(|raw| {
+                        let segments = session.path(id, &raw.path, raw.via == Via::Use, 0)?;
+                        let target = resolver.target(&segments)?;
+                        Some(Reference {
+                            from: id,
+                            path: segments.join("::"),
+                            target,
+                            via: raw.via,
+                            location: index.location(module.source.relative.clone(), raw.bytes),
+                        })
                     })
-                })
-                .collect::<Vec<_>>()
-        })
+                    .collect::<Vec<_>>()
+            },
+        )
+        .flatten_iter()
         .collect();
     let unresolved = raw_count - references.len();
 
@@ -147,27 +150,45 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
     }
 }
 
-impl Resolver<'_> {
-    fn root_of(&self, module: ModuleId) -> ModuleId {
-        self.crate_roots[&self.modules[module].crate_index]
+
+/// One thread's resolution work: the resolver's tables plus a cache of the
+/// names already resolved, so glob-heavy code (re-export hubs, preludes)
+/// resolves each (module, name) once instead of re-walking every glob.
+struct Session<'s, 'a> {
+    r: &'s Resolver<'a>,
+    names: HashMap<(ModuleId, String, Mode), Option<Vec<String>>>,
+    /// Names being resolved right now: meeting one again is a cycle.
+    active: HashSet<(ModuleId, String, Mode)>,
+}
+
+impl<'s, 'a> Session<'s, 'a> {
+    fn new(r: &'s Resolver<'a>) -> Self {
+        Session {
+            r,
+            names: HashMap::new(),
+            active: HashSet::new(),
+        }
     }
 
-    fn segments(&self, module: ModuleId) -> Vec<String> {
-        self.modules[module].segments.clone()
-    }
-
-    fn child(&self, module: ModuleId, name: &str) -> Option<ModuleId> {
-        self.modules[module]
-            .children
-            .get(name)
-            .copied()
-            .filter(|&id| id < self.modules.len())
+    /// Resolves a single name in `module`, once per session.
+    fn name(&mut self, module: ModuleId, name: &str, mode: Mode, depth: usize) -> Option<Vec<String>> {
+        let key = (module, name.to_string(), mode);
+        if let Some(known) = self.names.get(&key) {
+            return known.clone();
+        }
+        if !self.active.insert(key.clone()) {
+            return None;
+        }
+        let resolved = self.name_uncached(module, name, mode, depth);
+        self.active.remove(&key);
+        self.names.insert(key, resolved.clone());
+        resolved
     }
 
     /// Resolves a path written in `module`. `is_use` selects the 2015
     /// crate-relative reading of `use` paths.
     fn path(
-        &self,
+        &mut self,
         module: ModuleId,
         path: &RawPath,
         is_use: bool,
@@ -176,36 +197,36 @@ impl Resolver<'_> {
         if depth > MAX_DEPTH || path.segments.is_empty() {
             return None;
         }
-        let crate_index = self.modules[module].crate_index;
-        let edition = self.editions[crate_index];
+        let crate_index = self.r.modules[module].crate_index;
+        let edition = self.r.editions[crate_index];
         let segments = &path.segments;
         let first = segments[0].as_str();
 
         if path.leading_colon {
             return match edition {
-                Edition::E2015 => self.walk(self.root_of(module), segments, true, depth),
+                Edition::E2015 => self.walk(self.r.root_of(module), segments, true, depth),
                 Edition::E2018OrLater => {
-                    let mut resolved = self.extern_prelude(crate_index, first)?;
+                    let mut resolved = self.r.extern_prelude(crate_index, first)?;
                     resolved.extend(segments[1..].iter().cloned());
                     Some(resolved)
                 }
             };
         }
         match first {
-            "crate" => self.walk(self.root_of(module), &segments[1..], false, depth),
+            "crate" => self.walk(self.r.root_of(module), &segments[1..], false, depth),
             "self" => self.walk(module, &segments[1..], true, depth),
             "super" => {
                 let mut current = module;
                 let mut rest = &segments[..];
                 while rest.first().is_some_and(|s| s == "super") {
-                    current = self.modules[current].parent?;
+                    current = self.r.modules[current].parent?;
                     rest = &rest[1..];
                 }
                 self.walk(current, rest, false, depth)
             }
             "Self" | "$crate" => None,
             _ if edition == Edition::E2015 && is_use => {
-                self.walk(self.root_of(module), segments, true, depth)
+                self.walk(self.r.root_of(module), segments, true, depth)
             }
             _ => {
                 let mut resolved = self.name(module, first, Mode::Scope, depth)?;
@@ -220,7 +241,7 @@ impl Resolver<'_> {
     /// happened, and otherwise kept as written (an item or re-export of the
     /// module reached).
     fn walk(
-        &self,
+        &mut self,
         module: ModuleId,
         segments: &[String],
         in_scope: bool,
@@ -230,8 +251,8 @@ impl Resolver<'_> {
         let mut i = 0;
         while i < segments.len() {
             if segments[i] == "super" {
-                current = self.modules[current].parent?;
-            } else if let Some(child) = self.child(current, &segments[i]) {
+                current = self.r.modules[current].parent?;
+            } else if let Some(child) = self.r.child(current, &segments[i]) {
                 current = child;
             } else {
                 break;
@@ -239,16 +260,16 @@ impl Resolver<'_> {
             i += 1;
         }
         if i == segments.len() {
-            return Some(self.segments(current));
+            return Some(self.r.segments(current));
         }
         let name = segments[i].as_str();
         let mut resolved = if in_scope && current == module {
             self.name(current, name, Mode::Scope, depth)?
-        } else if let Some(krate) = self.extern_crate_item(current, name) {
+        } else if let Some(krate) = self.r.extern_crate_item(current, name) {
             // `crate::serde::X` through an `extern crate serde;` in the root.
             krate
         } else {
-            let mut here = self.segments(current);
+            let mut here = self.r.segments(current);
             here.push(name.to_string());
             here
         };
@@ -256,22 +277,22 @@ impl Resolver<'_> {
         Some(resolved)
     }
 
-    /// Resolves a single name in `module`.
-    fn name(&self, module: ModuleId, name: &str, mode: Mode, depth: usize) -> Option<Vec<String>> {
+    /// Resolves a single name in `module`, without the cache.
+    fn name_uncached(&mut self, module: ModuleId, name: &str, mode: Mode, depth: usize) -> Option<Vec<String>> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let m = &self.modules[module];
+        let m = &self.r.modules[module];
         let visible = |is_pub: bool| mode == Mode::Scope || is_pub;
         let here = || {
-            let mut path = self.segments(module);
+            let mut path = self.r.segments(module);
             path.push(name.to_string());
             path
         };
 
-        if let Some(child) = self.child(module, name) {
+        if let Some(child) = self.r.child(module, name) {
             if visible(m.public_children.contains(name)) {
-                return Some(self.segments(child));
+                return Some(self.r.segments(child));
             }
         }
         if m.code
@@ -297,7 +318,7 @@ impl Resolver<'_> {
             .iter()
             .any(|e| e.name == name && visible(e.is_pub))
         {
-            return self.extern_crate_item(module, name);
+            return self.r.extern_crate_item(module, name);
         }
         // Glob imports: resolve only when every workspace glob that has the
         // name agrees.
@@ -306,13 +327,13 @@ impl Resolver<'_> {
             let Some(source) = self.path(module, &glob.path, true, depth + 1) else {
                 continue;
             };
-            let Some(Target::Module(source_id)) = self.target(&source) else {
+            let Some(Target::Module(source_id)) = self.r.target(&source) else {
                 continue;
             };
-            if self.segments(source_id) != source || source_id == module {
+            if self.r.segments(source_id) != source || source_id == module {
                 continue;
             }
-            let inner_mode = if mode == Mode::Scope && self.is_ancestor(source_id, module) {
+            let inner_mode = if mode == Mode::Scope && self.r.is_ancestor(source_id, module) {
                 Mode::Scope
             } else {
                 Mode::Visible
@@ -333,20 +354,39 @@ impl Resolver<'_> {
             _ => return None,
         }
         match mode {
-            Mode::Scope => self.extern_prelude(m.crate_index, name),
+            Mode::Scope => self.r.extern_prelude(m.crate_index, name),
             Mode::Visible => None,
         }
     }
 
     fn name_without_prelude(
-        &self,
+        &mut self,
         module: ModuleId,
         name: &str,
         depth: usize,
     ) -> Option<Vec<String>> {
         let resolved = self.name(module, name, Mode::Scope, depth)?;
-        let from_prelude = self.extern_prelude(self.modules[module].crate_index, name);
+        let from_prelude = self.r.extern_prelude(self.r.modules[module].crate_index, name);
         (Some(&resolved) != from_prelude.as_ref()).then_some(resolved)
+    }
+
+}
+
+impl Resolver<'_> {
+    fn root_of(&self, module: ModuleId) -> ModuleId {
+        self.crate_roots[&self.modules[module].crate_index]
+    }
+
+    fn segments(&self, module: ModuleId) -> Vec<String> {
+        self.modules[module].segments.clone()
+    }
+
+    fn child(&self, module: ModuleId, name: &str) -> Option<ModuleId> {
+        self.modules[module]
+            .children
+            .get(name)
+            .copied()
+            .filter(|&id| id < self.modules.len())
     }
 
     /// `extern crate foo as name;` in `module`.

@@ -74,6 +74,7 @@ fn mod_items_inside_item_macros_are_followed() {
         vec![
             "platform-not-storage shop::other_impl -> shop::accounts::storage::flush (src/other_impl.rs:2 path)",
             "platform-not-storage shop::runtime -> shop::accounts::storage::flush (src/runtime.rs:3 path)",
+            "platform-not-storage shop::signals -> shop::accounts::storage::flush (src/signals.rs:2 path)",
             "platform-not-storage shop::unix_impl -> shop::accounts::storage::flush (src/unix_impl.rs:2 path)",
         ]
     );
