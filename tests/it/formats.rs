@@ -10,7 +10,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{manifest, project_root, run};
+use crate::support::{copy_tree, manifest, project_root, run};
 
 fn check(manifest: &str, format: &[&str]) -> crate::support::Run {
     let mut args = vec!["check", "--manifest-path", manifest];
@@ -156,7 +156,7 @@ fn fingerprints_are_stable_across_runs_and_unrelated_edits() {
     assert_eq!(first, second);
 
     let copy = TempDir::new("fingerprints");
-    copy_fixture(&project_root().join("fixtures/formats"), copy.path());
+    copy_tree(&project_root().join("fixtures/formats"), copy.path());
     for file in ["src/domain.rs", "src/web.rs", "src/broken.rs"] {
         let path = copy.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -284,7 +284,7 @@ fn sarif_describes_rules_and_results() {
 #[test]
 fn baselined_violations_are_left_out() {
     let copy = TempDir::new("sarif-baseline");
-    copy_fixture(&project_root().join("fixtures/formats"), copy.path());
+    copy_tree(&project_root().join("fixtures/formats"), copy.path());
     let manifest = copy.path().join("Cargo.toml").display().to_string();
     let baseline = run(&["baseline", "--manifest-path", &manifest]);
     assert_eq!(baseline.code, 0, "{}", baseline.stderr);
@@ -561,20 +561,3 @@ impl Drop for TempDir {
     }
 }
 
-/// Copies a fixture, leaving out anything a build left behind.
-fn copy_fixture(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "target" || name == "Cargo.lock" {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_fixture(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}

@@ -107,3 +107,22 @@ pub fn warnings(report: &Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// Copies a fixture folder recursively, leaving out what a build leaves
+/// behind (`target/` folders and `Cargo.lock`), so a test can edit the copy.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" || name == "Cargo.lock" {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
