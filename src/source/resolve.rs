@@ -150,7 +150,6 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
     }
 }
 
-
 /// One thread's resolution work: the resolver's tables plus a cache of the
 /// names already resolved, so glob-heavy code (re-export hubs, preludes)
 /// resolves each (module, name) once instead of re-walking every glob.
@@ -171,7 +170,13 @@ impl<'s, 'a> Session<'s, 'a> {
     }
 
     /// Resolves a single name in `module`, once per session.
-    fn name(&mut self, module: ModuleId, name: &str, mode: Mode, depth: usize) -> Option<Vec<String>> {
+    fn name(
+        &mut self,
+        module: ModuleId,
+        name: &str,
+        mode: Mode,
+        depth: usize,
+    ) -> Option<Vec<String>> {
         let key = (module, name.to_string(), mode);
         if let Some(known) = self.names.get(&key) {
             return known.clone();
@@ -278,7 +283,13 @@ impl<'s, 'a> Session<'s, 'a> {
     }
 
     /// Resolves a single name in `module`, without the cache.
-    fn name_uncached(&mut self, module: ModuleId, name: &str, mode: Mode, depth: usize) -> Option<Vec<String>> {
+    fn name_uncached(
+        &mut self,
+        module: ModuleId,
+        name: &str,
+        mode: Mode,
+        depth: usize,
+    ) -> Option<Vec<String>> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -366,10 +377,11 @@ impl<'s, 'a> Session<'s, 'a> {
         depth: usize,
     ) -> Option<Vec<String>> {
         let resolved = self.name(module, name, Mode::Scope, depth)?;
-        let from_prelude = self.r.extern_prelude(self.r.modules[module].crate_index, name);
+        let from_prelude = self
+            .r
+            .extern_prelude(self.r.modules[module].crate_index, name);
         (Some(&resolved) != from_prelude.as_ref()).then_some(resolved)
     }
-
 }
 
 impl Resolver<'_> {
