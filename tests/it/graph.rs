@@ -789,3 +789,56 @@ fn a_forty_crate_workspace_stays_readable_collapsed() {
     eprintln!("{}", report.join("\n"));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Every Mermaid diagram we write parses with Mermaid itself, at the version
+/// GitHub renders (tests/mermaid/package.json pins it): keywords such as
+/// `end` and `graph` as module and rule names, `::` in labels, red edges.
+/// Needs `npm ci --prefix tests/mermaid`, which `.ci/run` does; without it
+/// the test says so and passes, unless BOUNDARIES_REQUIRE_MERMAID is set (CI
+/// sets it).
+#[test]
+fn mermaid_output_parses_with_mermaid() {
+    let checker = project_root().join("tests/mermaid");
+    if !checker.join("node_modules/mermaid").exists() {
+        assert!(
+            std::env::var_os("BOUNDARIES_REQUIRE_MERMAID").is_none(),
+            "run `npm ci --prefix tests/mermaid` first"
+        );
+        eprintln!("mermaid check skipped: run `npm ci --prefix tests/mermaid` to enable it");
+        return;
+    }
+    let out = project_root().join("target/tmp/mermaid");
+    std::fs::create_dir_all(&out).unwrap();
+    let cases: [(&str, &[&str]); 6] = [
+        ("demo", &[]),
+        ("demo", &["--depth", "1"]),
+        ("demo", &["--level", "crates"]),
+        ("demo", &["--focus", "shop::billing"]),
+        ("mermaid-names", &[]),
+        ("kind-acyclic-fail", &[]),
+    ];
+    let mut files = Vec::new();
+    for (index, (fixture, extra)) in cases.iter().enumerate() {
+        let mut args = vec!["--format", "mermaid"];
+        args.extend_from_slice(extra);
+        let path = out.join(format!("{index}-{fixture}.mmd"));
+        std::fs::write(&path, graph(fixture, &args)).unwrap();
+        files.push(path);
+    }
+    let output = std::process::Command::new("node")
+        .arg(checker.join("parse.mjs"))
+        .args(&files)
+        .output()
+        .expect("node runs");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "Mermaid rejected a diagram:\n{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        printed.lines().filter(|l| l.starts_with("ok ")).count(),
+        files.len(),
+        "{printed}"
+    );
+}
