@@ -9,6 +9,7 @@ mod graph_command;
 mod init;
 mod rules;
 
+use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::io::Write;
 use std::time::Instant;
@@ -173,9 +174,25 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
     }
     let mut warnings = model.warnings.clone();
     let graph = Graph::new(model);
+    // Only the selected crates' suppressions can be used, so only theirs
+    // are checked.
+    let selected_files: BTreeSet<&str> = graph
+        .model
+        .modules
+        .iter()
+        .filter(|m| m.selected)
+        .map(|m| m.file.as_str())
+        .collect();
+    let suppressions: Vec<_> = graph
+        .model
+        .suppressions
+        .iter()
+        .filter(|s| selected_files.contains(&*s.location.file))
+        .cloned()
+        .collect();
     let suppressed = check::suppress::apply(
         check::run(&compiled, &graph),
-        &graph.model.suppressions,
+        &suppressions,
         &compiled,
         &graph.model.references,
         policy.settings.require_suppression_reason,

@@ -74,9 +74,19 @@ pub fn apply(
         let rule = policy.rules[violation.rule].table.name.as_str();
         let silencer = violation.references.iter().find_map(|&r| {
             let location = &references[r].location;
-            [location.line, location.line.saturating_sub(1)]
-                .iter()
-                .flat_map(|&line| by_line.get(&(&*location.file, line)).into_iter().flatten())
+            // The reference's own line, or a comment alone on the line
+            // above (a comment after code there is about that code).
+            let same_line = by_line
+                .get(&(&*location.file, location.line))
+                .into_iter()
+                .flatten();
+            let line_above = by_line
+                .get(&(&*location.file, location.line.saturating_sub(1)))
+                .into_iter()
+                .flatten()
+                .filter(|&&s| suppressions[s].own_line);
+            same_line
+                .chain(line_above)
                 .copied()
                 .find(|&s| suppressions[s].rules.iter().any(|(name, _)| name == rule))
         });
@@ -96,7 +106,12 @@ pub fn apply(
                     location: Some(location.clone()),
                     code: WarningCode::UnusedSuppression,
                     message: format!(
-                        "`allow({name})` silences nothing on this line or the next; remove it"
+                        "`allow({name})` silences nothing on {}; remove it",
+                        if s.own_line {
+                            "this line or the next"
+                        } else {
+                            "this line"
+                        }
                     ),
                 });
             }

@@ -61,49 +61,73 @@ impl Default for Settings {
     }
 }
 
-/// One entry of a pattern list: a pattern or a component, maybe negated.
-#[derive(Debug, Clone)]
-pub struct PatternEntry {
-    pub negated: bool,
-    pub pattern: Pattern,
-}
-
-/// A list of patterns as written (`"a"` or `["a", "!b", "component"]`),
-/// components expanded.
+/// A list of patterns as written (`"a"` or `["a", "!b", "component"]`).
+/// A component is kept whole, so its own `!` entries stay inside it:
+/// `!internals` removes exactly what `internals` covers.
 #[derive(Debug, Clone, Default)]
 pub struct PatternList {
     pub include: Vec<Pattern>,
     pub exclude: Vec<Pattern>,
+    pub include_components: Vec<PatternList>,
+    pub exclude_components: Vec<PatternList>,
     pub span: Range<usize>,
 }
 
 impl PatternList {
+    /// A component's definition as a list of its own.
+    pub fn from_component(entries: &[(bool, Pattern)], span: Range<usize>) -> PatternList {
+        let (exclude, include): (Vec<_>, Vec<_>) =
+            entries.iter().cloned().partition(|(negated, _)| *negated);
+        PatternList {
+            include: include.into_iter().map(|(_, p)| p).collect(),
+            exclude: exclude.into_iter().map(|(_, p)| p).collect(),
+            span,
+            ..PatternList::default()
+        }
+    }
+
     /// Whether the list covers `path`: a positive entry covers it and no
     /// negative one does. A list of only negations covers everything else;
     /// an empty list covers nothing.
     pub fn covers(&self, path: &[&str]) -> bool {
-        let included = if self.include.is_empty() {
-            !self.exclude.is_empty()
+        let included = if self.include.is_empty() && self.include_components.is_empty() {
+            !self.exclude.is_empty() || !self.exclude_components.is_empty()
         } else {
             self.include.iter().any(|p| p.covers(path))
+                || self.include_components.iter().any(|c| c.covers(path))
         };
-        included && !self.exclude.iter().any(|p| p.covers(path))
+        included && !self.excludes(path)
+    }
+
+    /// Whether a negative entry covers `path`.
+    fn excludes(&self, path: &[&str]) -> bool {
+        self.exclude.iter().any(|p| p.covers(path))
+            || self.exclude_components.iter().any(|c| c.covers(path))
     }
 
     /// Whether `path` itself is a match of the list (a member).
     pub fn matches(&self, path: &[&str]) -> bool {
-        self.include.iter().any(|p| p.matches(path)) && !self.exclude.iter().any(|p| p.covers(path))
+        (self.include.iter().any(|p| p.matches(path))
+            || self.include_components.iter().any(|c| c.matches(path)))
+            && !self.excludes(path)
     }
 
     /// The shortest ancestor-or-self of `path` that is a match: the member
     /// `path` belongs to.
     pub fn member_len(&self, path: &[&str]) -> Option<usize> {
-        if self.exclude.iter().any(|p| p.covers(path)) {
+        if self.excludes(path) {
             return None;
         }
-        self.include.iter().filter_map(|p| p.member_len(path)).min()
+        let own = self.include.iter().filter_map(|p| p.member_len(path));
+        let components = self
+            .include_components
+            .iter()
+            .filter_map(|c| c.member_len(path));
+        own.chain(components).min()
     }
 
+    /// The patterns written in this list (components are checked where
+    /// they are defined).
     pub fn patterns(&self) -> impl Iterator<Item = &Pattern> {
         self.include.iter().chain(&self.exclude)
     }
@@ -244,4 +268,39 @@ pub fn find(root: &Path, explicit: Option<&Path>) -> Result<(PolicySource, bool)
 /// Reads the policy, collecting every problem of the file itself.
 pub fn parse(source: PolicySource, in_manifest: bool) -> (Policy, Vec<PolicyError>) {
     reader::read(source, in_manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pattern(text: &str) -> Pattern {
+        Pattern::parse(text, 0..0).unwrap()
+    }
+
+    #[test]
+    fn a_negated_component_removes_exactly_what_it_covers() {
+        // internals = ["shop::*", "!shop::c"]
+        let internals = PatternList::from_component(
+            &[(false, pattern("shop::*")), (true, pattern("shop::c"))],
+            0..0,
+        );
+        let list = PatternList {
+            exclude_components: vec![internals.clone()],
+            ..PatternList::default()
+        };
+        assert!(!list.covers(&["shop", "a"]));
+        assert!(list.covers(&["shop", "c"]));
+        assert!(list.covers(&["other"]));
+
+        // ["internals", "shop::c"]: the component's own `!` stays inside it.
+        let list = PatternList {
+            include: vec![pattern("shop::c")],
+            include_components: vec![internals],
+            ..PatternList::default()
+        };
+        assert!(list.covers(&["shop", "c", "x"]));
+        assert!(list.covers(&["shop", "a"]));
+        assert_eq!(list.member_len(&["shop", "a", "x"]), Some(2));
+    }
 }

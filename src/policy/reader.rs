@@ -8,7 +8,7 @@ use toml::de::DeTable;
 
 use super::pattern::Pattern;
 use super::value::{table_from_de, Table, Value, ValueKind};
-use super::{PatternEntry, PatternList};
+use super::PatternList;
 use super::{Policy, PolicyError, PolicySource, RuleTable, Settings, Severity};
 
 const TOP_LEVEL: [&str; 4] = ["version", "settings", "components", "rule"];
@@ -210,35 +210,23 @@ pub fn read_pattern_list(
             Some(rest) => (true, rest),
             None => (false, text.as_str()),
         };
-        let entries: Vec<PatternEntry> = match components.get(body) {
-            Some(patterns) => patterns
-                .iter()
-                .map(|(n, p)| PatternEntry {
-                    negated: negated != *n,
-                    pattern: Pattern {
-                        span: span.clone(),
-                        ..p.clone()
-                    },
-                })
-                .collect(),
-            None => match Pattern::parse(body, span.clone()) {
-                Ok(pattern) => vec![PatternEntry { negated, pattern }],
-                Err(e) => {
-                    errors.push(PolicyError::new(
-                        span,
-                        format!("bad pattern `{body}`: {e}"),
-                        "bad pattern",
-                    ));
-                    continue;
-                }
-            },
-        };
-        for entry in entries {
-            if entry.negated {
-                list.exclude.push(entry.pattern);
+        if let Some(entries) = components.get(body) {
+            let component = PatternList::from_component(entries, span);
+            if negated {
+                list.exclude_components.push(component);
             } else {
-                list.include.push(entry.pattern);
+                list.include_components.push(component);
             }
+            continue;
+        }
+        match Pattern::parse(body, span.clone()) {
+            Ok(pattern) if negated => list.exclude.push(pattern),
+            Ok(pattern) => list.include.push(pattern),
+            Err(e) => errors.push(PolicyError::new(
+                span,
+                format!("bad pattern `{body}`: {e}"),
+                "bad pattern",
+            )),
         }
     }
     if errors.is_empty() {

@@ -108,22 +108,32 @@ fn warning_report(
 /// `2 violations (1 error, 1 warn), 1 warning; 3 crates, 41 modules, 1203 references in 12ms`
 fn summary(run: &CheckRun) -> String {
     let model = &run.graph.model;
-    let active = run.violations.iter().filter(|v| !v.baselined).count();
-    let errors = run.error_count();
-    let baselined = run.violations.len() - active;
+    let active: Vec<_> = run.violations.iter().filter(|v| !v.baselined).collect();
+    let errors = active
+        .iter()
+        .filter(|v| v.severity == Severity::Error)
+        .count();
+    let baselined = run.violations.len() - active.len();
+    let stale = run.warnings.iter().filter(|w| w.code.is_error()).count();
     let mut line = format!(
         "{} ({} {}, {} warn)",
-        plural(active, "violation"),
+        plural(active.len(), "violation"),
         errors,
         if errors == 1 { "error" } else { "errors" },
-        active - errors
+        active.len() - errors
     );
     if baselined > 0 {
         line.push_str(&format!(", {baselined} baselined"));
     }
+    if stale > 0 {
+        line.push_str(&format!(
+            ", {}",
+            plural(stale, "stale baseline entry").replace("entrys", "entries")
+        ));
+    }
     line.push_str(&format!(
         ", {}; {}, {}, {} in {}ms\n",
-        plural(run.warnings.len(), "warning"),
+        plural(run.warnings.len() - stale, "warning"),
         plural(model.crates, "crate"),
         plural(model.modules.len(), "module"),
         plural(model.references.len(), "reference"),

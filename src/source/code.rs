@@ -23,6 +23,9 @@ pub struct ModuleCode {
     pub globs: Vec<Glob>,
     pub extern_crates: Vec<ExternCrate>,
     pub refs: Vec<RawRef>,
+    /// Bytes of the test-only items left out (`#[cfg(test)] mod tests`), so
+    /// suppression comments inside them are not taken for unused ones.
+    pub skipped: Vec<Range<usize>>,
 }
 
 #[derive(Debug)]
@@ -81,5 +84,17 @@ impl ModuleCode {
         self.globs.extend(other.globs);
         self.extern_crates.extend(other.extern_crates);
         self.refs.extend(other.refs);
+        self.skipped.extend(other.skipped);
+    }
+
+    /// The skipped ranges of this code and of its inline modules.
+    pub fn all_skipped(&self) -> Vec<Range<usize>> {
+        let mut ranges = self.skipped.clone();
+        for child in &self.children {
+            if let Some(code) = &child.inline {
+                ranges.extend(code.all_skipped());
+            }
+        }
+        ranges
     }
 }

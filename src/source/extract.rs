@@ -32,6 +32,8 @@ pub fn module_code(items: &[Item], options: ExtractOptions) -> ModuleCode {
 
 fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
     if !options.include_tests && is_test_only(item_attrs(item)) {
+        code.skipped
+            .push(syn::spanned::Spanned::span(item).byte_range());
         return;
     }
     match item {

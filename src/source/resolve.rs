@@ -17,7 +17,8 @@ use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
 use crate::location::LineIndex;
 use crate::workspace::{Edition, Workspace, BUILTIN_CRATES};
 
-/// Imports and globs can chain; deeper than this is a cycle.
+/// Imports and globs can chain; a chain this deep is given up on (cycles
+/// are caught earlier, by `Session::active`).
 const MAX_DEPTH: usize = 24;
 
 /// How a name is looked up in a module.
@@ -158,6 +159,8 @@ struct Session<'s, 'a> {
     names: HashMap<(ModuleId, String, Mode), Option<Vec<String>>>,
     /// Names being resolved right now: meeting one again is a cycle.
     active: HashSet<(ModuleId, String, Mode)>,
+    /// How many times a cycle or the depth limit cut a search short.
+    cuts: usize,
 }
 
 impl<'s, 'a> Session<'s, 'a> {
@@ -166,6 +169,7 @@ impl<'s, 'a> Session<'s, 'a> {
             r,
             names: HashMap::new(),
             active: HashSet::new(),
+            cuts: 0,
         }
     }
 
@@ -182,11 +186,17 @@ impl<'s, 'a> Session<'s, 'a> {
             return known.clone();
         }
         if !self.active.insert(key.clone()) {
+            self.cuts += 1;
             return None;
         }
+        let cuts_before = self.cuts;
         let resolved = self.name_uncached(module, name, mode, depth);
         self.active.remove(&key);
-        self.names.insert(key, resolved.clone());
+        // A result computed while a cycle or the depth limit cut the search
+        // short is provisional: it holds here, but is not remembered.
+        if self.cuts == cuts_before {
+            self.names.insert(key, resolved.clone());
+        }
         resolved
     }
 
@@ -199,7 +209,11 @@ impl<'s, 'a> Session<'s, 'a> {
         is_use: bool,
         depth: usize,
     ) -> Option<Vec<String>> {
-        if depth > MAX_DEPTH || path.segments.is_empty() {
+        if path.segments.is_empty() {
+            return None;
+        }
+        if depth > MAX_DEPTH {
+            self.cuts += 1;
             return None;
         }
         let crate_index = self.r.modules[module].crate_index;
@@ -291,6 +305,7 @@ impl<'s, 'a> Session<'s, 'a> {
         depth: usize,
     ) -> Option<Vec<String>> {
         if depth > MAX_DEPTH {
+            self.cuts += 1;
             return None;
         }
         let m = &self.r.modules[module];
@@ -313,15 +328,27 @@ impl<'s, 'a> Session<'s, 'a> {
         {
             return Some(here());
         }
-        if let Some(import) = m
+        let mut imports = m
             .code
             .imports
             .iter()
-            .find(|i| i.name == name && visible(i.is_pub))
-        {
-            return match mode {
-                Mode::Scope => self.path(module, &import.path, true, depth + 1),
-                Mode::Visible => Some(here()),
+            .filter(|i| i.name == name && visible(i.is_pub))
+            .peekable();
+        if imports.peek().is_some() {
+            if mode == Mode::Visible {
+                return Some(here());
+            }
+            // Two imports of one name (a function and a module, or under
+            // opposite cfgs) can mean different things: resolve only when
+            // they agree.
+            let paths: Vec<&RawPath> = imports.map(|i| &i.path).collect();
+            let mut resolved = BTreeSet::new();
+            for path in paths {
+                resolved.insert(self.path(module, path, true, depth + 1));
+            }
+            return match resolved.len() {
+                1 => resolved.into_iter().next().flatten(),
+                _ => None,
             };
         }
         if m.code

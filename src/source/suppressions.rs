@@ -11,6 +11,9 @@ pub struct Suppression {
     /// Rule names, each with its own location in the comment.
     pub rules: Vec<(String, Location)>,
     pub reason: Option<String>,
+    /// Whether the comment is alone on its line (then it also covers the
+    /// line below).
+    pub own_line: bool,
 }
 
 const MARKER: &str = "boundaries:";
@@ -141,6 +144,10 @@ fn parse_comment(
         ),
         rules,
         reason: (!reason.is_empty()).then(|| reason.to_string()),
+        own_line: text[..offset]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|before| before.trim().is_empty()),
     })
 }
 

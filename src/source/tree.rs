@@ -344,8 +344,14 @@ fn parse_file(workspace: &Workspace, file: &Path, options: ExtractOptions) -> Pa
     };
     // Spans are plain numbers from here on; free this thread's source map.
     proc_macro2::extra::invalidate_current_thread_spans();
+    // Suppressions inside test code that is not read would look unused.
+    let skipped = code.all_skipped();
+    let suppressions = super::suppressions::scan(&relative, &text)
+        .into_iter()
+        .filter(|s| !skipped.iter().any(|r| r.contains(&s.location.byte_start)))
+        .collect();
     ParsedFile {
-        suppressions: super::suppressions::scan(&relative, &text),
+        suppressions,
         source: SourceFile { relative, text },
         code,
         warning,

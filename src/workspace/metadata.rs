@@ -69,7 +69,9 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
 
     let mut known_crates: BTreeSet<String> = BUILTIN_CRATES.iter().map(|s| s.to_string()).collect();
     let mut crates = Vec::new();
-    let mut taken = BTreeSet::new();
+    // Libraries keep their plain names: reserve them before any binary or
+    // test target can take one.
+    let mut taken: BTreeSet<String> = lib_names.values().cloned().collect();
     for package in &members {
         let selected = (options.packages.is_empty()
             || options.packages.iter().any(|p| p == package.name.as_str()))
@@ -87,6 +89,7 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
         let mut externs = BTreeMap::new();
         let mut dev_externs = BTreeMap::new();
         let mut dependencies = Vec::new();
+        let mut located = BTreeSet::new();
         for dep in &package.dependencies {
             let target = lib_names
                 .get(dep.name.as_str())
@@ -109,7 +112,10 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
             } else {
                 externs.insert(extern_name, target.clone());
             }
-            if let Some(bytes) = keys.get(section).and_then(|k| k.get(&key)) {
+            // A dependency listed for several targets (`[target.'cfg(..)'.
+            // dependencies]`) is one key in the manifest: one reference.
+            let bytes = keys.get(section).and_then(|k| k.get(&key));
+            if let Some(bytes) = bytes.filter(|_| located.insert((section, key.clone()))) {
                 dependencies.push(ManifestDependency {
                     target,
                     dev,
@@ -123,20 +129,26 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
         }
 
         let own_lib = lib_names.get(package.name.as_str()).cloned();
-        let manifest_owner = lib_target(package)
+        // The package's dependencies are declared once: they are references
+        // of its library, or of its first binary.
+        let manifest_owner = package
+            .targets
+            .iter()
+            .position(|t| crate_kind(&t.kind) == Some(CrateKind::Lib))
             .or_else(|| {
                 package
                     .targets
                     .iter()
-                    .find(|t| crate_kind(&t.kind) == Some(CrateKind::Bin))
-            })
-            .map(|t| &t.name);
-        for target in &package.targets {
+                    .position(|t| crate_kind(&t.kind) == Some(CrateKind::Bin))
+            });
+        for (index, target) in package.targets.iter().enumerate() {
             let Some(kind) = crate_kind(&target.kind) else {
                 continue;
             };
-            let base = rust_name(&target.name);
-            let name = unique_name(&base, kind, &mut taken);
+            let name = match kind {
+                CrateKind::Lib => rust_name(&target.name),
+                _ => unique_name(&rust_name(&target.name), kind, &mut taken),
+            };
             let mut target_externs = externs.clone();
             if kind != CrateKind::Lib {
                 if let Some(lib) = &own_lib {
@@ -161,9 +173,7 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
                 selected,
                 externs: target_externs,
                 dev_externs: dev_externs.clone(),
-                // The package's dependencies are declared once: they are
-                // references of its library, or of its first binary.
-                dependencies: if Some(&target.name) == manifest_owner {
+                dependencies: if Some(index) == manifest_owner {
                     dependencies.clone()
                 } else {
                     Vec::new()

@@ -16,3 +16,4 @@ mod safety;
 mod snapshots;
 mod support;
 mod suppressions;
+mod regressions;

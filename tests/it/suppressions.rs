@@ -10,12 +10,15 @@ fn suppressions_silence_their_rule_on_their_line_and_the_next() {
     let report = check_json("suppressions");
     // Silenced: invoice.rs:5 (comment on the same line) and migrate.rs:11
     // (comment on the line above). Kept: invoice.rs:17, whose comment allows
-    // another rule.
+    // another rule, and invoice.rs:23: the comment above it follows code on
+    // its own line, so it is about that line only.
     assert_eq!(
         violations(&report),
         vec![
             "billing-not-accounts-storage shop::billing::invoice -> shop::accounts::storage::load \
-             (src/billing/invoice.rs:17 path)"
+             (src/billing/invoice.rs:17 path)",
+            "billing-not-accounts-storage shop::billing::invoice -> shop::accounts::storage::load \
+             (src/billing/invoice.rs:23 path)",
         ]
     );
     let mut got = warnings(&report);
@@ -27,6 +30,8 @@ fn suppressions_silence_their_rule_on_their_line_and_the_next() {
             "unused-suppression src/billing/invoice.rs:10",
             // allows a rule other than the one broken below it
             "unused-suppression src/billing/invoice.rs:16",
+            // after code: covers only its own line, which breaks no rule
+            "unused-suppression src/billing/invoice.rs:22",
             // one comment, two rules: `no-process-exit` is used, the other not
             "unused-suppression src/billing/migrate.rs:10",
         ]
@@ -48,7 +53,13 @@ fn suppressions_silence_their_rule_on_their_line_and_the_next() {
             .iter()
             .filter(|m| m.contains("`allow(billing-not-accounts-storage)`"))
             .count()
-            == 2,
+            == 3,
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(
+            &"`allow(billing-not-accounts-storage)` silences nothing on this line; remove it"
+        ),
         "{messages:?}"
     );
 }
