@@ -22,6 +22,22 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
         // Violations only: keep just the warnings that fail the run.
         analysis.warnings.retain(|w| w.code.is_error());
     }
+    let references = &analysis.graph.model.references;
+    let quoted = analysis
+        .violations
+        .iter()
+        .flat_map(|v| v.references.iter().map(|&r| &*references[r].location.file))
+        .chain(
+            analysis
+                .warnings
+                .iter()
+                .filter_map(|w| w.location.as_ref())
+                .map(|l| &*l.file),
+        );
+    let sources = super::read_sources(
+        &analysis.workspace.root,
+        quoted.collect::<std::collections::BTreeSet<_>>(),
+    );
     let run = CheckRun {
         root: &analysis.workspace.root,
         workspace: &analysis.workspace,
@@ -30,6 +46,7 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
         policy_source: &analysis.policy_source,
         violations: &analysis.violations,
         warnings: &analysis.warnings,
+        sources: &sources,
         elapsed: analysis.started.elapsed(),
     };
     let output = match (args.message_format, args.format) {

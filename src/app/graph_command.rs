@@ -34,8 +34,8 @@ pub fn graph(args: &GraphArgs) -> Result<i32, Failure> {
     );
     let text = draw(&view, args.format);
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| Failure::error(format!("cannot write `{}`: {e}", path.display())))?,
+        // `-o` asks for the file: it is replaced, atomically.
+        Some(path) => super::files::write_atomically(path, &text, true)?,
         None => print(&text),
     }
     Ok(EXIT_OK)

@@ -84,33 +84,64 @@ pub fn init(args: &InitArgs) -> Result<i32, Failure> {
             list.join("\n")
         )));
     }
-    write_atomically(&policy_path, &text, args.force)?;
-
-    // Check the new policy; record what fails today in a baseline.
-    let common = CommonArgs {
-        policy: Some(policy_path.clone()),
-        ..args.common.clone()
+    // The policy is staged beside its final place and checked from there;
+    // only when the baseline (if one is needed) is written does it take its
+    // name, so a failure leaves neither file behind.
+    let staged = policy_path.with_file_name(".boundaries.toml.init");
+    write_atomically(&staged, &text, true)?;
+    let baseline = match record_baseline(args, &staged) {
+        Ok(baseline) => baseline,
+        Err(failure) => {
+            let _ = std::fs::remove_file(&staged);
+            return Err(failure);
+        }
     };
-    let analysis = analyze(&common)?;
+    if let Err(err) = std::fs::rename(&staged, &policy_path) {
+        let _ = std::fs::remove_file(&staged);
+        if let Some((path, _)) = &baseline {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(Failure::error(format!(
+            "cannot write {}: {err}",
+            policy_path.display()
+        )));
+    }
     let shown = |p: &std::path::Path| {
         crate::location::display_path(p.strip_prefix(&workspace.root).unwrap_or(p))
     };
     let mut message = format!("wrote {}", shown(&policy_path));
-    if !analysis.violations.is_empty() {
-        let path = super::baseline::baseline_path(&analysis);
-        let entries = baseline::entries(&analysis.violations, &analysis.policy, &analysis.graph);
-        write_atomically(&path, &baseline::render(&entries), args.force)?;
-        message.push_str(&format!(
+    match baseline {
+        Some((path, count)) => message.push_str(&format!(
             " and {} ({} existing {} recorded; `cargo boundaries check` now passes and fails only on new ones)",
             shown(&path),
-            analysis.violations.len(),
-            if analysis.violations.len() == 1 { "violation" } else { "violations" }
-        ));
-    } else {
-        message.push_str(" (the workspace satisfies it today)");
+            count,
+            if count == 1 { "violation" } else { "violations" }
+        )),
+        None => message.push_str(" (the workspace satisfies it today)"),
     }
     print(&format!("{message}\n"));
     Ok(EXIT_OK)
+}
+
+/// Checks the workspace against the staged policy and writes the baseline
+/// of what it breaks today: its path and the number of violations, or
+/// `None` when nothing is broken.
+fn record_baseline(
+    args: &InitArgs,
+    staged: &std::path::Path,
+) -> Result<Option<(std::path::PathBuf, usize)>, Failure> {
+    let common = CommonArgs {
+        policy: Some(staged.to_path_buf()),
+        ..args.common.clone()
+    };
+    let analysis = analyze(&common)?;
+    if analysis.violations.is_empty() {
+        return Ok(None);
+    }
+    let path = super::baseline::baseline_path(&analysis);
+    let entries = baseline::entries(&analysis.violations, &analysis.policy, &analysis.graph);
+    write_atomically(&path, &baseline::render(&entries), args.force)?;
+    Ok(Some((path, analysis.violations.len())))
 }
 
 /// Every problem the policy text would have on this workspace.

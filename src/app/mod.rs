@@ -198,9 +198,13 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
         policy.settings.require_suppression_reason,
     );
     if !suppressed.errors.is_empty() {
+        let sources = read_sources(
+            &workspace.root,
+            suppressed.errors.iter().map(|e| &*e.location.file),
+        );
         return Err(Failure(report::suppression_errors(
             &suppressed.errors,
-            &workspace.root,
+            &sources,
             common.color.enabled_stderr(),
         )));
     }
@@ -240,6 +244,23 @@ pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe 
             .cloned()
             .collect(),
     }
+}
+
+/// Reads the files diagnostics will quote (the one place output reads
+/// files): each once, byte-order mark dropped as the parser dropped it.
+pub fn read_sources<'a>(
+    root: &std::path::Path,
+    files: impl IntoIterator<Item = &'a str>,
+) -> report::Sources {
+    let files = files
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            (file.to_string(), std::sync::Arc::from(text))
+        })
+        .collect();
+    report::Sources::new(files)
 }
 
 /// Writes to stdout, ignoring a closed pipe (`| head`).

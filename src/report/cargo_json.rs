@@ -20,7 +20,7 @@
 use serde::Serialize;
 
 use super::common::{active_entries, warning_entries};
-use super::{CheckRun, Sources};
+use super::CheckRun;
 use crate::location::Location;
 use crate::policy::Severity;
 use crate::workspace::{Crate, CrateKind};
@@ -96,7 +96,6 @@ struct SpanLine {
 }
 
 pub fn cargo_messages(run: &CheckRun) -> String {
-    let mut sources = Sources::default();
     let model = &run.graph.model;
     let mut lines = Vec::new();
     for entry in active_entries(run) {
@@ -105,7 +104,7 @@ pub fn cargo_messages(run: &CheckRun) -> String {
             Severity::Error => "error",
             Severity::Warn => "warning",
         };
-        let text = sources.get(run.root, &entry.location.file);
+        let text = run.sources.get(&entry.location.file);
         let label = format!("`{}` used here", entry.reference.path);
         let span = span(entry.location, &text, Some(label.clone()));
         let policy_line = Location::from_bytes(
@@ -158,7 +157,7 @@ pub fn cargo_messages(run: &CheckRun) -> String {
         let message = entry.warning.message.clone();
         let (spans, rendered, krate) = match entry.location() {
             Some(location) => {
-                let text = sources.get(run.root, &location.file);
+                let text = run.sources.get(&location.file);
                 let krate = model
                     .modules
                     .iter()

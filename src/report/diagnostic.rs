@@ -2,6 +2,7 @@
 //! finding (violation, warning, policy error) renders the same way.
 
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity};
 
@@ -11,7 +12,7 @@ pub struct Report {
     pub code: String,
     pub severity: Severity,
     pub help: Option<String>,
-    pub source: Option<NamedSource<String>>,
+    pub source: Option<NamedSource<Arc<str>>>,
     pub labels: Vec<LabeledSpan>,
     pub related: Vec<Report>,
 }

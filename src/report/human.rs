@@ -1,15 +1,17 @@
 //! `--format human`: rustc-style diagnostics through miette, then one
 //! summary line.
 
+use std::sync::Arc;
+
 use miette::{LabeledSpan, NamedSource, Severity as MietteSeverity};
 
 use super::diagnostic::{Renderer, Report};
-use super::{CheckRun, Sources};
+use super::CheckRun;
 use crate::policy::Severity;
 
 pub fn human(run: &CheckRun, color: bool) -> String {
     let renderer = Renderer::new(color);
-    let mut sources = Sources::default();
+    let policy_text: Arc<str> = run.policy_source.text.as_str().into();
     let mut out = String::new();
     let model = &run.graph.model;
     for violation in run.violations.iter().filter(|v| !v.baselined) {
@@ -18,7 +20,7 @@ pub fn human(run: &CheckRun, color: bool) -> String {
         for (hop, &index) in violation.references.iter().enumerate() {
             let reference = &model.references[index];
             let location = &reference.location;
-            let text = sources.get(run.root, &location.file);
+            let text = run.sources.get(&location.file);
             let label = if reference.via == crate::source::Via::Manifest {
                 format!("dependency on `{}` declared here", reference.path)
             } else if violation.references.len() > 1 {
@@ -63,7 +65,7 @@ pub fn human(run: &CheckRun, color: bool) -> String {
         );
         defined.source = Some(NamedSource::new(
             &run.policy_source.display,
-            run.policy_source.text.clone(),
+            policy_text.clone(),
         ));
         let span = rule.name_span.clone().unwrap_or(rule.kind_span.clone());
         defined.labels = vec![LabeledSpan::new_with_span(
@@ -75,18 +77,14 @@ pub fn human(run: &CheckRun, color: bool) -> String {
         out.push('\n');
     }
     for warning in run.warnings {
-        out.push_str(&renderer.render(&warning_report(warning, run, &mut sources)));
+        out.push_str(&renderer.render(&warning_report(warning, run)));
         out.push('\n');
     }
     out.push_str(&summary(run));
     out
 }
 
-fn warning_report(
-    warning: &crate::warning::Warning,
-    run: &CheckRun,
-    sources: &mut Sources,
-) -> Report {
+fn warning_report(warning: &crate::warning::Warning, run: &CheckRun) -> Report {
     let severity = if warning.code.is_error() {
         MietteSeverity::Error
     } else {
@@ -98,7 +96,7 @@ fn warning_report(
         warning.message.clone(),
     );
     if let Some(location) = &warning.location {
-        let text = sources.get(run.root, &location.file);
+        let text = run.sources.get(&location.file);
         report.source = Some(NamedSource::new(&location.file, text));
         report.labels = vec![LabeledSpan::new_primary_with_span(None, location.bytes())];
     }

@@ -14,6 +14,7 @@ mod short;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::check::{CompiledPolicy, Violation};
@@ -39,6 +40,8 @@ pub struct CheckRun<'a> {
     pub policy_source: &'a PolicySource,
     pub violations: &'a [Violation],
     pub warnings: &'a [Warning],
+    /// The files the violations and warnings are in.
+    pub sources: &'a Sources,
     pub elapsed: Duration,
 }
 
@@ -55,23 +58,23 @@ impl CheckRun<'_> {
     }
 }
 
-/// Source files read once each for snippets.
+/// The text of the files the diagnostics quote, read by the caller: the
+/// formats do no I/O.
 #[derive(Default)]
 pub struct Sources {
-    files: BTreeMap<String, String>,
+    files: BTreeMap<String, Arc<str>>,
 }
 
 impl Sources {
-    /// The text of a workspace file; empty if it cannot be read any more.
-    pub fn get(&mut self, root: &Path, file: &str) -> String {
+    pub fn new(files: BTreeMap<String, Arc<str>>) -> Sources {
+        Sources { files }
+    }
+
+    /// The text of a workspace file; empty if it could not be read.
+    pub fn get(&self, file: &str) -> Arc<str> {
         self.files
-            .entry(file.to_string())
-            .or_insert_with(|| {
-                let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-                text.strip_prefix('\u{feff}')
-                    .map(str::to_string)
-                    .unwrap_or(text)
-            })
-            .clone()
+            .get(file)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(""))
     }
 }

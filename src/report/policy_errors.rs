@@ -16,13 +16,14 @@ pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
         key(a).cmp(&key(b))
     });
     sorted.dedup();
+    let policy_text: std::sync::Arc<str> = errors.source.text.as_str().into();
     let mut out = String::new();
     for error in &sorted {
         let mut report = Report::new(Severity::Error, "boundaries::policy", error.message.clone());
         report.help = error.help.clone();
         report.source = Some(NamedSource::new(
             &errors.source.display,
-            errors.source.text.clone(),
+            policy_text.clone(),
         ));
         if let Some(span) = &error.span {
             report.labels = vec![LabeledSpan::new_primary_with_span(
@@ -49,11 +50,10 @@ pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
 /// Renders suppression comments that cannot be honoured.
 pub fn suppression_errors(
     errors: &[SuppressionError],
-    root: &std::path::Path,
+    sources: &super::Sources,
     color: bool,
 ) -> String {
     let renderer = Renderer::new(color);
-    let mut sources = super::Sources::default();
     let mut out = String::new();
     for error in errors {
         let mut report = Report::new(
@@ -62,7 +62,7 @@ pub fn suppression_errors(
             error.message.clone(),
         );
         report.help = error.help.clone();
-        let text = sources.get(root, &error.location.file);
+        let text = sources.get(&error.location.file);
         report.source = Some(NamedSource::new(&error.location.file, text));
         report.labels = vec![LabeledSpan::new_primary_with_span(
             None,

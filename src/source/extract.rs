@@ -96,7 +96,9 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
                 extract_item(item, options, code);
             }
             let mut visitor = RefVisitor::new(&mut code.refs);
-            visitor.macro_tokens(contents.rest);
+            for piece in contents.rest {
+                visitor.macro_tokens(piece);
+            }
         }
         _ => {
             if let Some((name, vis)) = declared_name(item) {

@@ -9,10 +9,12 @@ use super::code::RawPath;
 use super::extract::{parse_items, span_bytes, unraw_str};
 
 /// The body of an item-position macro, split into what parses as items and
-/// the tokens that do not.
+/// the pieces of tokens that do not, each to be scanned on its own (joining
+/// them could make a path out of tokens that were never next to each
+/// other).
 pub struct MacroContents {
     pub items: Vec<syn::Item>,
-    pub rest: TokenStream,
+    pub rest: Vec<TokenStream>,
 }
 
 /// Parses the whole body as items, or failing that, each brace group in it
@@ -22,22 +24,28 @@ pub fn item_macro_contents(tokens: TokenStream) -> MacroContents {
     if let Some(items) = parse_items(tokens.clone()) {
         return MacroContents {
             items,
-            rest: TokenStream::new(),
+            rest: Vec::new(),
         };
     }
-    let mut items = Vec::new();
-    let mut rest = TokenStream::new();
+    let mut contents = MacroContents {
+        items: Vec::new(),
+        rest: Vec::new(),
+    };
+    let mut piece = TokenStream::new();
     for token in tokens {
         match token {
             TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                contents.rest.push(std::mem::take(&mut piece));
                 let inner = item_macro_contents(group.stream());
-                items.extend(inner.items);
-                rest.extend(inner.rest);
+                contents.items.extend(inner.items);
+                contents.rest.extend(inner.rest);
             }
-            other => rest.extend([other]),
+            other => piece.extend([other]),
         }
     }
-    MacroContents { items, rest }
+    contents.rest.push(piece);
+    contents.rest.retain(|piece| !piece.is_empty());
+    contents
 }
 
 /// Every maximal `a::b::c` or `::a` run in `tokens` (nested groups
@@ -149,6 +157,18 @@ mod tests {
             runs("std::collections::HashMap::<K, V>::new()"),
             ["std::collections::HashMap"]
         );
+    }
+
+    #[test]
+    fn pieces_around_brace_groups_are_scanned_apart() {
+        let tokens: TokenStream = "lazy foo { ::b::c }".parse().unwrap();
+        let pieces = item_macro_contents(tokens).rest;
+        let found: Vec<String> = pieces
+            .into_iter()
+            .flat_map(path_runs)
+            .map(|(p, _)| p.segments.join("::"))
+            .collect();
+        assert_eq!(found, ["b::c"]);
     }
 
     #[test]

@@ -290,6 +290,7 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
         let mut scope = BlockScope::default();
+        let mut use_refs = Vec::new();
         for stmt in &block.stmts {
             let Stmt::Item(item) = stmt else { continue };
             if self.skipped(super::extract::item_attrs(item)) {
@@ -297,11 +298,12 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
             }
             match item {
                 Item::Use(u) => {
-                    // Walk the use tree as a module would, then keep its
-                    // references here and its bindings in the block scope.
+                    // Walk the use tree as a module would; its bindings go
+                    // in the block scope, its references are checked
+                    // against that scope below.
                     let mut code = ModuleCode::default();
                     super::extract::use_item(u, &mut code);
-                    self.refs.append(&mut code.refs);
+                    use_refs.append(&mut code.refs);
                     for import in code.imports {
                         scope.imports.insert(import.name, import.path);
                     }
@@ -318,6 +320,9 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
             }
         }
         self.blocks.push(scope);
+        for reference in use_refs {
+            self.push(reference.path, reference.via, reference.bytes);
+        }
         visit::visit_block(self, block);
         self.blocks.pop();
     }
