@@ -307,6 +307,16 @@ fn read_rule(
     }
     let name = string("name", errors);
     if let Some((name, span)) = &name {
+        if crate::warning::WarningCode::ALL
+            .iter()
+            .any(|code| code.as_str() == name)
+        {
+            errors.push(PolicyError::new(
+                span.clone(),
+                format!("rule name `{name}` is the code of a warning"),
+                "reserved name",
+            ));
+        }
         if !is_kebab_case(name) {
             errors.push(PolicyError::new(
                 span.clone(),

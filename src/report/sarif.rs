@@ -113,34 +113,34 @@ struct SarifResult<'a> {
     rule_index: usize,
     level: &'static str,
     message: Text,
-    locations: Vec<ResultLocation<'a>>,
+    locations: Vec<ResultLocation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<ResultLocation<'a>>,
+    related_locations: Vec<ResultLocation>,
     partial_fingerprints: BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ResultLocation<'a> {
+struct ResultLocation {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<usize>,
-    physical_location: PhysicalLocation<'a>,
+    physical_location: PhysicalLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<Text>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation<'a> {
-    artifact_location: ArtifactLocation<'a>,
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<Region>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ArtifactLocation<'a> {
-    uri: &'a str,
+struct ArtifactLocation {
+    uri: String,
     uri_base_id: &'static str,
 }
 
@@ -304,6 +304,20 @@ pub fn sarif(run: &CheckRun) -> String {
     out
 }
 
+/// A relative path as a URI reference: `/` kept, every byte outside the
+/// unreserved characters percent-encoded (`my file.rs` → `my%20file.rs`).
+fn uri_reference(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -311,10 +325,10 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn physical<'a>(file: &'a str, location: Option<&Location>) -> PhysicalLocation<'a> {
+fn physical(file: &str, location: Option<&Location>) -> PhysicalLocation {
     PhysicalLocation {
         artifact_location: ArtifactLocation {
-            uri: file,
+            uri: uri_reference(file),
             uri_base_id: SRCROOT,
         },
         region: location.map(|l| Region {
@@ -344,5 +358,21 @@ fn warning_description(code: WarningCode) -> &'static str {
         WarningCode::StaleBaseline => {
             "the baseline lists violations that no longer occur; re-run `cargo boundaries baseline`"
         }
+    }
+}
+
+#[cfg(test)]
+mod uri_tests {
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(
+            super::uri_reference("src/billing/mod.rs"),
+            "src/billing/mod.rs"
+        );
+        assert_eq!(
+            super::uri_reference("src/my file#1.rs"),
+            "src/my%20file%231.rs"
+        );
+        assert_eq!(super::uri_reference("src/é.rs"), "src/%C3%A9.rs");
     }
 }
