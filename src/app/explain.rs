@@ -75,9 +75,9 @@ pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
                 .into_iter()
                 .map(|r| {
                     let mut edge = edges(&analysis, &context, &[r]).remove(0);
-                    let on_edge = edge_references(&analysis, r);
-                    edge.rules = rules(&analysis, &on_edge);
-                    edge.allowed_by = allowed_by(&analysis, &context, &on_edge);
+                    let on_edge = analysis.graph.edge_references(r);
+                    edge.rules = rules(&analysis, on_edge);
+                    edge.allowed_by = allowed_by(&analysis, &context, on_edge);
                     edge
                 })
                 .collect(),
@@ -195,15 +195,6 @@ fn edges(analysis: &Analysis, context: &Context, references: &[usize]) -> Vec<Ed
                 })
                 .collect(),
         })
-        .collect()
-}
-
-/// Every reference on the same edge as `reference`: same module, same target.
-fn edge_references(analysis: &Analysis, reference: usize) -> Vec<usize> {
-    let all = &analysis.graph.model.references;
-    let edge = &all[reference];
-    (0..all.len())
-        .filter(|&r| all[r].from == edge.from && all[r].target == edge.target)
         .collect()
 }
 

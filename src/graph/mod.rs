@@ -65,4 +65,19 @@ impl Graph {
     pub fn index(&self, node: &Node) -> Option<NodeIndex> {
         self.nodes.get(node).copied()
     }
+
+    /// Every reference on the same edge as `reference`: from the same
+    /// module to the same target, in location order.
+    pub fn edge_references(&self, reference: usize) -> &[usize] {
+        let reference = &self.model.references[reference];
+        let target = match &reference.target {
+            Target::Module(id) => Node::Module(*id),
+            Target::External(name) => Node::External(name.clone()),
+        };
+        let edge = self
+            .index(&Node::Module(reference.from))
+            .zip(self.index(&target))
+            .and_then(|(from, to)| self.graph.find_edge(from, to));
+        edge.map_or(&[], |edge| &self.graph[edge])
+    }
 }
