@@ -10,6 +10,19 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c.to_string())
 }
 
+/// ` (did you mean `x`?)` after a message, or nothing.
+pub fn hint<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    parenthesised(&closest(input, candidates))
+}
+
+/// ` (did you mean `x`?)` for a suggestion found earlier, or nothing.
+pub fn parenthesised(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -16,7 +16,7 @@ use crate::check::Context;
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::graph::paths;
 use crate::policy::Pattern;
-use crate::source::{Reference, Target};
+use crate::source::Target;
 
 pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
     let analysis = analyze(&args.common)?;
@@ -155,13 +155,6 @@ fn sorted(analysis: &Analysis, mut references: Vec<usize>) -> Vec<usize> {
     references
 }
 
-fn target_name<'a>(analysis: &'a Analysis, reference: &'a Reference) -> &'a str {
-    match &reference.target {
-        Target::Module(id) => &analysis.graph.model.modules[*id].path,
-        Target::External(name) => name,
-    }
-}
-
 /// Groups references by (from module, target), in order of the first one.
 fn edges(analysis: &Analysis, context: &Context, references: &[usize]) -> Vec<Edge> {
     let model = &analysis.graph.model;
@@ -170,7 +163,7 @@ fn edges(analysis: &Analysis, context: &Context, references: &[usize]) -> Vec<Ed
         let reference = &model.references[r];
         let key = (
             model.modules[reference.from].path.clone(),
-            target_name(analysis, reference).to_string(),
+            analysis.graph.model.target_name(reference).to_string(),
         );
         groups.entry(key).or_default().push(r);
     }

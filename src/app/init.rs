@@ -275,9 +275,7 @@ fn preset(
     path: &std::path::Path,
 ) -> Result<String, Failure> {
     let Some((_, text)) = PRESETS.iter().find(|(n, _)| *n == name) else {
-        let hint = crate::suggest::closest(name, PRESETS.iter().map(|(n, _)| *n))
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
+        let hint = crate::suggest::hint(name, PRESETS.iter().map(|(n, _)| *n));
         return Err(Failure::error(format!("unknown preset `{name}`{hint}; the presets are modular-monolith, layered and hexagonal")));
     };
     let target = domains(workspace, model)

@@ -10,9 +10,7 @@ pub fn rules(kind: Option<&str>) -> Result<i32, Failure> {
         Some(name) => match registry::kind(name) {
             Some(kind) => vec![kind],
             None => {
-                let hint = crate::suggest::closest(name, KINDS.iter().map(|k| k.name))
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
+                let hint = crate::suggest::hint(name, KINDS.iter().map(|k| k.name));
                 return Err(Failure::error(format!("unknown rule kind `{name}`{hint}")));
             }
         },

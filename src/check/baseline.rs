@@ -34,10 +34,7 @@ pub fn key(violation: &Violation, policy: &CompiledPolicy, graph: &Graph) -> Key
     }
     let model = &graph.model;
     let reference = &model.references[violation.reference()];
-    let to = match &reference.target {
-        crate::source::Target::Module(id) => model.modules[*id].path.clone(),
-        crate::source::Target::External(name) => name.clone(),
-    };
+    let to = model.target_name(reference).to_string();
     (rule, model.modules[reference.from].path.clone(), to)
 }
 

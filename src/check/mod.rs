@@ -17,7 +17,7 @@ pub mod suppress;
 
 use crate::graph::Graph;
 use crate::policy::{Pattern, PatternList, PolicyError, Severity, Universe};
-use crate::source::{Reference, Target};
+use crate::source::Reference;
 
 pub use registry::{compile, CompiledPolicy};
 
@@ -65,10 +65,7 @@ impl<'a> Context<'a> {
 
     /// The `to` of a reference: the deepest workspace module, or the crate.
     pub fn target_name(&self, reference: &'a Reference) -> &'a str {
-        match &reference.target {
-            Target::Module(id) => &self.graph.model.modules[*id].path,
-            Target::External(name) => name,
-        }
+        self.graph.model.target_name(reference)
     }
 }
 

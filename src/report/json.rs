@@ -70,10 +70,7 @@ struct Stats {
 
 pub fn json(run: &CheckRun) -> String {
     let model = &run.graph.model;
-    let target_name = |index: usize| match &model.references[index].target {
-        crate::source::Target::Module(id) => model.modules[*id].path.as_str(),
-        crate::source::Target::External(name) => name.as_str(),
-    };
+    let target_name = |index: usize| model.target_name(&model.references[index]);
     let violations = run
         .violations
         .iter()

@@ -98,6 +98,15 @@ impl SourceModel {
     pub fn module(&self, path: &str) -> Option<ModuleId> {
         self.modules.iter().position(|m| m.path == path)
     }
+
+    /// The `to` of a reference: the deepest workspace module it reaches, or
+    /// the external crate.
+    pub fn target_name<'a>(&'a self, reference: &'a Reference) -> &'a str {
+        match &reference.target {
+            Target::Module(id) => &self.modules[*id].path,
+            Target::External(name) => name,
+        }
+    }
 }
 
 /// Reads every selected crate's module tree and resolves its references.

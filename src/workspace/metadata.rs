@@ -22,7 +22,7 @@ pub struct LoadOptions {
 pub enum WorkspaceError {
     #[error("could not read the workspace with `cargo metadata`: {0}")]
     Metadata(#[from] cargo_metadata::Error),
-    #[error("package `{spec}` is not a member of this workspace{}", did_you_mean(.suggestion))]
+    #[error("package `{spec}` is not a member of this workspace{}", crate::suggest::parenthesised(.suggestion))]
     UnknownPackage {
         spec: String,
         suggestion: Option<String>,
@@ -32,13 +32,6 @@ pub enum WorkspaceError {
         path: PathBuf,
         source: std::io::Error,
     },
-}
-
-fn did_you_mean(suggestion: &Option<String>) -> String {
-    suggestion
-        .as_ref()
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default()
 }
 
 pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
