@@ -32,6 +32,8 @@ pub struct ModuleCode {
 pub struct ModDecl {
     pub name: String,
     pub path_attr: Option<String>,
+    /// Files named by `#[cfg_attr(.., path = "..")]`, in order.
+    pub cfg_paths: Vec<String>,
     pub is_pub: bool,
     /// `Some` for `mod x { ... }`, `None` for `mod x;`.
     pub inline: Option<ModuleCode>,

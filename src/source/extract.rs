@@ -41,6 +41,7 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
             code.children.push(ModDecl {
                 name: unraw(&m.ident),
                 path_attr: path_attr(&m.attrs),
+                cfg_paths: cfg_paths(&m.attrs),
                 is_pub: is_pub(&m.vis),
                 inline: m
                     .content
@@ -242,6 +243,31 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
         },
         _ => None,
     })
+}
+
+/// The `path = ".."` values of `#[cfg_attr(predicate, path = "..")]`.
+fn cfg_paths(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg_attr"))
+        .filter_map(|attr| {
+            attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+            .ok()
+        })
+        .flat_map(|metas| metas.into_iter().skip(1))
+        .filter_map(|meta| match meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 /// The name an item declares in its module, with whether it is visible to

@@ -218,20 +218,25 @@ impl Discovery<'_> {
                 self.tree.modules[parent].children.insert(decl.name, id);
             }
             None => {
-                let (candidates, owns_dir) = match &decl.path_attr {
-                    Some(path) => (vec![file_dir.unwrap_or(dir).join(path)], true),
-                    None => (
-                        vec![
-                            dir.join(format!("{}.rs", decl.name)),
-                            dir.join(&decl.name).join("mod.rs"),
-                        ],
-                        false,
-                    ),
-                };
-                let Some(file) = self.locate(&candidates, source, &decl) else {
+                // `#[path]` alone, or the `#[cfg_attr(.., path)]` files
+                // (all cfgs at once: the first that exists) before the
+                // default places.
+                let attributed: Vec<PathBuf> = decl
+                    .path_attr
+                    .iter()
+                    .chain(&decl.cfg_paths)
+                    .map(|path| file_dir.unwrap_or(dir).join(path))
+                    .collect();
+                let mut candidates = attributed.clone();
+                if decl.path_attr.is_none() {
+                    candidates.push(dir.join(format!("{}.rs", decl.name)));
+                    candidates.push(dir.join(&decl.name).join("mod.rs"));
+                }
+                let Some((file, index)) = self.locate(&candidates, source, &decl) else {
                     return;
                 };
-                let owns_dir = owns_dir || file.file_name().is_some_and(|n| n == "mod.rs");
+                let owns_dir =
+                    index < attributed.len() || file.file_name().is_some_and(|n| n == "mod.rs");
                 // The child's id is known once its file is parsed; record the
                 // name now so a second declaration is recognised.
                 self.tree.modules[parent]
@@ -257,9 +262,9 @@ impl Discovery<'_> {
         candidates: &[PathBuf],
         source: &SourceFile,
         decl: &ModDecl,
-    ) -> Option<PathBuf> {
+    ) -> Option<(PathBuf, usize)> {
         let location = source.location(decl.name_bytes.clone());
-        for candidate in candidates {
+        for (index, candidate) in candidates.iter().enumerate() {
             let Ok(canonical) = candidate.canonicalize() else {
                 continue;
             };
@@ -278,7 +283,7 @@ impl Discovery<'_> {
             if canonical.starts_with(&self.workspace.target_dir) || !canonical.is_file() {
                 continue;
             }
-            return Some(canonical);
+            return Some((canonical, index));
         }
         let looked: Vec<String> = candidates
             .iter()

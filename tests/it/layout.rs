@@ -29,6 +29,7 @@ fn path_attributes_on_file_and_inline_modules() {
         vec![
             "no-accounts-storage shop::gateway::stripe -> shop::accounts::storage::save (src/gateways/stripe.rs:3 path)",
             "no-accounts-storage shop::payments -> shop::accounts::storage::save (src/legacy/payments_v2.rs:2 path)",
+            "no-accounts-storage shop::platform -> shop::accounts::storage::save (src/platform/unix.rs:2 path)",
             "no-accounts-storage shop::billing::tax -> shop::accounts::storage::save (src/tax_rules.rs:2 path)",
         ]
     );
