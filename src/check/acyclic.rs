@@ -78,7 +78,10 @@ impl Rule for Acyclic {
         for (a, b) in first_reference.keys() {
             edges.entry(names[a]).or_default().insert(names[b]);
         }
-        elementary_cycles(&edges)
+        let found = elementary_cycles(&edges);
+        let listed = found.cycles.len();
+        let mut findings: Vec<Finding> = found
+            .cycles
             .into_iter()
             .map(|cycle| {
                 let hops: Vec<(usize, usize)> = cycle
@@ -101,7 +104,16 @@ impl Rule for Acyclic {
                     )),
                 }
             })
-            .collect()
+            .collect();
+        if !found.complete {
+            // Say so rather than pass silently over the cycles not listed.
+            if let Some(first) = findings.first_mut() {
+                first.message.push_str(&format!(
+                    " (the member graph is a tangle: only the first {listed} cycles are listed)"
+                ));
+            }
+        }
+        findings
     }
 
     fn patterns(&self) -> Vec<&Pattern> {

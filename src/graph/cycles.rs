@@ -14,7 +14,7 @@ const MAX_STEPS: usize = 200_000;
 /// Every elementary cycle, as its nodes in order, starting from its smallest
 /// node; sorted. Self-loops are not cycles here. Only edges inside strongly
 /// connected components can be on a cycle, so the search sees only those.
-pub fn elementary_cycles(edges: &BTreeMap<usize, BTreeSet<usize>>) -> Vec<Vec<usize>> {
+pub fn elementary_cycles(edges: &BTreeMap<usize, BTreeSet<usize>>) -> Cycles {
     let edges = within_components(edges);
     let mut cycles = Vec::new();
     let mut steps = 0;
@@ -32,9 +32,18 @@ pub fn elementary_cycles(edges: &BTreeMap<usize, BTreeSet<usize>>) -> Vec<Vec<us
             break;
         }
     }
+    let complete = cycles.len() < MAX_CYCLES && steps < MAX_STEPS;
     cycles.sort();
     cycles.truncate(MAX_CYCLES);
-    cycles
+    Cycles { cycles, complete }
+}
+
+/// The cycles found, and whether they are all there are (the search stops
+/// at [`MAX_CYCLES`] cycles or after a fixed number of steps).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Cycles {
+    pub cycles: Vec<Vec<usize>>,
+    pub complete: bool,
 }
 
 /// Keeps only the edges whose ends lie in the same strongly connected
@@ -112,8 +121,9 @@ mod tests {
 
     #[test]
     fn finds_each_cycle_once() {
-        let cycles = elementary_cycles(&graph(&[(0, 1), (1, 0), (1, 2), (2, 0), (2, 2), (3, 0)]));
-        assert_eq!(cycles, vec![vec![0, 1], vec![0, 1, 2]]);
+        let found = elementary_cycles(&graph(&[(0, 1), (1, 0), (1, 2), (2, 0), (2, 2), (3, 0)]));
+        assert_eq!(found.cycles, vec![vec![0, 1], vec![0, 1, 2]]);
+        assert!(found.complete);
     }
 
     #[test]
@@ -123,11 +133,23 @@ mod tests {
         let pairs: Vec<(usize, usize)> = (0..60)
             .flat_map(|a| (a + 1..60).map(move |b| (a, b)))
             .collect();
-        assert!(elementary_cycles(&graph(&pairs)).is_empty());
+        assert!(elementary_cycles(&graph(&pairs)).cycles.is_empty());
+    }
+
+    #[test]
+    fn a_tangle_is_cut_short_and_says_so() {
+        let pairs: Vec<(usize, usize)> = (0..12)
+            .flat_map(|a| (0..12).filter(move |&b| b != a).map(move |b| (a, b)))
+            .collect();
+        let found = elementary_cycles(&graph(&pairs));
+        assert_eq!(found.cycles.len(), MAX_CYCLES);
+        assert!(!found.complete);
     }
 
     #[test]
     fn a_dag_has_none() {
-        assert!(elementary_cycles(&graph(&[(0, 1), (1, 2), (0, 2)])).is_empty());
+        assert!(elementary_cycles(&graph(&[(0, 1), (1, 2), (0, 2)]))
+            .cycles
+            .is_empty());
     }
 }

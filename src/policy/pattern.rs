@@ -68,7 +68,7 @@ impl Pattern {
     /// The length of the shortest prefix of `path` the pattern matches: the
     /// member of the pattern that `path` lies in.
     pub fn member_len(&self, path: &[&str]) -> Option<usize> {
-        (0..=path.len()).find(|&len| exact(&self.segments, &path[..len]))
+        (1..=path.len()).find(|&len| exact(&self.segments, &path[..len]))
     }
 
     /// The single name a pattern of one plain segment is (a crate or a
