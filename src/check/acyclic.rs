@@ -2,6 +2,8 @@
 //! Reports every cycle among members: member A depends on member B when
 //! anything under A references anything under B. Each elementary cycle is
 //! reported once, with one located reference per edge.
+//! A tangle of members is cut short: at most 200 cycles are listed, and
+//! the report says when there are more.
 //!
 //! # Why
 //! Modules in a cycle can only be understood, tested, and extracted
