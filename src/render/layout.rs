@@ -433,7 +433,9 @@ impl Proper {
         for (&(from, to), &merge) in edges.iter().zip(merge) {
             let forward = layers[from] <= layers[to];
             let (a, b) = if forward { (from, to) } else { (to, from) };
-            let band = virtual_band(band_of[from], band_of[to]);
+            // A long edge runs in its source's band, so it leaves its own
+            // cluster last.
+            let band = band_of[from];
             let mut chain = vec![a];
             for l in layers[a] + 1..layers[b] {
                 let add = |graph: &mut Proper| {
@@ -467,12 +469,6 @@ impl Proper {
     fn is_virtual(&self, item: usize) -> bool {
         item >= self.real
     }
-}
-
-/// The band whose rows carry an edge between its ends: the source's, so an
-/// edge leaves its own cluster last.
-fn virtual_band(from: usize, _to: usize) -> usize {
-    from
 }
 
 /// The path through a chain's stops, left to right: straight across each
