@@ -56,7 +56,7 @@ pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
             version: 1,
             from: args.from.clone(),
             to: args.to.clone(),
-            dependency: "direct",
+            dependency: Dependency::Direct,
             edges: edges(&analysis, &context, &direct),
             chain: Vec::new(),
         }
@@ -68,7 +68,11 @@ pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
             version: 1,
             from: args.from.clone(),
             to: args.to.clone(),
-            dependency: if chain.is_some() { "indirect" } else { "none" },
+            dependency: if chain.is_some() {
+                Dependency::Indirect
+            } else {
+                Dependency::None
+            },
             edges: Vec::new(),
             chain: chain
                 .unwrap_or_default()
@@ -93,11 +97,20 @@ pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
         }
     };
     print(&text);
-    Ok(if explanation.dependency == "none" {
+    Ok(if explanation.dependency == Dependency::None {
         EXIT_VIOLATIONS
     } else {
         EXIT_OK
     })
+}
+
+/// How FROM depends on TO.
+#[derive(Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Dependency {
+    Direct,
+    Indirect,
+    None,
 }
 
 #[derive(Serialize)]
@@ -106,7 +119,7 @@ struct Explanation {
     from: String,
     to: String,
     /// `direct`, `indirect` or `none`.
-    dependency: &'static str,
+    dependency: Dependency,
     /// Direct dependency: one entry per (module, target) pair.
     edges: Vec<Edge>,
     /// Indirect dependency: one hop per entry, each with one reference.
@@ -237,7 +250,7 @@ fn human(explanation: &Explanation) -> String {
     let mut out = String::new();
     let (from, to) = (&explanation.from, &explanation.to);
     match explanation.dependency {
-        "direct" => {
+        Dependency::Direct => {
             let count: usize = explanation.edges.iter().map(|e| e.references.len()).sum();
             let _ = writeln!(
                 out,
@@ -248,7 +261,7 @@ fn human(explanation: &Explanation) -> String {
                 write_edge(&mut out, edge, "");
             }
         }
-        "indirect" => {
+        Dependency::Indirect => {
             let hops = explanation.chain.len();
             let _ = writeln!(
                 out,
@@ -258,7 +271,7 @@ fn human(explanation: &Explanation) -> String {
                 write_edge(&mut out, edge, &format!("{}. ", number + 1));
             }
         }
-        _ => {
+        Dependency::None => {
             let _ = writeln!(
                 out,
                 "`{from}` does not depend on `{to}`, directly or through other modules"
