@@ -8,11 +8,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::code::{RawPath, RawRef};
 use super::extract::ExtractOptions;
-use super::tree::{Tree, TreeModule};
+use super::tree::{SourceFile, Tree, TreeModule};
 use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
 use crate::location::LineIndex;
 use crate::workspace::{Edition, Workspace, BUILTIN_CRATES};
@@ -44,12 +46,21 @@ struct Resolver<'a> {
 pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -> SourceModel {
     // Each module's raw references are consumed as they are resolved, so
     // they are not all held alongside the resolved ones.
-    let raw_references: Vec<Vec<RawRef>> = tree
+    // A module's references come in batches, one per file it is made of.
+    let raw_references: Vec<Vec<(Arc<SourceFile>, Vec<RawRef>)>> = tree
         .modules
         .iter_mut()
-        .map(|m| std::mem::take(&mut m.code.refs))
+        .map(|m| {
+            let mut batches = vec![(m.source.clone(), std::mem::take(&mut m.code.refs))];
+            batches.append(&mut m.parts);
+            batches
+        })
         .collect();
-    let raw_count: usize = raw_references.iter().map(Vec::len).sum();
+    let raw_count: usize = raw_references
+        .iter()
+        .flatten()
+        .map(|(_, refs)| refs.len())
+        .sum();
     let externs = workspace
         .crates
         .iter()
@@ -77,17 +88,16 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
         externs,
     };
 
-    let modules = &tree.modules;
     let mut references: Vec<Reference> = raw_references
         .into_par_iter()
         .enumerate()
         .map_init(
             || Session::new(&resolver),
-            |session, (id, raw)| {
-                let module = &modules[id];
-                let index = LineIndex::new(&module.source.text);
-                raw.into_iter()
-                    .filter_map(|raw| {
+            |session, (id, batches)| {
+                let mut resolved = Vec::new();
+                for (source, raw) in batches {
+                    let index = LineIndex::new(&source.text);
+                    resolved.extend(raw.into_iter().filter_map(|raw| {
                         let segments = session.path(id, &raw.path, raw.via == Via::Use, 0)?;
                         let target = resolver.target(&segments)?;
                         Some(Reference {
@@ -95,10 +105,11 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
                             path: segments.join("::"),
                             target,
                             via: raw.via,
-                            location: index.location(module.source.relative.clone(), raw.bytes),
+                            location: index.location(source.relative.clone(), raw.bytes),
                         })
-                    })
-                    .collect::<Vec<_>>()
+                    }));
+                }
+                resolved
             },
         )
         .flatten_iter()

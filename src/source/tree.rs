@@ -39,6 +39,11 @@ pub struct TreeModule {
     pub public_children: BTreeSet<String>,
     pub source: Arc<SourceFile>,
     pub code: ModuleCode,
+    /// Further files of this module: a module declared twice under opposite
+    /// cfgs with different files (`#[cfg(unix)] #[path = "unix.rs"] mod imp;`
+    /// and the windows one) is one module made of both. Each part keeps its
+    /// references with its own file.
+    pub parts: Vec<(Arc<SourceFile>, Vec<super::code::RawRef>)>,
 }
 
 #[derive(Debug)]
@@ -49,6 +54,9 @@ pub struct Tree {
     pub warnings: Vec<Warning>,
     pub suppressions: Vec<super::Suppression>,
     pub files: usize,
+    /// The file each file module was found in, by (parent, name), to tell a
+    /// second declaration of the same file from one of another file.
+    located: BTreeMap<(ModuleId, String), Vec<PathBuf>>,
 }
 
 /// Stands in a parent's children for a file module not parsed yet.
@@ -60,6 +68,8 @@ struct Pending {
     segments: Vec<String>,
     crate_index: usize,
     parent: Option<ModuleId>,
+    /// The file is another part of a module already in the tree.
+    part: bool,
 }
 
 /// Whether a file's `mod x;` children live beside it (`lib.rs`, `mod.rs`,
@@ -80,6 +90,7 @@ pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
         warnings: Vec::new(),
         suppressions: Vec::new(),
         files: 0,
+        located: BTreeMap::new(),
     };
     let mut pending: Vec<(Pending, bool)> = workspace
         .crates
@@ -93,6 +104,7 @@ pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
                     segments: vec![c.name.clone()],
                     crate_index: i,
                     parent: None,
+                    part: false,
                 },
                 true,
             )
@@ -116,6 +128,23 @@ pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
             }
             let dir = child_dir(&pending.file, owns_dir);
             let file_dir = pending.file.parent().unwrap_or(Path::new("")).to_path_buf();
+            if let (true, Some(parent)) = (pending.part, pending.parent) {
+                let name = pending.segments.last().cloned().unwrap_or_default();
+                let Some(&module) = tree.modules[parent]
+                    .children
+                    .get(&name)
+                    .filter(|&&id| id != PENDING)
+                else {
+                    continue;
+                };
+                let mut discovery = Discovery {
+                    workspace,
+                    tree: &mut tree,
+                    next: &mut next,
+                };
+                discovery.add_part(module, &source, parsed.code, &dir, &file_dir);
+                continue;
+            }
             if let Some(parent) = pending.parent {
                 let name = pending.segments.last().cloned().unwrap_or_default();
                 tree.modules[parent].children.insert(name, id);
@@ -171,11 +200,42 @@ impl Discovery<'_> {
             public_children: BTreeSet::new(),
             source: source.clone(),
             code,
+            parts: Vec::new(),
         });
         for decl in children {
             self.add_child(id, &segments, crate_index, source, decl, dir, file_dir);
         }
         id
+    }
+
+    /// Adds another file's code to `module`: its declarations and imports
+    /// join the module's, its references stay with their file, and its
+    /// `mod x;` children are found relative to it.
+    fn add_part(
+        &mut self,
+        module: ModuleId,
+        source: &Arc<SourceFile>,
+        mut code: ModuleCode,
+        dir: &Path,
+        file_dir: &Path,
+    ) {
+        let children = std::mem::take(&mut code.children);
+        let refs = std::mem::take(&mut code.refs);
+        let target = &mut self.tree.modules[module];
+        target.code.merge(code);
+        target.parts.push((source.clone(), refs));
+        let (segments, crate_index) = (target.segments.clone(), target.crate_index);
+        for decl in children {
+            self.add_child(
+                module,
+                &segments,
+                crate_index,
+                source,
+                decl,
+                dir,
+                Some(file_dir),
+            );
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -196,10 +256,13 @@ impl Discovery<'_> {
                 .public_children
                 .insert(decl.name.clone());
         }
-        if let Some(&existing) = self.tree.modules[parent].children.get(&decl.name) {
-            // Declared twice under opposite cfgs: one module, read once.
-            if let (Some(code), true) = (decl.inline, existing != PENDING) {
-                self.tree.modules[existing].code.merge(code);
+        let existing = self.tree.modules[parent].children.get(&decl.name).copied();
+        if let (Some(existing), Some(_)) = (existing, &decl.inline) {
+            // Declared twice under opposite cfgs: one module.
+            if existing != PENDING {
+                if let Some(code) = decl.inline {
+                    self.tree.modules[existing].code.merge(code);
+                }
             }
             return;
         }
@@ -237,17 +300,34 @@ impl Discovery<'_> {
                 };
                 let owns_dir =
                     index < attributed.len() || file.file_name().is_some_and(|n| n == "mod.rs");
-                // The child's id is known once its file is parsed; record the
-                // name now so a second declaration is recognised.
-                self.tree.modules[parent]
-                    .children
-                    .insert(decl.name, PENDING);
+                let seen = self
+                    .tree
+                    .located
+                    .entry((parent, decl.name.clone()))
+                    .or_default();
+                if seen.contains(&file) {
+                    // The same file declared again: read once.
+                    return;
+                }
+                seen.push(file.clone());
+                // A module already declared (here with another file, or
+                // inline) gets this file as a further part.
+                let part = existing.is_some();
+                if !part {
+                    // The child's id is known once its file is parsed;
+                    // record the name now so a second declaration is
+                    // recognised.
+                    self.tree.modules[parent]
+                        .children
+                        .insert(decl.name, PENDING);
+                }
                 self.next.push((
                     Pending {
                         file,
                         segments,
                         crate_index,
                         parent: Some(parent),
+                        part,
                     },
                     owns_dir,
                 ));

@@ -154,3 +154,19 @@ fn include_tests_reads_test_only_modules_items_and_test_fns() {
     );
     assert_eq!(warnings(&report), Vec::<String>::new());
 }
+
+#[test]
+fn a_module_with_one_file_per_platform_is_made_of_all_of_them() {
+    let report = check_json("layout-cfg-alternates");
+    assert_eq!(
+        violations(&report),
+        vec![
+            "platform-not-storage shop::imp::pipe -> shop::accounts::storage::save (src/sys/pipe.rs:2 path)",
+            "platform-not-storage shop::imp -> shop::accounts::storage::save (src/sys/unix.rs:2 path)",
+            "platform-not-storage shop::imp -> shop::accounts::storage::save (src/sys/windows.rs:5 path)",
+        ]
+    );
+    assert_eq!(warnings(&report), Vec::<String>::new());
+    assert_eq!(report["stats"]["files"], 5);
+    assert_eq!(report["stats"]["modules"], 5);
+}
