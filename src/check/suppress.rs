@@ -1,5 +1,5 @@
 //! Inline suppressions: `// boundaries: allow(rule) reason` on a
-//! reference's line or the line above silences that rule there.
+//! reference's line, or alone on the line above, silences that rule there.
 
 use std::collections::{BTreeMap, BTreeSet};
 
