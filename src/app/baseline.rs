@@ -1,29 +1,48 @@
 //! `cargo boundaries baseline`: records today's violations so CI fails only
 //! on new ones. The baseline may only shrink unless `--force` is given.
+//!
+//! The file is found from the policy (`settings.baseline`, relative to the
+//! policy's folder) in a workspace that may be hostile: it must lie inside
+//! the workspace root (or, for a `--policy` outside the workspace, inside
+//! that policy's folder), must be neither a manifest nor the policy, and
+//! must be a regular file that is exactly a baseline.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use super::files::write_atomically;
 use super::{analyze, print, Analysis, Failure, EXIT_OK};
-use crate::check::baseline::{self, Entry};
+use crate::check::baseline::{self, BaselineError, Entry, Judgement, Scope};
 use crate::cli::BaselineArgs;
+use crate::policy::file::{kind_of, read_regular, NotAFile, ReadError};
 
 pub fn baseline(args: &BaselineArgs) -> Result<i32, Failure> {
     let analysis = analyze(&args.common)?;
-    let path = baseline_path(&analysis);
-    let entries = baseline::entries(&analysis.violations, &analysis.policy, &analysis.graph);
-    if let (Some(old), false) = (read(&analysis)?, args.force) {
-        let grown: Vec<String> = entries
+    let path = baseline_path(&analysis)?;
+    let old = read_file(&analysis)?;
+    let scope = Scope::new(&analysis.graph, &analysis.policy);
+    let (old_entries, old_text) = match &old {
+        Some((entries, text)) => (entries.as_slice(), Some(text.as_str())),
+        None => (&[][..], None),
+    };
+    // Today's entries, except those the old file keeps (unknown ones).
+    let new: Vec<Entry> =
+        baseline::entries(&analysis.violations, &analysis.policy, &analysis.graph)
+            .into_iter()
+            .filter(|e| scope.judge(&e.key) == Judgement::Checked)
+            .collect();
+    if let (Some(_), false) = (&old, args.force) {
+        let grown: Vec<String> = new
             .iter()
             .filter(|new| {
-                old.iter()
+                old_entries
+                    .iter()
                     .find(|o| o.key == new.key)
                     .is_none_or(|o| o.count < new.count)
             })
             .map(|e| {
                 format!(
                     "  {} from `{}` to `{}`: {}",
-                    e.key.0, e.key.1, e.key.2, e.count
+                    e.key.rule, e.key.from, e.key.to, e.count
                 )
             })
             .collect();
@@ -35,57 +54,249 @@ pub fn baseline(args: &BaselineArgs) -> Result<i32, Failure> {
             )));
         }
     }
-    write_atomically(&path, &baseline::render(&entries), true)?;
+    let kept = old_entries
+        .iter()
+        .filter(|e| scope.judge(&e.key) != Judgement::Checked)
+        .count();
+    let entries = baseline::merge(old_entries, new, &scope);
+    write_atomically(&path, &baseline::render(&entries, old_text), true)?;
     let total: usize = entries.iter().map(|e| e.count).sum();
-    print(&format!(
-        "wrote {}: {} {} covering {} {}\n",
+    let mut message = format!(
+        "wrote {}: {} {} covering {} {}",
         display(&analysis, &path),
         entries.len(),
-        if entries.len() == 1 {
-            "entry"
-        } else {
-            "entries"
-        },
+        plural(entries.len(), "entry", "entries"),
         total,
-        if total == 1 {
-            "violation"
-        } else {
-            "violations"
-        }
-    ));
+        plural(total, "violation", "violations"),
+    );
+    if kept > 0 {
+        message.push_str(&format!(
+            " ({kept} {} of crates not checked, or of code that did not parse, kept as {})",
+            plural(kept, "entry", "entries"),
+            plural(kept, "it was", "they were"),
+        ));
+    }
+    print(&format!("{message}\n"));
     Ok(EXIT_OK)
 }
 
-/// The baseline file: `settings.baseline`, relative to the policy's folder.
-pub fn baseline_path(analysis: &Analysis) -> PathBuf {
-    let dir = analysis
-        .policy_source
-        .path
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    dir.join(&analysis.settings.baseline)
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
-fn display(analysis: &Analysis, path: &std::path::Path) -> String {
+/// Why a baseline path cannot be used; each has a stable code.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselinePathError {
+    #[error("the baseline {shown} lies outside {}: `settings.baseline` must name a file inside it", .allowed.display())]
+    Outside { shown: String, allowed: PathBuf },
+    #[error("the baseline {shown} is a package manifest: `settings.baseline` must name a file of its own")]
+    Manifest { shown: String },
+    #[error("the baseline {shown} is the policy file itself: `settings.baseline` must name a file of its own")]
+    Policy { shown: String },
+    #[error("`settings.baseline = {setting:?}` does not name a file")]
+    NotAFileName { setting: String },
+    #[error("the baseline {shown} is {kind}")]
+    NotAFile { shown: String, kind: NotAFile },
+    #[error("cannot read the baseline: {0}")]
+    Read(ReadError),
+}
+
+impl BaselinePathError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            BaselinePathError::Outside { .. } => "baseline-outside-workspace",
+            BaselinePathError::Manifest { .. } => "baseline-is-manifest",
+            BaselinePathError::Policy { .. } => "baseline-is-policy",
+            BaselinePathError::NotAFileName { .. } => "baseline-not-a-file-name",
+            BaselinePathError::NotAFile { .. } => "baseline-not-a-file",
+            BaselinePathError::Read(_) => "baseline-unreadable",
+        }
+    }
+
+    #[cfg(test)]
+    pub const CODES: [&'static str; 6] = [
+        "baseline-outside-workspace",
+        "baseline-is-manifest",
+        "baseline-is-policy",
+        "baseline-not-a-file-name",
+        "baseline-not-a-file",
+        "baseline-unreadable",
+    ];
+}
+
+impl From<BaselinePathError> for Failure {
+    fn from(error: BaselinePathError) -> Failure {
+        Failure(format!("error[{}]: {error}\n", error.code()))
+    }
+}
+
+/// The baseline file: `settings.baseline`, relative to the policy's folder,
+/// checked to be a place the tool may read and write.
+pub fn baseline_path(analysis: &Analysis) -> Result<PathBuf, BaselinePathError> {
     let root = &analysis.workspace.root;
-    let canonical = path
-        .parent()
-        .and_then(|p| p.canonicalize().ok())
-        .map(|p| p.join(path.file_name().unwrap_or_default()));
-    let shown = canonical.as_deref().unwrap_or(path);
-    crate::location::display_path(shown.strip_prefix(root).unwrap_or(shown))
+    let setting = &analysis.settings.baseline;
+    let policy = canonical_or_absolute(&analysis.policy_source.path);
+    let policy_dir = policy.parent().map(Path::to_path_buf).unwrap_or_default();
+    // A policy from inside the workspace may only name files inside it; a
+    // policy the user keeps elsewhere (`--policy`) keeps its baseline beside
+    // it.
+    let allowed = if policy.starts_with(root) {
+        root.clone()
+    } else {
+        policy_dir.clone()
+    };
+    let joined = policy_dir.join(setting);
+    let (Some(name), Some(parent)) = (normal_file_name(&joined), joined.parent()) else {
+        return Err(BaselinePathError::NotAFileName {
+            setting: setting.clone(),
+        });
+    };
+    // The folder as it really is (symlinks followed); a folder that does
+    // not exist yet is judged by its written path.
+    let folder = parent
+        .canonicalize()
+        .unwrap_or_else(|_| lexically_normal(parent));
+    let path = folder.join(name);
+    let shown = display(analysis, &path);
+    let outside = || BaselinePathError::Outside {
+        shown: shown.clone(),
+        allowed: allowed.clone(),
+    };
+    if !folder.starts_with(&allowed) {
+        return Err(outside());
+    }
+    // A symlink at the path must point inside too; a dangling one is
+    // replaced, never followed, when the baseline is written.
+    let real = path.canonicalize().unwrap_or_else(|_| path.clone());
+    if !real.starts_with(&allowed) {
+        return Err(outside());
+    }
+    if real == policy || real == root.join(crate::policy::POLICY_FILE) {
+        return Err(BaselinePathError::Policy { shown });
+    }
+    let manifests = analysis
+        .workspace
+        .crates
+        .iter()
+        .map(|c| canonical_or_absolute(&c.manifest_path))
+        .chain([analysis.workspace.root_manifest.clone()]);
+    if real.file_name().is_some_and(|n| n == "Cargo.toml")
+        || manifests.into_iter().any(|m| m == real)
+    {
+        return Err(BaselinePathError::Manifest { shown });
+    }
+    Ok(path)
+}
+
+/// The last component of `path` when it is a plain name (not `..`).
+fn normal_file_name(path: &Path) -> Option<&std::ffi::OsStr> {
+    match path.components().next_back()? {
+        Component::Normal(name) => Some(name),
+        _ => None,
+    }
+}
+
+fn canonical_or_absolute(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .components()
+    {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn display(analysis: &Analysis, path: &Path) -> String {
+    let root = &analysis.workspace.root;
+    crate::location::display_path(path.strip_prefix(root).unwrap_or(path))
 }
 
 /// The baseline's entries, if the file exists.
 pub fn read(analysis: &Analysis) -> Result<Option<Vec<Entry>>, Failure> {
-    let path = baseline_path(analysis);
-    if !path.is_file() {
-        return Ok(None);
+    Ok(read_file(analysis)?.map(|(entries, _)| entries))
+}
+
+/// The baseline's entries and text, if the file exists. A path that exists
+/// but is not a regular file (a directory, a FIFO) is an error, not "no
+/// baseline".
+fn read_file(analysis: &Analysis) -> Result<Option<(Vec<Entry>, String)>, Failure> {
+    let path = baseline_path(analysis)?;
+    let shown = display(analysis, &path);
+    match kind_of(&path).map_err(BaselinePathError::Read)? {
+        None => return Ok(None),
+        Some(Err(kind)) => return Err(BaselinePathError::NotAFile { shown, kind }.into()),
+        Some(Ok(())) => {}
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Failure::error(format!("cannot read the baseline {}: {e}", path.display())))?;
-    baseline::parse(&text, &display(analysis, &path))
-        .map(Some)
-        .map_err(Failure::error)
+    let text = read_regular(&path).map_err(BaselinePathError::Read)?;
+    let entries =
+        baseline::parse(&text, &shown).map_err(|errors| not_a_baseline(&shown, &errors))?;
+    Ok(Some((entries, text)))
+}
+
+fn not_a_baseline(shown: &str, errors: &[BaselineError]) -> Failure {
+    let mut out = String::new();
+    for error in errors {
+        out.push_str(&format!(
+            "error[{}]: {}\n",
+            error.code.as_str(),
+            error.message
+        ));
+        if let Some(location) = &error.location {
+            out.push_str(&format!(
+                "  --> {}:{}:{}\n",
+                location.file, location.line, location.column
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "error: {shown} is not a baseline file; nothing was checked\n\
+         help: fix it, or point `settings.baseline` at a file of its own\n"
+    ));
+    Failure(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_unique_kebab_case() {
+        let codes: Vec<&str> = crate::policy::PolicyErrorCode::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .chain(crate::policy::FindError::CODES)
+            .chain(baseline::BaselineErrorCode::ALL.iter().map(|c| c.as_str()))
+            .chain(BaselinePathError::CODES)
+            .chain(crate::warning::WarningCode::ALL.iter().map(|c| c.as_str()))
+            .collect();
+        let unique: std::collections::BTreeSet<&str> = codes.iter().copied().collect();
+        assert_eq!(unique.len(), codes.len(), "{codes:?}");
+        for code in codes {
+            assert!(
+                !code.is_empty()
+                    && !code.starts_with('-')
+                    && !code.ends_with('-')
+                    && code.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{code}"
+            );
+        }
+    }
 }

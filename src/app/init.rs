@@ -2,13 +2,17 @@
 //! preset from `rules/` instantiated for it) that validates, and a baseline
 //! beside it when today's code does not satisfy it yet.
 
-use std::collections::BTreeSet;
+mod preset;
+mod starter;
 
-use super::files::write_atomically;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::files::{already_exists, write_atomically, Staged};
 use super::{analyze, load_model, print, Failure, EXIT_OK};
 use crate::check::{self, baseline};
 use crate::cli::{CommonArgs, InitArgs};
-use crate::policy::{self, PolicySource};
+use crate::policy::{self, CrateNames, PolicyError, PolicyPlace, PolicySource, Universe};
 use crate::source::SourceModel;
 use crate::workspace::{CrateKind, Workspace};
 
@@ -21,9 +25,6 @@ pub const PRESETS: [(&str, &str); 3] = [
     ("layered", include_str!("../../rules/layered.toml")),
     ("hexagonal", include_str!("../../rules/hexagonal.toml")),
 ];
-
-/// The crate name the presets are written for.
-const PRESET_CRATE: &str = "shop";
 
 const WEB_CRATES: [&str; 8] = [
     "axum",
@@ -56,7 +57,7 @@ pub fn init(args: &InitArgs) -> Result<i32, Failure> {
         .common
         .policy
         .clone()
-        .unwrap_or_else(|| workspace.root.join("boundaries.toml"));
+        .unwrap_or_else(|| workspace.root.join(policy::POLICY_FILE));
     // The starter policy names no baseline file, so it is the default one
     // beside the policy. Refuse before writing anything: init writes both
     // files or neither.
@@ -65,18 +66,19 @@ pub fn init(args: &InitArgs) -> Result<i32, Failure> {
         .map(|dir| dir.join(crate::policy::Settings::default().baseline))
         .unwrap_or_default();
     for existing in [&policy_path, &baseline_path] {
-        if existing.exists() && !args.force {
-            return Err(Failure::error(format!(
-                "{} already exists; pass --force to overwrite it",
-                existing.display()
-            )));
+        if std::fs::symlink_metadata(existing).is_ok() && !args.force {
+            return Err(already_exists(existing));
         }
     }
+    if args.common.policy.is_none() {
+        refuse_a_second_policy(&workspace.root)?;
+    }
+    let fit = Fit::new(&workspace, &model, &policy_path);
     let text = match &args.preset {
-        Some(name) => preset(name, &workspace, &model, &policy_path)?,
-        None => starter(&workspace, &model),
+        Some(name) => preset(name, &fit)?,
+        None => starter::starter(&workspace, &model).to_string(),
     };
-    let errors = problems(&text, &policy_path, &workspace, &model);
+    let errors = fit.problems(&text);
     if !errors.is_empty() {
         let list: Vec<String> = errors.iter().map(|e| format!("  {}", e.message)).collect();
         return Err(Failure::error(format!(
@@ -84,38 +86,38 @@ pub fn init(args: &InitArgs) -> Result<i32, Failure> {
             list.join("\n")
         )));
     }
-    // The policy is staged beside its final place and checked from there;
-    // only when the baseline (if one is needed) is written does it take its
-    // name, so a failure leaves neither file behind.
-    let staged = policy_path.with_file_name(".boundaries.toml.init");
-    write_atomically(&staged, &text, true)?;
-    let baseline = match record_baseline(args, &staged) {
-        Ok(baseline) => baseline,
-        Err(failure) => {
-            let _ = std::fs::remove_file(&staged);
-            return Err(failure);
-        }
-    };
-    if let Err(err) = std::fs::rename(&staged, &policy_path) {
-        let _ = std::fs::remove_file(&staged);
-        if let Some((path, _)) = &baseline {
+    // The policy is staged beside its final place under a name of its own
+    // (runs at the same time never share one) and checked from there; only
+    // when the baseline (if one is needed) is written does it take its
+    // name, so a failure leaves no policy behind.
+    let staged = Staged::new(&policy_path, &text)?;
+    let baseline = record_baseline(args, staged.path()).map_err(|failure| {
+        Failure(format!(
+            "{}error: the generated policy was not written\n",
+            failure.0
+        ))
+    })?;
+    if let Err(failure) = staged.commit(args.force) {
+        // Another run wrote the policy meanwhile: ours never existed, and
+        // neither does the baseline written for it.
+        if let (Some((path, _)), false) = (&baseline, args.force) {
             let _ = std::fs::remove_file(path);
         }
-        return Err(Failure::error(format!(
-            "cannot write {}: {err}",
-            policy_path.display()
-        )));
+        return Err(failure);
     }
-    let shown = |p: &std::path::Path| {
-        crate::location::display_path(p.strip_prefix(&workspace.root).unwrap_or(p))
-    };
+    let shown =
+        |p: &Path| crate::location::display_path(p.strip_prefix(&workspace.root).unwrap_or(p));
     let mut message = format!("wrote {}", shown(&policy_path));
     match baseline {
-        Some((path, count)) => message.push_str(&format!(
+        Some((path, count)) if count > 0 => message.push_str(&format!(
             " and {} ({} existing {} recorded; `cargo boundaries check` now passes and fails only on new ones)",
             shown(&path),
             count,
             if count == 1 { "violation" } else { "violations" }
+        )),
+        Some((path, _)) => message.push_str(&format!(
+            " and an empty {} (the workspace satisfies the policy today)",
+            shown(&path)
         )),
         None => message.push_str(" (the workspace satisfies it today)"),
     }
@@ -123,52 +125,129 @@ pub fn init(args: &InitArgs) -> Result<i32, Failure> {
     Ok(EXIT_OK)
 }
 
+/// A policy kept in `Cargo.toml` metadata stays the workspace's policy:
+/// a `boundaries.toml` beside it would make two, which is an error, and
+/// init does not edit manifests.
+fn refuse_a_second_policy(root: &Path) -> Result<(), Failure> {
+    let found = match policy::find(root, None) {
+        Ok((source, place)) if place != PolicyPlace::File => {
+            format!("{} in {}", place.table(), source.display)
+        }
+        Err(policy::FindError::TwoPolicies { second, .. }) => second,
+        _ => return Ok(()),
+    };
+    Err(Failure::error(format!(
+        "this workspace keeps its policy in {found}; a boundaries.toml beside it would be a \
+         second policy\nhelp: remove that table to start afresh, or write elsewhere with `--policy PATH`"
+    )))
+}
+
 /// Checks the workspace against the staged policy and writes the baseline
-/// of what it breaks today: its path and the number of violations, or
-/// `None` when nothing is broken.
-fn record_baseline(
-    args: &InitArgs,
-    staged: &std::path::Path,
-) -> Result<Option<(std::path::PathBuf, usize)>, Failure> {
+/// of what it breaks today: its path and the number of violations. With
+/// nothing broken, no baseline is written, except over an old one (with
+/// `--force`), which would no longer match the new policy.
+fn record_baseline(args: &InitArgs, staged: &Path) -> Result<Option<(PathBuf, usize)>, Failure> {
     let common = CommonArgs {
         policy: Some(staged.to_path_buf()),
         ..args.common.clone()
     };
     let analysis = analyze(&common)?;
-    if analysis.violations.is_empty() {
+    let path = super::baseline::baseline_path(&analysis)?;
+    if analysis.violations.is_empty() && std::fs::symlink_metadata(&path).is_err() {
         return Ok(None);
     }
-    let path = super::baseline::baseline_path(&analysis);
     let entries = baseline::entries(&analysis.violations, &analysis.policy, &analysis.graph);
-    write_atomically(&path, &baseline::render(&entries), args.force)?;
+    write_atomically(&path, &baseline::render(&entries, None), args.force)?;
     Ok(Some((path, analysis.violations.len())))
 }
 
-/// Every problem the policy text would have on this workspace.
-fn problems(
-    text: &str,
-    path: &std::path::Path,
-    workspace: &Workspace,
-    model: &SourceModel,
-) -> Vec<policy::PolicyError> {
-    let source = PolicySource {
-        path: path.to_path_buf(),
-        display: "boundaries.toml".to_string(),
-        text: text.to_string(),
-    };
-    let (parsed, mut errors) = policy::parse(source, false);
-    let (compiled, compile_errors) = check::compile(&parsed);
-    errors.extend(compile_errors);
-    let universe = super::universe(workspace, model);
-    errors.extend(policy::validate(&parsed, compiled.patterns(), &universe));
-    errors.extend(compiled.validate(&universe));
-    errors
+/// What a generated policy is checked against: this workspace.
+pub struct Fit<'a> {
+    workspace: &'a Workspace,
+    model: &'a SourceModel,
+    universe: Universe,
+    names: CrateNames,
+    path: &'a Path,
 }
 
-/// The library crates to write rules for, with their top-level modules.
+impl<'a> Fit<'a> {
+    fn new(workspace: &'a Workspace, model: &'a SourceModel, path: &'a Path) -> Fit<'a> {
+        Fit {
+            workspace,
+            model,
+            universe: super::universe(workspace, model),
+            names: CrateNames::of(workspace),
+            path,
+        }
+    }
+
+    fn parse(&self, text: &str) -> (policy::Policy, Vec<PolicyError>) {
+        let source = PolicySource {
+            path: self.path.to_path_buf(),
+            display: policy::POLICY_FILE.to_string(),
+            text: text.to_string(),
+        };
+        policy::parse(source, PolicyPlace::File, &self.names)
+    }
+
+    /// Every problem the policy text would have on this workspace.
+    fn problems(&self, text: &str) -> Vec<PolicyError> {
+        let (parsed, mut errors) = self.parse(text);
+        let (compiled, compile_errors) = check::compile(&parsed);
+        errors.extend(compile_errors);
+        errors.extend(policy::validate(
+            &parsed,
+            compiled.patterns(),
+            &self.universe,
+        ));
+        errors.extend(compiled.validate(&self.universe));
+        errors
+    }
+
+    /// `acyclic` rules with fewer than two members here: valid, but they
+    /// can never report anything. By index, with why.
+    fn thin_rules(&self, text: &str) -> Vec<(usize, String)> {
+        let (parsed, _) = self.parse(text);
+        parsed
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.kind == "acyclic")
+            .filter_map(|(index, rule)| {
+                let (_, value) = rule.fields.get("modules")?;
+                let list =
+                    policy::read_pattern_list(value, "modules", &parsed.components, &parsed.names)
+                        .ok()?;
+                let members = check::members(&list, &self.universe);
+                (members.len() < 2).then(|| {
+                    (
+                        index,
+                        format!(
+                            "its `modules` match {} in this workspace, and a cycle needs two",
+                            match members.as_slice() {
+                                [] => "no module".to_string(),
+                                [one] => format!("only `{one}`"),
+                                _ => unreachable!(),
+                            }
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// The library crates to write rules for (the binaries when there is no
+/// library), with their top-level modules.
 fn domains(workspace: &Workspace, model: &SourceModel) -> Vec<(String, Vec<String>)> {
     let mut found = Vec::new();
-    for krate in workspace.crates.iter().filter(|c| c.kind == CrateKind::Lib) {
+    let has_lib = workspace.crates.iter().any(|c| c.kind == CrateKind::Lib);
+    let kind = if has_lib {
+        CrateKind::Lib
+    } else {
+        CrateKind::Bin
+    };
+    for krate in workspace.crates.iter().filter(|c| c.kind == kind) {
         let Some(root) = model.module(&krate.name) else {
             continue;
         };
@@ -185,165 +264,35 @@ fn domains(workspace: &Workspace, model: &SourceModel) -> Vec<(String, Vec<Strin
     found
 }
 
-fn starter(workspace: &Workspace, model: &SourceModel) -> String {
-    let declared = |list: &[&str]| -> Vec<String> {
-        list.iter()
-            .filter(|c| workspace.known_crates.contains(**c))
-            .map(|c| format!("\"{c}\""))
-            .collect()
-    };
-    let (web, sql) = (declared(&WEB_CRATES), declared(&SQL_CRATES));
-    let mut out = String::from(
-        "# Boundary policy written by `cargo boundaries init` from the workspace's\n\
-         # current structure. Adapt it: `cargo boundaries rules` documents every rule kind.\n\
-         version = 1\n\n[settings]\n# Test code (cfg(test), tests/, benches/, examples/) is not checked.\ninclude-tests = false\n",
-    );
-    let infrastructure: Vec<String> = web.iter().chain(&sql).cloned().collect();
-    if !infrastructure.is_empty() {
-        out.push_str("\n[components]\n");
-        if !web.is_empty() {
-            out.push_str(&format!(
-                "# Web crates this workspace declares.\nweb = [{}]\n",
-                web.join(", ")
-            ));
-        }
-        if !sql.is_empty() {
-            out.push_str(&format!(
-                "# SQL crates this workspace declares.\nsql = [{}]\n",
-                sql.join(", ")
-            ));
-        }
-    }
-    for (krate, top) in domains(workspace, model) {
-        let domains: Vec<&String> = top
-            .iter()
-            .filter(|t| !SHARED_NAMES.contains(&t.as_str()))
-            .collect();
-        if domains.len() < 2 {
-            continue;
-        }
-        let mut members = vec![format!("\"{krate}::*\"")];
-        members.extend(
-            top.iter()
-                .filter(|t| SHARED_NAMES.contains(&t.as_str()))
-                .map(|t| format!("\"!{krate}::{t}\"")),
-        );
-        let has = |child: &str| {
-            domains
-                .iter()
-                .any(|d| model.module(&format!("{krate}::{d}::{child}")).is_some())
-        };
-        out.push_str(&format!(
-            "\n# Each top-level module of `{krate}` is a domain: other code uses only its\n\
-             # root items{}, never its internals.\n[[rule]]\nkind = \"interface\"\nname = \"{}-domain-interfaces\"\n\
-             module = [{}]\n{}reason = \"domains talk to each other through their interface\"\n",
-            if has("api") { " and its `api` module" } else { "" },
-            krate.replace('_', "-"),
-            members.join(", "),
-            if has("api") { "expose = [\"api\"]\n" } else { "" },
-        ));
-        out.push_str(&format!(
-            "\n# Domains of `{krate}` must not depend on each other in a circle.\n[[rule]]\nkind = \"acyclic\"\n\
-             name = \"{}-no-domain-cycles\"\nmodules = [{}]\nreason = \"a cycle between domains makes them one domain\"\n",
-            krate.replace('_', "-"),
-            members.join(", ")
-        ));
-        if has("domain") && !infrastructure.is_empty() {
-            let to: Vec<&str> = [("web", !web.is_empty()), ("sql", !sql.is_empty())]
-                .iter()
-                .filter(|(_, present)| *present)
-                .map(|(name, _)| *name)
-                .collect();
-            out.push_str(&format!(
-                "\n# Domain logic stays free of transport and persistence.\n[[rule]]\nkind = \"forbid\"\n\
-                 name = \"{}-domain-logic-is-pure\"\nfrom = \"{krate}::*::domain\"\nto = [{}]\n\
-                 reason = \"domain code uses no web or SQL crate\"\n",
-                krate.replace('_', "-"),
-                to.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")
-            ));
-        }
-    }
-    out
-}
-
-/// A preset instantiated for the workspace's main library, with the
-/// entries that name nothing here taken out.
-fn preset(
-    name: &str,
-    workspace: &Workspace,
-    model: &SourceModel,
-    path: &std::path::Path,
-) -> Result<String, Failure> {
+/// A preset instantiated for the crate it fits best.
+fn preset(name: &str, fit: &Fit) -> Result<String, Failure> {
     let Some((_, text)) = PRESETS.iter().find(|(n, _)| *n == name) else {
         let hint = crate::suggest::hint(name, PRESETS.iter().map(|(n, _)| *n));
         return Err(Failure::error(format!("unknown preset `{name}`{hint}; the presets are modular-monolith, layered and hexagonal")));
     };
-    let target = domains(workspace, model)
+    let named = preset_modules(text);
+    let target = domains(fit.workspace, fit.model)
         .into_iter()
-        .max_by_key(|(krate, top)| (top.len(), std::cmp::Reverse(krate.clone())))
+        .max_by_key(|(krate, top)| {
+            let fits = top.iter().filter(|m| named.contains(m.as_str())).count();
+            (fits, top.len(), std::cmp::Reverse(krate.clone()))
+        })
         .map(|(krate, _)| krate)
-        .ok_or_else(|| Failure::error("the workspace has no library crate to apply a preset to"))?;
-    let mut text = text
-        .replace(&format!("\"{PRESET_CRATE}\""), &format!("\"{target}\""))
-        .replace(&format!("\"{PRESET_CRATE}::"), &format!("\"{target}::"))
-        .replace(&format!("\"!{PRESET_CRATE}::"), &format!("\"!{target}::"));
-    text.insert_str(
-        0,
-        &format!(
-            "# From the `{name}` preset, instantiated for `{target}` by `cargo boundaries init`.\n"
-        ),
-    );
-    // Drop list entries that name nothing in this workspace (a crate it
-    // does not use, a module it does not have), a few passes at most.
-    for _ in 0..4 {
-        let mut spans: Vec<std::ops::Range<usize>> = problems(&text, path, workspace, model)
-            .into_iter()
-            .filter(|e| {
-                e.label == "matches nothing" || e.label == "exposed submodule does not exist"
-            })
-            .filter_map(|e| e.span)
-            .collect();
-        if spans.is_empty() {
-            break;
-        }
-        spans.sort_by_key(|s| std::cmp::Reverse(s.start));
-        spans.dedup();
-        for span in spans {
-            remove_list_entry(&mut text, span);
-        }
-    }
-    Ok(text)
+        .ok_or_else(|| Failure::error("the workspace has no crate to apply a preset to"))?;
+    preset::instantiate(name, text, &target, fit)
 }
 
-/// Removes the array element at `span` with its separating comma.
-fn remove_list_entry(text: &mut String, span: std::ops::Range<usize>) {
-    let after = &text[span.end..];
-    let trailing = after.len() - after.trim_start_matches([' ', '\t']).len();
-    if after[trailing..].starts_with(',') {
-        let end = span.end + trailing + 1;
-        let spaces = text[end..].len() - text[end..].trim_start_matches([' ', '\t']).len();
-        text.replace_range(span.start..end + spaces, "");
-        return;
-    }
-    let before = &text[..span.start];
-    let trimmed = before.trim_end_matches([' ', '\t', '\n']);
-    if let Some(stripped) = trimmed.strip_suffix(',') {
-        text.replace_range(stripped.len()..span.end, "");
-    } else {
-        text.replace_range(span, "\"\"");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::remove_list_entry;
-
-    #[test]
-    fn removes_entries_with_their_commas() {
-        let mut text = String::from("to = [\"a\", \"b\", \"c\"]");
-        remove_list_entry(&mut text, 11..14);
-        assert_eq!(text, "to = [\"a\", \"c\"]");
-        remove_list_entry(&mut text, 11..14);
-        assert_eq!(text, "to = [\"a\"]");
-    }
+/// The top-level modules a preset names (`web` for `shop::web`).
+fn preset_modules(text: &str) -> BTreeSet<String> {
+    let prefix = format!("\"{}::", preset::PRESET_CRATE);
+    text.match_indices(&prefix)
+        .filter_map(|(at, _)| {
+            let rest = &text[at + prefix.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
 }

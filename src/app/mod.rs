@@ -141,7 +141,8 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
             };
             Failure(format!("error: {e}{hint}"))
         })?;
-    let (policy, mut errors) = policy::parse(source, in_manifest);
+    let (policy, mut errors) =
+        policy::parse(source, in_manifest, &policy::CrateNames::of(&workspace));
     let (compiled, compile_errors) = check::compile(&policy);
     errors.extend(compile_errors);
 

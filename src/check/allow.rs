@@ -36,7 +36,7 @@ pub const KIND: Kind = Kind {
     build: |fields| {
         Box::new(Allow {
             from: fields.patterns("from"),
-            to: fields.patterns("to"),
+            to: fields.patterns_or_empty("to"),
         })
     },
 };

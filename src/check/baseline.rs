@@ -3,20 +3,32 @@
 //! excess, an entry that no longer occurs (or occurs less) is a
 //! `stale-baseline` error until the file is rewritten.
 //!
+//! A run judges only the entries it can see: those whose `from` lies in a
+//! checked crate (`-p`, `--exclude`), and not in a module whose code failed
+//! to parse (those are unknown, not gone). The others are kept as written.
+//!
 //! Entries carry no line numbers, so unrelated edits never change the file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
-use serde::Serialize;
 use toml::de::{DeTable, DeValue};
 
 use super::{CompiledPolicy, Violation};
 use crate::graph::Graph;
 use crate::location::{LineIndex, Location};
+use crate::source::ModuleId;
 use crate::warning::{Warning, WarningCode};
 
-/// (rule, from module, to module or crate).
-pub type Key = (String, String, String);
+/// What the baseline counts a violation under.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub rule: String,
+    /// The module the references come from (for a cycle: its first member).
+    pub from: String,
+    /// The module or crate they reach (for a cycle: the rest of it).
+    pub to: String,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -24,18 +36,28 @@ pub struct Entry {
     pub count: usize,
     /// Where the entry is written, for stale-baseline errors.
     pub location: Option<Location>,
+    /// The entry's own bytes in the file it was read from, so an entry a
+    /// run does not judge is written back exactly as it was.
+    pub text: Option<Range<usize>>,
 }
 
 /// The grouping key of a violation.
 pub fn key(violation: &Violation, policy: &CompiledPolicy, graph: &Graph) -> Key {
     let rule = policy.rules[violation.rule].table.name.clone();
     if let Some((from, to)) = &violation.key {
-        return (rule, from.clone(), to.clone());
+        return Key {
+            rule,
+            from: from.clone(),
+            to: to.clone(),
+        };
     }
     let model = &graph.model;
     let reference = &model.references[violation.reference()];
-    let to = model.target_name(reference).to_string();
-    (rule, model.modules[reference.from].path.clone(), to)
+    Key {
+        rule,
+        from: model.modules[reference.from].path.clone(),
+        to: model.target_name(reference).to_string(),
+    }
 }
 
 /// Counts today's violations into baseline entries, sorted.
@@ -50,18 +72,126 @@ pub fn entries(violations: &[Violation], policy: &CompiledPolicy, graph: &Graph)
             key,
             count,
             location: None,
+            text: None,
         })
         .collect()
 }
 
-/// Marks the violations the baseline covers, and reports what it no longer
-/// matches.
+/// What a run can say about a baseline entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judgement {
+    /// Its `from` was checked: the entry is compared and rewritten.
+    Checked,
+    /// Its `from` lies in a crate this run does not check.
+    NotChecked,
+    /// Its `from` module has code that failed to parse: what it references
+    /// is unknown, so the entry is neither stale nor removed.
+    Unknown,
+}
+
+/// Which entries a run can judge, from what it checked.
+pub struct Scope<'a> {
+    graph: &'a Graph,
+    every_crate_checked: bool,
+    selected_crates: BTreeSet<&'a str>,
+    /// Modules with a file that failed to parse.
+    unparsed: BTreeSet<ModuleId>,
+    /// Crates with such a module.
+    unparsed_crates: BTreeSet<&'a str>,
+    /// A parse error without a file: nothing can be judged for sure.
+    unlocated_parse_error: bool,
+    /// Rules whose entries stand for a cycle through many modules.
+    cycle_rules: BTreeSet<&'a str>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(graph: &'a Graph, policy: &'a CompiledPolicy) -> Scope<'a> {
+        let modules = &graph.model.modules;
+        let parse_errors: Vec<&Warning> = graph
+            .model
+            .warnings
+            .iter()
+            .filter(|w| w.code == WarningCode::ParseError)
+            .collect();
+        let failed_files: BTreeSet<&str> = parse_errors
+            .iter()
+            .filter_map(|w| w.location.as_ref())
+            .map(|l| &*l.file)
+            .collect();
+        let unparsed: BTreeSet<ModuleId> = modules
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| failed_files.contains(m.file.as_str()))
+            .map(|(id, _)| id)
+            .collect();
+        Scope {
+            graph,
+            every_crate_checked: modules.iter().all(|m| m.selected),
+            selected_crates: modules
+                .iter()
+                .filter(|m| m.selected)
+                .map(|m| m.crate_name.as_str())
+                .collect(),
+            unparsed_crates: unparsed
+                .iter()
+                .map(|&id| modules[id].crate_name.as_str())
+                .collect(),
+            unparsed,
+            unlocated_parse_error: parse_errors.iter().any(|w| w.location.is_none()),
+            cycle_rules: policy
+                .rules
+                .iter()
+                .filter(|r| r.table.kind == super::acyclic::KIND.name)
+                .map(|r| r.table.name.as_str())
+                .collect(),
+        }
+    }
+
+    pub fn judge(&self, key: &Key) -> Judgement {
+        let krate = key.from.split("::").next().unwrap_or_default();
+        if !self.every_crate_checked && !self.selected_crates.contains(krate) {
+            return Judgement::NotChecked;
+        }
+        if self.unlocated_parse_error {
+            return Judgement::Unknown;
+        }
+        // A cycle's references come from anywhere in its members, all in
+        // one crate.
+        if self.cycle_rules.contains(key.rule.as_str()) {
+            return if self.unparsed_crates.contains(krate) {
+                Judgement::Unknown
+            } else {
+                Judgement::Checked
+            };
+        }
+        // The module itself, or, when it is gone, its nearest ancestor: a
+        // file that failed to parse declares no submodules either.
+        let mut path = key.from.as_str();
+        loop {
+            if let Some(id) = self.graph.model.module(path) {
+                return if self.unparsed.contains(&id) {
+                    Judgement::Unknown
+                } else {
+                    Judgement::Checked
+                };
+            }
+            match path.rfind("::") {
+                Some(at) => path = &path[..at],
+                None => return Judgement::Checked,
+            }
+        }
+    }
+}
+
+/// Marks the violations the baseline covers, and reports the entries this
+/// run judges that it no longer matches.
 pub fn apply(
     violations: &mut [Violation],
     baseline: &[Entry],
     policy: &CompiledPolicy,
     graph: &Graph,
 ) -> Vec<Warning> {
+    let scope = Scope::new(graph, policy);
     let mut allowed: BTreeMap<&Key, usize> = baseline.iter().map(|e| (&e.key, e.count)).collect();
     let mut found: BTreeMap<Key, usize> = BTreeMap::new();
     for violation in violations.iter_mut() {
@@ -78,13 +208,14 @@ pub fn apply(
                     .map_or(0, |e| e.count);
                 violation.message.push_str(&format!(
                     " (the baseline allows {count} of these from `{}` to `{}`; this one is new)",
-                    key.1, key.2
+                    key.from, key.to
                 ));
             }
         }
     }
     baseline
         .iter()
+        .filter(|entry| scope.judge(&entry.key) == Judgement::Checked)
         .filter_map(|entry| {
             let now = found.get(&entry.key).copied().unwrap_or(0);
             (now < entry.count).then(|| Warning {
@@ -94,10 +225,10 @@ pub fn apply(
                     "the baseline allows {} `{}` violation{} from `{}` to `{}`, but {} remain{}; \
                      run `cargo boundaries baseline` to shrink it",
                     entry.count,
-                    entry.key.0,
+                    entry.key.rule,
                     if entry.count == 1 { "" } else { "s" },
-                    entry.key.1,
-                    entry.key.2,
+                    entry.key.from,
+                    entry.key.to,
                     now,
                     if now == 1 { "s" } else { "" }
                 ),
@@ -106,13 +237,25 @@ pub fn apply(
         .collect()
 }
 
-#[derive(Serialize)]
-struct File<'a> {
-    version: u32,
-    violation: Vec<FileEntry<'a>>,
+/// The entries a rewritten baseline holds: today's for what this run
+/// judges, the old file's for the rest, sorted.
+pub fn merge(old: &[Entry], new: Vec<Entry>, scope: &Scope) -> Vec<Entry> {
+    let kept: Vec<Entry> = old
+        .iter()
+        .filter(|e| scope.judge(&e.key) != Judgement::Checked)
+        .cloned()
+        .collect();
+    let kept_keys: BTreeSet<&Key> = kept.iter().map(|e| &e.key).collect();
+    let new: Vec<Entry> = new
+        .into_iter()
+        .filter(|e| !kept_keys.contains(&e.key))
+        .collect();
+    let mut merged: Vec<Entry> = kept.iter().cloned().chain(new).collect();
+    merged.sort_by(|a, b| a.key.cmp(&b.key));
+    merged
 }
 
-#[derive(Serialize)]
+#[derive(serde::Serialize)]
 struct FileEntry<'a> {
     rule: &'a str,
     from: &'a str,
@@ -120,84 +263,403 @@ struct FileEntry<'a> {
     count: usize,
 }
 
-/// The baseline file's text.
-pub fn render(entries: &[Entry]) -> String {
-    let file = File {
-        version: 1,
-        violation: entries
-            .iter()
-            .map(|e| FileEntry {
-                rule: &e.key.0,
-                from: &e.key.1,
-                to: &e.key.2,
-                count: e.count,
-            })
-            .collect(),
-    };
-    let body = toml::to_string(&file).expect("the baseline serializes");
-    format!(
-        "# Known boundary violations that do not fail `cargo boundaries check`.\n\
-         # Written by `cargo boundaries baseline`; it may only shrink.\n\n{body}"
-    )
+const HEADER: &str = "# Known boundary violations that do not fail `cargo boundaries check`.\n\
+                      # Written by `cargo boundaries baseline`; it may only shrink.\n\n\
+                      version = 1\n";
+
+/// The baseline file's text. An entry read from `old_text` is written as
+/// it was there, byte for byte; a new one in the usual form.
+pub fn render(entries: &[Entry], old_text: Option<&str>) -> String {
+    let mut out = String::from(HEADER);
+    for entry in entries {
+        out.push('\n');
+        match (&entry.text, old_text) {
+            (Some(range), Some(old)) if old.get(range.clone()).is_some() => {
+                out.push_str(old[range.clone()].trim_end());
+                out.push('\n');
+            }
+            _ => {
+                let body = toml::to_string(&FileEntry {
+                    rule: &entry.key.rule,
+                    from: &entry.key.from,
+                    to: &entry.key.to,
+                    count: entry.count,
+                })
+                .expect("a baseline entry serializes");
+                out.push_str("[[violation]]\n");
+                out.push_str(&body);
+            }
+        }
+    }
+    out
 }
 
-/// Reads a baseline file; `file` is its path as shown to users.
-pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, String> {
-    let document =
-        DeTable::parse(text).map_err(|e| format!("{file} is not valid TOML: {}", e.message()))?;
+/// Why a file is not a baseline; code that reacts to it matches the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BaselineErrorCode {
+    /// Not valid TOML.
+    BaselineToml,
+    /// No `version = 1`, or another version.
+    BaselineVersion,
+    /// A key or value a baseline does not have.
+    NotABaseline,
+    /// A `[[violation]]` lacking a field, or with a bad one.
+    BadBaselineEntry,
+    /// Two entries for the same (rule, from, to).
+    DuplicateBaselineEntry,
+}
+
+impl BaselineErrorCode {
+    pub const ALL: [BaselineErrorCode; 5] = [
+        BaselineErrorCode::BaselineToml,
+        BaselineErrorCode::BaselineVersion,
+        BaselineErrorCode::NotABaseline,
+        BaselineErrorCode::BadBaselineEntry,
+        BaselineErrorCode::DuplicateBaselineEntry,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineErrorCode::BaselineToml => "baseline-toml",
+            BaselineErrorCode::BaselineVersion => "baseline-version",
+            BaselineErrorCode::NotABaseline => "not-a-baseline",
+            BaselineErrorCode::BadBaselineEntry => "bad-baseline-entry",
+            BaselineErrorCode::DuplicateBaselineEntry => "duplicate-baseline-entry",
+        }
+    }
+}
+
+/// One problem of a baseline file, located in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaselineError {
+    pub code: BaselineErrorCode,
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+/// The fields of a `[[violation]]`, each exactly once.
+const ENTRY_FIELDS: [&str; 4] = ["rule", "from", "to", "count"];
+
+/// Reads a baseline file; `file` is its path as shown to users. A file that
+/// is not exactly a baseline (`version = 1` and `[[violation]]` entries with
+/// `rule`, `from`, `to` and a `count` of at least 1, no two alike) is
+/// refused with every problem, so a manifest or a policy named as the
+/// baseline is never taken for an empty one and overwritten.
+pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
     let index = LineIndex::new(text);
-    let Some(list) = document.get_ref().get("violation") else {
-        return Ok(Vec::new());
+    let error = |code, span: Option<Range<usize>>, message: String| BaselineError {
+        code,
+        location: span.map(|s| index.location(file.to_string(), s)),
+        message,
     };
-    let DeValue::Array(items) = list.get_ref() else {
-        return Err(format!("{file}: `violation` must be an array of tables"));
+    let document = DeTable::parse(text).map_err(|e| {
+        vec![error(
+            BaselineErrorCode::BaselineToml,
+            e.span(),
+            format!("{file} is not valid TOML: {}", e.message().trim_end()),
+        )]
+    })?;
+    let mut errors = Vec::new();
+    let root = document.get_ref();
+    for (key, _) in root.iter() {
+        if !["version", "violation"].contains(&key.get_ref().as_ref()) {
+            errors.push(error(
+                BaselineErrorCode::NotABaseline,
+                Some(key.span()),
+                format!(
+                    "{file}: unknown key `{}`: a baseline holds only `version` and `[[violation]]` entries",
+                    key.get_ref()
+                ),
+            ));
+        }
+    }
+    match root.get("version").map(|v| (v.get_ref(), v.span())) {
+        Some((DeValue::Integer(i), _)) if i.as_str() == "1" && i.radix() == 10 => {}
+        Some((_, span)) => errors.push(error(
+            BaselineErrorCode::BaselineVersion,
+            Some(span),
+            format!("{file}: unsupported baseline version: expected `version = 1`"),
+        )),
+        None => errors.push(error(
+            BaselineErrorCode::BaselineVersion,
+            Some(0..0),
+            format!("{file} does not say `version = 1`, so it is not a baseline"),
+        )),
+    }
+    let items: &[toml::Spanned<DeValue>] = match root.get("violation") {
+        None => &[],
+        Some(list) => match list.get_ref() {
+            DeValue::Array(items) => items,
+            _ => {
+                errors.push(error(
+                    BaselineErrorCode::NotABaseline,
+                    Some(list.span()),
+                    format!("{file}: `violation` must be an array of tables"),
+                ));
+                &[]
+            }
+        },
     };
-    let mut entries = Vec::new();
-    for item in items.iter() {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut seen: BTreeSet<Key> = BTreeSet::new();
+    for item in items {
         let DeValue::Table(table) = item.get_ref() else {
-            return Err(format!("{file}: each `[[violation]]` must be a table"));
+            errors.push(error(
+                BaselineErrorCode::NotABaseline,
+                Some(item.span()),
+                format!("{file}: each `[[violation]]` must be a table"),
+            ));
+            continue;
         };
-        let text_field = |name: &str| -> Result<String, String> {
-            table
-                .get(name)
-                .and_then(|v| v.get_ref().as_str().map(str::to_string))
-                .ok_or_else(|| format!("{file}: a `[[violation]]` lacks the string `{name}`"))
+        let before = errors.len();
+        for (key, _) in table.iter() {
+            if !ENTRY_FIELDS.contains(&key.get_ref().as_ref()) {
+                errors.push(error(
+                    BaselineErrorCode::BadBaselineEntry,
+                    Some(key.span()),
+                    format!(
+                        "{file}: unknown field `{}` in a `[[violation]]`: an entry has `rule`, `from`, `to` and `count`",
+                        key.get_ref()
+                    ),
+                ));
+            }
+        }
+        let mut text_field = |name: &str| -> Option<String> {
+            match table.get(name).map(|v| (v.get_ref(), v.span())) {
+                Some((DeValue::String(s), _)) if !s.is_empty() => Some(s.to_string()),
+                Some((_, span)) => {
+                    errors.push(error(
+                        BaselineErrorCode::BadBaselineEntry,
+                        Some(span),
+                        format!("{file}: `{name}` must be a non-empty string"),
+                    ));
+                    None
+                }
+                None => {
+                    errors.push(error(
+                        BaselineErrorCode::BadBaselineEntry,
+                        Some(item.span()),
+                        format!("{file}: a `[[violation]]` lacks `{name}`"),
+                    ));
+                    None
+                }
+            }
         };
-        let count = table
-            .get("count")
-            .and_then(|v| v.get_ref().as_integer())
-            .and_then(|i| usize::from_str_radix(i.as_str(), i.radix()).ok())
-            .ok_or_else(|| format!("{file}: a `[[violation]]` lacks a whole-number `count`"))?;
+        let (rule, from, to) = (text_field("rule"), text_field("from"), text_field("to"));
+        let count = match table.get("count").map(|v| (v.get_ref(), v.span())) {
+            Some((DeValue::Integer(i), span)) => {
+                match usize::from_str_radix(i.as_str(), i.radix()) {
+                    Ok(count) if count >= 1 => Some(count),
+                    _ => {
+                        errors.push(error(
+                            BaselineErrorCode::BadBaselineEntry,
+                            Some(span),
+                            format!("{file}: `count` must be a whole number of at least 1"),
+                        ));
+                        None
+                    }
+                }
+            }
+            Some((_, span)) => {
+                errors.push(error(
+                    BaselineErrorCode::BadBaselineEntry,
+                    Some(span),
+                    format!("{file}: `count` must be a whole number of at least 1"),
+                ));
+                None
+            }
+            None => {
+                errors.push(error(
+                    BaselineErrorCode::BadBaselineEntry,
+                    Some(item.span()),
+                    format!("{file}: a `[[violation]]` lacks `count`"),
+                ));
+                None
+            }
+        };
+        let (Some(rule), Some(from), Some(to), Some(count), true) =
+            (rule, from, to, count, errors.len() == before)
+        else {
+            continue;
+        };
+        let key = Key { rule, from, to };
         let span = table.get("rule").map_or(item.span(), |v| v.span());
+        if !seen.insert(key.clone()) {
+            errors.push(error(
+                BaselineErrorCode::DuplicateBaselineEntry,
+                Some(span),
+                format!(
+                    "{file}: a second entry for `{}` from `{}` to `{}`: each is counted once",
+                    key.rule, key.from, key.to
+                ),
+            ));
+            continue;
+        }
         entries.push(Entry {
-            key: (text_field("rule")?, text_field("from")?, text_field("to")?),
+            key,
             count,
-            location: Some(index.location(file.to_string(), span)),
+            location: Some(index.location(file.to_string(), span.clone())),
+            text: entry_text(text, table),
         });
     }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    close_ranges(text, &mut entries);
     Ok(entries)
+}
+
+/// Where an entry's `[[violation]]` header starts: the start of the last
+/// line beginning with `[[` before its first field.
+fn entry_text(text: &str, table: &toml::de::DeTable) -> Option<Range<usize>> {
+    let first = table.values().map(|v| v.span().start).min()?;
+    let before = &text[..first];
+    let header = before
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(0))
+        .filter(|&start| before[start..].trim_start().starts_with("[["))
+        .max()?;
+    let line = before[header..].lines().next().unwrap_or_default();
+    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    compact
+        .starts_with("[[violation]]")
+        .then_some(header..first)
+}
+
+/// Each entry's text runs from its header to the next entry's header (or
+/// the end of the file). When the headers are not in order (an inline
+/// array), no entry keeps its text: they are all written anew.
+fn close_ranges(text: &str, entries: &mut [Entry]) {
+    let starts: Vec<Option<usize>> = entries
+        .iter()
+        .map(|e| e.text.as_ref().map(|r| r.start))
+        .collect();
+    let ordered = starts.iter().all(Option::is_some)
+        && starts.windows(2).all(|w| w[0] < w[1])
+        && entries
+            .iter()
+            .all(|e| e.text.as_ref().is_some_and(|r| r.start < r.end));
+    for (i, entry) in entries.iter_mut().enumerate() {
+        entry.text = if ordered {
+            let start = starts[i].unwrap_or_default();
+            let end = starts.get(i + 1).copied().flatten().unwrap_or(text.len());
+            Some(start..end)
+        } else {
+            None
+        };
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn entry(rule: &str, from: &str, to: &str, count: usize) -> Entry {
+        Entry {
+            key: Key {
+                rule: rule.into(),
+                from: from.into(),
+                to: to.into(),
+            },
+            count,
+            location: None,
+            text: None,
+        }
+    }
+
     #[test]
     fn render_and_parse_round_trip() {
-        let entries = vec![Entry {
-            key: (
-                "no-storage".into(),
-                "shop::billing".into(),
-                "shop::accounts::storage".into(),
-            ),
-            count: 3,
-            location: None,
-        }];
-        let text = render(&entries);
+        let entries = vec![entry(
+            "no-storage",
+            "shop::billing",
+            "shop::accounts::storage",
+            3,
+        )];
+        let text = render(&entries, None);
         let parsed = parse(&text, "b.toml").unwrap();
         assert_eq!(parsed.len(), 1);
         assert_eq!(parsed[0].key, entries[0].key);
         assert_eq!(parsed[0].count, 3);
         assert_eq!(parsed[0].location.as_ref().unwrap().line, 7);
+        // Written again, it is the same text.
+        assert_eq!(render(&parsed, Some(&text)), text);
+    }
+
+    #[test]
+    fn an_empty_baseline_is_only_its_version() {
+        let text = render(&[], None);
+        assert!(
+            !text.contains("[[violation]]") && !text.contains("violation ="),
+            "{text}"
+        );
+        assert_eq!(parse(&text, "b.toml").unwrap(), Vec::new());
+        // What earlier versions wrote is still read.
+        assert_eq!(
+            parse("version = 1\nviolation = []\n", "b.toml").unwrap(),
+            Vec::new()
+        );
+    }
+
+    #[test]
+    fn kept_entries_are_written_back_byte_for_byte() {
+        let old = "version = 1\n\n[[violation]]\nrule   = \"a\" # hand-edited\nfrom = \"x\"\nto = \"y\"\ncount = 2\n\n\
+                   [[ violation ]]\nrule = \"b\"\nfrom = \"x\"\nto = \"z\"\ncount = 1\n";
+        let parsed = parse(old, "b.toml").unwrap();
+        let rendered = render(&parsed, Some(old));
+        assert!(
+            rendered.contains("[[violation]]\nrule   = \"a\" # hand-edited\nfrom = \"x\"\nto = \"y\"\ncount = 2\n"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("[[ violation ]]\nrule = \"b\""),
+            "{rendered}"
+        );
+        assert_eq!(parse(&rendered, "b.toml").unwrap().len(), 2);
+    }
+
+    fn codes(text: &str) -> Vec<BaselineErrorCode> {
+        parse(text, "b.toml")
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.code)
+            .collect()
+    }
+
+    #[test]
+    fn what_is_not_exactly_a_baseline_is_refused() {
+        use BaselineErrorCode::*;
+        // A manifest, a policy, an empty file.
+        assert_eq!(
+            codes("[package]\nname = \"x\"\n"),
+            [NotABaseline, BaselineVersion]
+        );
+        assert_eq!(
+            codes("version = 1\n[[rule]]\nkind = \"forbid\"\n"),
+            [NotABaseline]
+        );
+        assert_eq!(codes(""), [BaselineVersion]);
+        assert_eq!(codes("version = 2\n"), [BaselineVersion]);
+        assert_eq!(codes("version = 1\nviolation = 3\n"), [NotABaseline]);
+        assert_eq!(
+            codes(
+                "version = 1\n[[violation]]\nrule = \"a\"\nfrom = \"x\"\nto = \"y\"\ncount = 0\n"
+            ),
+            [BadBaselineEntry]
+        );
+        assert_eq!(
+            codes("version = 1\n[[violation]]\nrule = \"a\"\nfrom = \"x\"\ncount = 1\n"),
+            [BadBaselineEntry]
+        );
+        assert_eq!(
+            codes("version = 1\n[[violation]]\nrule = \"a\"\nfrom = \"x\"\nto = \"y\"\ncount = 1\nline = 3\n"),
+            [BadBaselineEntry]
+        );
+        let twice = "[[violation]]\nrule = \"a\"\nfrom = \"x\"\nto = \"y\"\ncount = 1\n";
+        assert_eq!(
+            codes(&format!("version = 1\n{twice}{twice}")),
+            [DuplicateBaselineEntry]
+        );
+        assert_eq!(codes("version = 1\nversion = 1\n"), [BaselineToml]);
     }
 }

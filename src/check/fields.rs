@@ -3,21 +3,30 @@
 use std::collections::BTreeMap;
 
 use crate::policy::value::{Value, ValueKind};
-use crate::policy::{read_pattern_list, Pattern, PatternList, PolicyError, RuleTable};
+use crate::policy::{
+    empty_list, read_pattern_list, CrateNames, Pattern, PatternList, PolicyError, PolicyErrorCode,
+    RuleTable,
+};
 
 pub type Components = BTreeMap<String, Vec<(bool, Pattern)>>;
 
 pub struct Fields<'a> {
     pub table: &'a RuleTable,
     components: &'a Components,
+    names: &'a CrateNames,
     pub errors: Vec<PolicyError>,
 }
 
 impl<'a> Fields<'a> {
-    pub fn new(table: &'a RuleTable, components: &'a Components) -> Fields<'a> {
+    pub fn new(
+        table: &'a RuleTable,
+        components: &'a Components,
+        names: &'a CrateNames,
+    ) -> Fields<'a> {
         Fields {
             table,
             components,
+            names,
             errors: Vec::new(),
         }
     }
@@ -26,8 +35,9 @@ impl<'a> Fields<'a> {
         self.table.fields.get(name).map(|(_, v)| v)
     }
 
-    fn missing(&mut self, name: &str) {
+    pub fn missing(&mut self, name: &str) {
         self.errors.push(PolicyError::new(
+            PolicyErrorCode::MissingField,
             self.table.kind_span.clone(),
             format!(
                 "`{}` rule `{}` needs a `{name}` field",
@@ -37,8 +47,23 @@ impl<'a> Fields<'a> {
         ));
     }
 
-    /// A required pattern list.
+    /// A required pattern list, which must name something: an empty one
+    /// would make the rule check nothing.
     pub fn patterns(&mut self, name: &str) -> PatternList {
+        let before = self.errors.len();
+        let list = self.patterns_or_empty(name);
+        if let Some(value) = self.value(name) {
+            if list.is_empty() && self.errors.len() == before {
+                self.errors
+                    .push(empty_list(value.span.clone(), &format!("`{name}`")));
+            }
+        }
+        list
+    }
+
+    /// A required pattern list that may be empty (`allow`'s `to`: nothing
+    /// but the member's own subtree).
+    pub fn patterns_or_empty(&mut self, name: &str) -> PatternList {
         match self.value(name) {
             Some(value) => self.pattern_list(value, name),
             None => {
@@ -53,7 +78,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn pattern_list(&mut self, value: &Value, name: &str) -> PatternList {
-        read_pattern_list(value, name, self.components).unwrap_or_else(|errors| {
+        read_pattern_list(value, name, self.components, self.names).unwrap_or_else(|errors| {
             self.errors.extend(errors);
             PatternList::default()
         })

@@ -24,7 +24,7 @@
 
 use super::registry::Kind;
 use super::{members, Context, Finding, Rule};
-use crate::policy::{Pattern, PatternList, PolicyError, Universe};
+use crate::policy::{Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
 use crate::source::Target;
 
 pub const KIND: Kind = Kind {
@@ -84,6 +84,7 @@ impl Rule for Independent {
             return Vec::new();
         }
         vec![PolicyError::new(
+            PolicyErrorCode::TooFewMembers,
             self.modules.span.clone(),
             format!(
                 "an `independent` rule needs at least two members, but its modules match {}",

@@ -29,7 +29,7 @@
 
 use super::registry::Kind;
 use super::{members, Context, Finding, Rule};
-use crate::policy::{Pattern, PatternList, PolicyError, Universe};
+use crate::policy::{Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
 use crate::source::Target;
 
 pub const KIND: Kind = Kind {
@@ -109,6 +109,7 @@ impl Rule for Interface {
         let mut errors = Vec::new();
         if guarded.is_empty() {
             errors.push(PolicyError::new(
+                PolicyErrorCode::NothingToGuard,
                 self.module.span.clone(),
                 "`module` matches no module to guard",
                 "matches no module",
@@ -126,6 +127,7 @@ impl Rule for Interface {
             });
             if !exists {
                 errors.push(PolicyError::new(
+                    PolicyErrorCode::MissingExposedSubmodule,
                     pattern.span.clone(),
                     format!("no guarded module has a submodule `{}`", pattern.text),
                     "exposed submodule does not exist",

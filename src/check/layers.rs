@@ -36,7 +36,7 @@ use std::collections::BTreeMap;
 use super::registry::Kind;
 use super::{members, Context, Finding, Rule};
 use crate::policy::value::ValueKind;
-use crate::policy::{Pattern, PatternList, PolicyError, Universe};
+use crate::policy::{Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
 
 pub const KIND: Kind = Kind {
     name: "layers",
@@ -45,18 +45,17 @@ pub const KIND: Kind = Kind {
     build: |fields| {
         let mut layers = Vec::new();
         match fields.value("layers") {
-            None => fields.errors.push(PolicyError::new(
-                fields.table.kind_span.clone(),
-                format!(
-                    "`layers` rule `{}` needs a `layers` field",
-                    fields.table.name
-                ),
-                "missing `layers`",
-            )),
+            None => fields.missing("layers"),
             Some(value) => match &value.kind {
                 ValueKind::Array(entries) => {
                     for entry in entries {
-                        layers.push(fields.pattern_list(entry, "layers"));
+                        let layer = fields.pattern_list(entry, "layers");
+                        if layer.is_empty() && matches!(entry.kind, ValueKind::Array(_)) {
+                            fields
+                                .errors
+                                .push(crate::policy::empty_list(entry.span.clone(), "a layer"));
+                        }
+                        layers.push(layer);
                     }
                 }
                 _ => fields.errors.push(crate::policy::value_type_error(
@@ -71,6 +70,7 @@ pub const KIND: Kind = Kind {
             for pattern in &layer.include {
                 if let Some(first) = seen.insert(pattern.text.clone(), index) {
                     fields.errors.push(PolicyError::new(
+                        PolicyErrorCode::LayerListedTwice,
                         pattern.span.clone(),
                         format!(
                             "`{}` is listed in layer {} and again in layer {}",
@@ -85,6 +85,7 @@ pub const KIND: Kind = Kind {
         }
         if layers.len() < 2 && fields.value("layers").is_some() {
             fields.errors.push(PolicyError::new(
+                PolicyErrorCode::TooFewLayers,
                 fields.table.kind_span.clone(),
                 format!(
                     "`layers` rule `{}` needs at least two layers",
@@ -200,6 +201,7 @@ impl Rule for Layers {
             });
             if let Some((inner, outer)) = nested {
                 errors.push(PolicyError::new(
+                    PolicyErrorCode::OverlappingContainers,
                     pattern.span.clone(),
                     format!(
                         "containers overlap: `{inner}`, matched by `{}`, lies inside `{outer}`",
@@ -222,6 +224,7 @@ impl Rule for Layers {
             });
             if !found {
                 errors.push(PolicyError::new(
+                    PolicyErrorCode::LayerMatchesNothing,
                     pattern.span.clone(),
                     format!(
                         "layer `{}` matches nothing inside any container",

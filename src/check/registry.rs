@@ -3,7 +3,9 @@
 
 use super::fields::{Components, Fields};
 use super::Rule;
-use crate::policy::{Pattern, Policy, PolicyError, RuleTable, Universe, RULE_COMMON_FIELDS};
+use crate::policy::{
+    Pattern, Policy, PolicyError, PolicyErrorCode, RuleTable, Universe, RULE_COMMON_FIELDS,
+};
 
 /// A rule kind: its name, its fields, its documentation and how to build it.
 pub struct Kind {
@@ -109,6 +111,7 @@ pub fn compile(policy: &Policy) -> (CompiledPolicy, Vec<PolicyError>) {
         let Some(kind) = kind(&table.kind) else {
             errors.push(
                 PolicyError::new(
+                    PolicyErrorCode::UnknownKind,
                     table.kind_span.clone(),
                     format!("unknown rule kind `{}`", table.kind),
                     "unknown kind",
@@ -122,6 +125,7 @@ pub fn compile(policy: &Policy) -> (CompiledPolicy, Vec<PolicyError>) {
                 let known = kind.fields.iter().chain(&RULE_COMMON_FIELDS).copied();
                 errors.push(
                     PolicyError::new(
+                        PolicyErrorCode::UnknownField,
                         span.clone(),
                         format!(
                             "unknown field `{name}` for {} `{}` rule",
@@ -135,7 +139,7 @@ pub fn compile(policy: &Policy) -> (CompiledPolicy, Vec<PolicyError>) {
             }
         }
         let components: &Components = &policy.components;
-        let mut fields = Fields::new(table, components);
+        let mut fields = Fields::new(table, components, &policy.names);
         let rule = (kind.build)(&mut fields);
         if fields.errors.is_empty() {
             rules.push(CompiledRule {

@@ -3,6 +3,10 @@
 //! their own fields later (see `check::registry`), and `validate` checks the
 //! patterns against the workspace.
 
+mod discover;
+mod error;
+pub mod file;
+mod names;
 mod pattern;
 mod reader;
 mod validate;
@@ -10,10 +14,15 @@ pub mod value;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+pub use discover::{find, FindError, PolicyPlace, POLICY_FILE};
+pub use error::{PolicyError, PolicyErrorCode, PolicyErrors};
+pub use names::CrateNames;
 pub use pattern::{split, Pattern, PatternError, Segment};
-pub use reader::{read_pattern_list, type_error as value_type_error, RULE_COMMON_FIELDS};
+pub use reader::{
+    empty_list, read_pattern_list, type_error as value_type_error, RULE_COMMON_FIELDS,
+};
 pub use validate::{validate, Universe};
 use value::Value;
 
@@ -86,6 +95,14 @@ impl PatternList {
         }
     }
 
+    /// Whether the list has no entry at all.
+    pub fn is_empty(&self) -> bool {
+        self.include.is_empty()
+            && self.exclude.is_empty()
+            && self.include_components.is_empty()
+            && self.exclude_components.is_empty()
+    }
+
     /// Whether the list covers `path`: a positive entry covers it and no
     /// negative one does. A list of only negations covers everything else;
     /// an empty list covers nothing.
@@ -154,120 +171,18 @@ pub struct Policy {
     pub settings: Settings,
     pub components: BTreeMap<String, Vec<(bool, Pattern)>>,
     pub rules: Vec<RuleTable>,
+    /// How users may spell crates, used for every pattern of the policy.
+    pub names: CrateNames,
 }
 
-/// One problem in the policy file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyError {
-    pub span: Option<Range<usize>>,
-    pub message: String,
-    pub label: String,
-    pub help: Option<String>,
-}
-
-impl PolicyError {
-    pub fn new(
-        span: Range<usize>,
-        message: impl Into<String>,
-        label: impl Into<String>,
-    ) -> PolicyError {
-        PolicyError {
-            span: Some(span),
-            message: message.into(),
-            label: label.into(),
-            help: None,
-        }
-    }
-
-    pub fn with_help(mut self, help: Option<String>) -> PolicyError {
-        self.help = help;
-        self
-    }
-
-    /// "did you mean `x`?" when a candidate is close to `input`.
-    pub fn suggest<'a>(
-        self,
-        input: &str,
-        candidates: impl IntoIterator<Item = &'a str>,
-    ) -> PolicyError {
-        let help =
-            crate::suggest::closest(input, candidates).map(|s| format!("did you mean `{s}`?"));
-        self.with_help(help)
-    }
-}
-
-/// Every problem found in a policy file, to be reported together.
-#[derive(Debug)]
-pub struct PolicyErrors {
-    pub source: PolicySource,
-    pub errors: Vec<PolicyError>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum FindError {
-    #[error("no policy found: there is no boundaries.toml at {root} and no [workspace.metadata.boundaries] in its Cargo.toml")]
-    NotFound { root: PathBuf },
-    #[error("cannot read the policy file {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-/// The file the policy is read from, and whether it is `Cargo.toml`
-/// metadata.
-pub fn find(root: &Path, explicit: Option<&Path>) -> Result<(PolicySource, bool), FindError> {
-    let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|source| FindError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-    };
-    let display =
-        |path: &Path| crate::location::display_path(path.strip_prefix(root).unwrap_or(path));
-    if let Some(path) = explicit {
-        let text = read(path)?;
-        return Ok((
-            PolicySource {
-                path: path.to_path_buf(),
-                display: display(path),
-                text,
-            },
-            false,
-        ));
-    }
-    let file = root.join("boundaries.toml");
-    if file.is_file() {
-        let text = read(&file)?;
-        return Ok((
-            PolicySource {
-                display: display(&file),
-                path: file,
-                text,
-            },
-            false,
-        ));
-    }
-    let manifest = root.join("Cargo.toml");
-    let text = read(&manifest)?;
-    if reader::has_metadata_policy(&text) {
-        return Ok((
-            PolicySource {
-                display: display(&manifest),
-                path: manifest,
-                text,
-            },
-            true,
-        ));
-    }
-    Err(FindError::NotFound {
-        root: root.to_path_buf(),
-    })
-}
-
-/// Reads the policy, collecting every problem of the file itself.
-pub fn parse(source: PolicySource, in_manifest: bool) -> (Policy, Vec<PolicyError>) {
-    reader::read(source, in_manifest)
+/// Reads the policy, collecting every problem of the file itself. Crate
+/// names are read as users write them (`names`).
+pub fn parse(
+    source: PolicySource,
+    place: PolicyPlace,
+    names: &CrateNames,
+) -> (Policy, Vec<PolicyError>) {
+    reader::read(source, place, names)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Module path patterns: `::`-separated segments where `*` matches one
-//! segment and `**` zero or more. A pattern covers what it matches and
+//! segment and `**` zero or more; inside a segment, `*` matches any run of
+//! characters (`bevy_*`, `*_api`). A pattern covers what it matches and
 //! everything below it.
 
 use std::ops::Range;
@@ -11,6 +12,19 @@ pub enum Segment {
     One,
     /// `**`: zero or more segments.
     Any,
+    /// A name with `*` in it, each `*` any run of characters: `bevy_*`.
+    Glob(String),
+}
+
+impl Segment {
+    /// Whether this segment, not `*` or `**`, matches one path segment.
+    fn matches_name(&self, segment: &str) -> bool {
+        match self {
+            Segment::Name(name) => name == segment,
+            Segment::Glob(glob) => glob_matches(glob, segment),
+            Segment::One | Segment::Any => false,
+        }
+    }
 }
 
 /// One pattern as written in the policy, with where it was written.
@@ -29,6 +43,8 @@ pub enum PatternError {
     EmptySegment(String),
     #[error("`{segment}` is not a valid segment: use a name, `*` or `**`")]
     BadSegment { segment: String },
+    #[error("`{segment}` is not a valid segment: `-` is spelled `_` in a module name")]
+    DashInModule { segment: String },
 }
 
 impl Pattern {
@@ -43,6 +59,12 @@ impl Pattern {
                 "*" => Ok(Segment::One),
                 "**" => Ok(Segment::Any),
                 name if is_identifier(name) => Ok(Segment::Name(name.to_string())),
+                glob if is_glob(glob) => Ok(Segment::Glob(glob.to_string())),
+                dashed if is_identifier(&dashed.replace('-', "_")) => {
+                    Err(PatternError::DashInModule {
+                        segment: dashed.to_string(),
+                    })
+                }
                 other => Err(PatternError::BadSegment {
                     segment: other.to_string(),
                 }),
@@ -93,10 +115,42 @@ fn exact(pattern: &[Segment], path: &[&str]) -> bool {
         None => path.is_empty(),
         Some((Segment::Any, rest)) => (0..=path.len()).any(|skip| exact(rest, &path[skip..])),
         Some((Segment::One, rest)) => !path.is_empty() && exact(rest, &path[1..]),
-        Some((Segment::Name(name), rest)) => {
-            path.first() == Some(&name.as_str()) && exact(rest, &path[1..])
+        Some((named, rest)) => {
+            path.first().is_some_and(|first| named.matches_name(first)) && exact(rest, &path[1..])
         }
     }
+}
+
+/// A segment with `*` in it: identifier characters and at least one `*`.
+fn is_glob(segment: &str) -> bool {
+    segment.contains('*')
+        && segment
+            .chars()
+            .all(|c| c == '*' || c == '_' || c.is_alphanumeric())
+}
+
+/// Whether `name` matches `glob`, each `*` any run of characters (none
+/// included). Greedy with backtracking to the last `*`: linear in practice.
+fn glob_matches(glob: &str, name: &str) -> bool {
+    let (glob, name): (Vec<char>, Vec<char>) = (glob.chars().collect(), name.chars().collect());
+    let (mut g, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        if g < glob.len() && glob[g] == '*' {
+            star = Some((g, n));
+            g += 1;
+        } else if g < glob.len() && glob[g] == name[n] {
+            g += 1;
+            n += 1;
+        } else if let Some((star_g, star_n)) = star {
+            g = star_g + 1;
+            n = star_n + 1;
+            star = Some((star_g, star_n + 1));
+        } else {
+            return false;
+        }
+    }
+    glob[g..].iter().all(|&c| c == '*')
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -140,6 +194,20 @@ mod tests {
     }
 
     #[test]
+    fn a_star_inside_a_segment_matches_any_run_of_characters() {
+        assert!(p("bevy_*").covers(&["bevy_ecs", "world"]));
+        assert!(!p("bevy_*").covers(&["bevy"]));
+        assert!(p("shop::*_api").matches(&["shop", "billing_api"]));
+        assert!(p("shop::*_api").matches(&["shop", "_api"]));
+        assert!(!p("shop::*_api").matches(&["shop", "billing"]));
+        assert!(p("a*b*c").matches(&["axxbyyc"]));
+        assert!(!p("a*b*c").matches(&["axxbyy"]));
+        assert!(p("**::*_api").matches(&["shop", "x", "a_api"]));
+        assert_eq!(p("bevy_*").bare_name(), None);
+        assert_eq!(p("bevy_*").first_name(), None);
+    }
+
+    #[test]
     fn rejects_bad_syntax() {
         assert_eq!(Pattern::parse("", 0..0).unwrap_err(), PatternError::Empty);
         assert!(matches!(
@@ -153,6 +221,10 @@ mod tests {
         assert!(matches!(
             Pattern::parse("a:b", 0..0),
             Err(PatternError::BadSegment { .. })
+        ));
+        assert!(matches!(
+            Pattern::parse("shop::my-module", 0..0),
+            Err(PatternError::DashInModule { .. })
         ));
     }
 }

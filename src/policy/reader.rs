@@ -3,9 +3,13 @@
 //! mean", wrong types, bad pattern syntax, duplicate names).
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use toml::de::DeTable;
 
+use super::discover::{metadata_table, PolicyPlace};
+use super::error::PolicyErrorCode as Code;
+use super::names::CrateNames;
 use super::pattern::Pattern;
 use super::value::{table_from_de, Table, Value, ValueKind};
 use super::PatternList;
@@ -16,69 +20,88 @@ const SETTINGS: [&str; 3] = ["include-tests", "baseline", "require-suppression-r
 /// Fields every rule has, whatever its kind.
 pub const RULE_COMMON_FIELDS: [&str; 4] = ["kind", "name", "reason", "severity"];
 
-pub fn has_metadata_policy(manifest: &str) -> bool {
-    DeTable::parse(manifest)
-        .ok()
-        .map(|t| table_from_de(t.get_ref()))
-        .and_then(|t| metadata_table(&t).cloned())
-        .is_some()
-}
-
-fn metadata_table(root: &Table) -> Option<&Value> {
-    let workspace = root.get("workspace")?;
-    let ValueKind::Table(workspace) = &workspace.kind else {
-        return None;
-    };
-    let ValueKind::Table(metadata) = &workspace.get("metadata")?.kind else {
-        return None;
-    };
-    metadata.get("boundaries")
-}
-
-pub fn read(source: PolicySource, in_manifest: bool) -> (Policy, Vec<PolicyError>) {
-    let mut errors = Vec::new();
-    let text = source.text.clone();
-    let (document, syntax) = DeTable::parse_recoverable(&source.text);
-    for error in syntax {
-        errors.push(PolicyError {
-            span: error.span(),
-            message: format!("invalid TOML: {}", error.message().trim_end()),
-            label: "here".to_string(),
-            help: None,
-        });
-    }
-    let document = table_from_de(document.get_ref());
-    let empty = Table::default();
-    let table = if in_manifest {
-        match metadata_table(&document).map(|v| &v.kind) {
-            Some(ValueKind::Table(t)) => t,
-            _ => &empty,
-        }
-    } else {
-        &document
-    };
-
+pub fn read(
+    source: PolicySource,
+    place: PolicyPlace,
+    names: &CrateNames,
+) -> (Policy, Vec<PolicyError>) {
     let mut policy = Policy {
         source,
         settings: Settings::default(),
         components: BTreeMap::new(),
         rules: Vec::new(),
+        names: names.clone(),
     };
+    let (document, syntax) = DeTable::parse_recoverable(&policy.source.text);
+    // What the parser recovers after a syntax error is a guess: the first
+    // error is the one to fix, and problems derived from the guess would
+    // only bury it.
+    if let Some(error) = syntax.first() {
+        let error = PolicyError {
+            code: Code::TomlSyntax,
+            span: error.span(),
+            message: format!("invalid TOML: {}", error.message().trim_end()),
+            label: "here".to_string(),
+            help: None,
+        };
+        return (policy, vec![error]);
+    }
+    let mut errors = Vec::new();
+    let text = policy.source.text.clone();
+    let document = table_from_de(document.get_ref());
+    let table = match place {
+        PolicyPlace::File => &document,
+        metadata => match metadata_table(&document, metadata) {
+            Some(Value {
+                kind: ValueKind::Table(table),
+                ..
+            }) => table,
+            Some(value) => {
+                errors.push(
+                    PolicyError::new(
+                        Code::WrongShape,
+                        value.span.clone(),
+                        format!(
+                            "{} must be a table holding the policy, found {}",
+                            metadata.table(),
+                            value.type_name()
+                        ),
+                        "expected a table",
+                    )
+                    .with_help(Some(format!(
+                        "write the policy as `{}` with `version = 1` and its `[[...rule]]` tables",
+                        metadata.table()
+                    ))),
+                );
+                return (policy, errors);
+            }
+            None => return (policy, errors),
+        },
+    };
+    // Where "the policy" is, for problems of the whole: the metadata table,
+    // or the start of the file.
+    let whole = match place {
+        PolicyPlace::File => 0..0,
+        metadata => metadata_table(&document, metadata).map_or(0..0, |v| v.span.clone()),
+    };
+
     for (key, value) in &table.entries {
         match key.name.as_str() {
             "version" => match value.kind {
                 ValueKind::Integer(1) => {}
                 _ => errors.push(PolicyError::new(
+                    Code::UnsupportedVersion,
                     value.span.clone(),
                     "unsupported policy version",
                     "expected `1`",
                 )),
             },
             "settings" => read_settings(value, &mut policy.settings, &mut errors),
-            "components" => read_components(value, &mut policy.components, &mut errors),
+            "components" => read_components(value, &mut policy.components, names, &mut errors),
             "rule" => read_rules(value, &mut policy.rules, &mut errors, &text),
             other => errors.push(
                 PolicyError::new(
+                    Code::UnknownKey,
                     key.span.clone(),
                     format!("unknown key `{other}`"),
                     "unknown key",
@@ -86,6 +109,39 @@ pub fn read(source: PolicySource, in_manifest: bool) -> (Policy, Vec<PolicyError
                 .suggest(other, TOP_LEVEL),
             ),
         }
+    }
+    if table.get("version").is_none() {
+        errors.push(
+            PolicyError::new(
+                Code::MissingVersion,
+                whole.clone(),
+                "the policy does not say `version = 1`",
+                "no `version`",
+            )
+            .with_help(Some(
+                "add `version = 1` before the first table: a policy must say which format it is"
+                    .to_string(),
+            )),
+        );
+    }
+    let has_rules = match table.get("rule").map(|v| &v.kind) {
+        Some(ValueKind::Array(items)) => !items.is_empty(),
+        Some(_) => true,
+        None => false,
+    };
+    if !has_rules {
+        errors.push(
+            PolicyError::new(
+                Code::NoRules,
+                whole,
+                "the policy has no rules, so it would check nothing",
+                "no `[[rule]]`",
+            )
+            .with_help(Some(
+                "add a `[[rule]]` (`cargo boundaries rules` lists the kinds), or run `cargo boundaries init`"
+                    .to_string(),
+            )),
+        );
     }
     (policy, errors)
 }
@@ -106,6 +162,7 @@ fn expect_table<'a>(
 
 pub fn type_error(value: &Value, what: &str, expected: &str) -> PolicyError {
     PolicyError::new(
+        Code::WrongType,
         value.span.clone(),
         format!("`{what}` must be {expected}, found {}", value.type_name()),
         format!("expected {expected}"),
@@ -129,6 +186,7 @@ fn read_settings(value: &Value, settings: &mut Settings, errors: &mut Vec<Policy
             ("baseline", _) => errors.push(type_error(value, &key.name, "a string")),
             (other, _) => errors.push(
                 PolicyError::new(
+                    Code::UnknownSetting,
                     key.span.clone(),
                     format!("unknown setting `{other}`"),
                     "unknown setting",
@@ -142,11 +200,13 @@ fn read_settings(value: &Value, settings: &mut Settings, errors: &mut Vec<Policy
 fn read_components(
     value: &Value,
     components: &mut BTreeMap<String, Vec<(bool, Pattern)>>,
+    names: &CrateNames,
     errors: &mut Vec<PolicyError>,
 ) {
     let Some(table) = expect_table(value, "components", errors) else {
         return;
     };
+    let keys: Vec<&str> = table.entries.iter().map(|(k, _)| k.name.as_str()).collect();
     for (key, value) in &table.entries {
         let strings = match string_list(value, &key.name) {
             Ok(strings) => strings,
@@ -155,23 +215,76 @@ fn read_components(
                 continue;
             }
         };
+        if strings.is_empty() {
+            errors.push(empty_list(
+                value.span.clone(),
+                &format!("component `{}`", key.name),
+            ));
+        }
         let mut patterns = Vec::new();
         for (text, span) in strings {
-            let (negated, text) = match text.strip_prefix('!') {
+            let (negated, body) = match text.strip_prefix('!') {
                 Some(rest) => (true, rest),
                 None => (false, text.as_str()),
             };
-            match Pattern::parse(text, span.clone()) {
+            if keys.contains(&body) {
+                errors.push(
+                    PolicyError::new(
+                        Code::ComponentInComponent,
+                        span,
+                        format!("component `{}` lists component `{body}`", key.name),
+                        "a component cannot name another component",
+                    )
+                    .with_help(Some(format!(
+                        "components do not nest: list `{body}`'s patterns in `{}` instead",
+                        key.name
+                    ))),
+                );
+                continue;
+            }
+            match parse_pattern(body, span.clone(), names) {
                 Ok(p) => patterns.push((negated, p)),
-                Err(e) => errors.push(PolicyError::new(
-                    span,
-                    format!("bad pattern `{text}`: {e}"),
-                    "bad pattern",
-                )),
+                Err(e) => errors.push(e),
             }
         }
         components.insert(key.name.clone(), patterns);
     }
+}
+
+/// Parses a pattern as the user wrote it: a package spelling is taken as
+/// its crate's name.
+fn parse_pattern(
+    text: &str,
+    span: Range<usize>,
+    names: &CrateNames,
+) -> Result<Pattern, PolicyError> {
+    let canonical = names.canonical(text);
+    Pattern::parse(&canonical, span.clone())
+        .map(|mut pattern| {
+            pattern.text = text.to_string();
+            pattern
+        })
+        .map_err(|e| {
+            PolicyError::new(
+                Code::BadPattern,
+                span,
+                format!("bad pattern `{text}`: {e}"),
+                "bad pattern",
+            )
+        })
+}
+
+/// A list that must name something but names nothing.
+pub fn empty_list(span: Range<usize>, what: &str) -> PolicyError {
+    PolicyError::new(
+        Code::EmptyList,
+        span,
+        format!("{what} is an empty list, so it covers nothing"),
+        "empty list",
+    )
+    .with_help(Some(
+        "list at least one pattern, or remove what uses it".to_string(),
+    ))
 }
 
 /// A string or an array of strings, each with its span.
@@ -198,6 +311,7 @@ pub fn read_pattern_list(
     value: &Value,
     what: &str,
     components: &BTreeMap<String, Vec<(bool, Pattern)>>,
+    names: &CrateNames,
 ) -> Result<PatternList, Vec<PolicyError>> {
     let strings = string_list(value, what).map_err(|e| vec![e])?;
     let mut list = PatternList {
@@ -219,14 +333,10 @@ pub fn read_pattern_list(
             }
             continue;
         }
-        match Pattern::parse(body, span.clone()) {
+        match parse_pattern(body, span, names) {
             Ok(pattern) if negated => list.exclude.push(pattern),
             Ok(pattern) => list.include.push(pattern),
-            Err(e) => errors.push(PolicyError::new(
-                span,
-                format!("bad pattern `{body}`: {e}"),
-                "bad pattern",
-            )),
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
@@ -258,6 +368,7 @@ fn read_rules(
             let span = rule.name_span.clone().unwrap_or(rule.span.clone());
             errors.push(
                 PolicyError::new(
+                    Code::DuplicateRuleName,
                     span,
                     format!("duplicate rule name `{}`", rule.name),
                     "used again here",
@@ -300,9 +411,15 @@ fn read_rule(
     let kind = string("kind", errors);
     if kind.is_none() && table.get("kind").is_none() {
         errors.push(
-            PolicyError::new(item.span.clone(), "rule has no `kind`", "missing `kind`").with_help(
-                Some("add `kind = \"forbid\"` (see `cargo boundaries rules`)".to_string()),
-            ),
+            PolicyError::new(
+                Code::MissingKind,
+                item.span.clone(),
+                "rule has no `kind`",
+                "missing `kind`",
+            )
+            .with_help(Some(
+                "add `kind = \"forbid\"` (see `cargo boundaries rules`)".to_string(),
+            )),
         );
     }
     let name = string("name", errors);
@@ -312,6 +429,7 @@ fn read_rule(
             .any(|code| code.as_str() == name)
         {
             errors.push(PolicyError::new(
+                Code::ReservedRuleName,
                 span.clone(),
                 format!("rule name `{name}` is the code of a warning"),
                 "reserved name",
@@ -319,6 +437,7 @@ fn read_rule(
         }
         if !is_kebab_case(name) {
             errors.push(PolicyError::new(
+                Code::RuleNameNotKebabCase,
                 span.clone(),
                 format!("rule name `{name}` is not kebab-case"),
                 "use lowercase words joined by `-`",
@@ -334,6 +453,7 @@ fn read_rule(
             ValueKind::String(s) => {
                 errors.push(
                     PolicyError::new(
+                        Code::UnknownSeverity,
                         value.span.clone(),
                         format!("unknown severity `{s}`"),
                         "expected `error` or `warn`",

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::error::PolicyErrorCode as Code;
 use super::pattern::{split, Pattern, Segment};
 use super::{Policy, PolicyError};
 
@@ -71,6 +72,7 @@ pub fn validate<'a>(
             let span = component_span(policy, name);
             errors.push(
                 PolicyError::new(
+                    Code::ComponentIsCrate,
                     span,
                     format!("component `{name}` has the name of a crate"),
                     "rename this component",
@@ -91,32 +93,70 @@ pub fn validate<'a>(
             continue;
         }
         let error = match pattern.bare_name() {
-            Some(name) => PolicyError::new(
-                pattern.span.clone(),
-                format!("unknown component or crate `{name}`"),
-                "matches nothing",
-            )
-            .suggest(
-                name,
-                policy
-                    .components
-                    .keys()
-                    .map(String::as_str)
-                    .chain(crate_names.iter().copied()),
-            ),
-            None => PolicyError::new(
-                pattern.span.clone(),
-                format!(
-                    "pattern `{}` matches nothing in the workspace",
-                    pattern.text
-                ),
-                "matches nothing",
-            )
-            .suggest(&pattern.text, universe.candidates()),
+            Some(name) => {
+                let error = PolicyError::new(
+                    Code::UnknownName,
+                    pattern.span.clone(),
+                    format!("unknown component or crate `{}`", pattern.text),
+                    "matches nothing",
+                );
+                match policy.names.renamed(name) {
+                    Some(package) => error.with_help(Some(format!(
+                        "`{name}` is what a `Cargo.toml` renames `{package}` to; \
+                         a policy names a dependency by its package: did you mean `{package}`?"
+                    ))),
+                    None => error.with_help(suggest_name(name, policy, &crate_names)),
+                }
+            }
+            None => {
+                let error = PolicyError::new(
+                    Code::MatchesNothing,
+                    pattern.span.clone(),
+                    format!(
+                        "pattern `{}` matches nothing in the workspace",
+                        pattern.text
+                    ),
+                    "matches nothing",
+                );
+                let renamed = pattern
+                    .first_name()
+                    .and_then(|first| Some((first, policy.names.renamed(first)?)));
+                match renamed {
+                    Some((first, package)) => error.with_help(Some(format!(
+                        "`{first}` is what a `Cargo.toml` renames `{package}` to; \
+                         a policy names a dependency by its package: write `{package}`"
+                    ))),
+                    None => error.suggest(&pattern.text, universe.candidates()),
+                }
+            }
         };
         errors.push(error);
     }
     errors
+}
+
+/// "did you mean" for a bare name, across component names, crate names,
+/// package spellings and rename names; a spelling is shown with the crate it
+/// stands for.
+fn suggest_name(name: &str, policy: &Policy, crate_names: &BTreeSet<&str>) -> Option<String> {
+    let spellings: Vec<(&str, &str)> = policy.names.spellings().collect();
+    let candidates = policy
+        .components
+        .keys()
+        .map(String::as_str)
+        .chain(crate_names.iter().copied())
+        .chain(spellings.iter().map(|(spelling, _)| *spelling));
+    let closest = crate::suggest::closest(name, candidates)?;
+    let means = spellings
+        .iter()
+        .find(|(spelling, crate_name)| *spelling == closest && crate_name != spelling)
+        .map(|(_, crate_name)| *crate_name);
+    Some(match means {
+        Some(crate_name) if crate_name != name => {
+            format!("did you mean `{closest}` (the crate `{crate_name}`)?")
+        }
+        _ => format!("did you mean `{closest}`?"),
+    })
 }
 
 fn component_span(policy: &Policy, name: &str) -> std::ops::Range<usize> {
