@@ -1,6 +1,7 @@
 //! # What it does
 //! Reports every reference from a module covered by `from` to a path covered
-//! by `to`.
+//! by `to`, except a reference that stays inside one match of `to`: a crate
+//! or module using its own insides never depends on itself.
 //!
 //! # Why
 //! The simplest boundary: one part of the code may not depend on another.
@@ -21,7 +22,9 @@
 //! - `from`: patterns of the modules the rule constrains (their subtrees
 //!   included).
 //! - `to`: patterns of the paths they may not reference: modules, items
-//!   (`std::process::exit`) or crates.
+//!   (`std::process::exit`) or crates. With `from = ["!app"]` and
+//!   `to = "lsp_server"`, `lsp_server`'s own modules may still use each
+//!   other.
 
 use super::registry::Kind;
 use super::{Context, Finding, Rule};
@@ -49,8 +52,15 @@ impl Rule for Forbid {
         context
             .references()
             .filter(|(index, reference)| {
-                self.from.covers(context.from_segments(reference))
-                    && self.to.covers(&context.path_segments[*index])
+                let from = context.from_segments(reference);
+                let path = &context.path_segments[*index];
+                // A `to` of only `!` exceptions has no matches to stay in.
+                self.from.covers(from)
+                    && self.to.covers(path)
+                    && self
+                        .to
+                        .member_len(path)
+                        .is_none_or(|len| !within(from, &path[..len]))
             })
             .map(|(index, reference)| Finding {
                 references: vec![index],
@@ -67,4 +77,9 @@ impl Rule for Forbid {
     fn patterns(&self) -> Vec<&Pattern> {
         self.from.patterns().chain(self.to.patterns()).collect()
     }
+}
+
+/// Whether module `from` lies inside (or is) `scope`.
+fn within(from: &[&str], scope: &[&str]) -> bool {
+    from.len() >= scope.len() && from[..scope.len()] == *scope
 }

@@ -315,3 +315,22 @@ fn bad_rules_of_every_kind_are_reported_at_once() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(run.stdout, "");
 }
+
+// ---------------------------------------------------------------- forbid
+
+#[test]
+fn forbid_never_reports_a_reference_that_stays_inside_one_match_of_to() {
+    // `lsp_server`'s modules use each other and `tool::billing`'s
+    // submodules use each other: neither is a dependency on the match they
+    // are inside. Only the references from outside a match are reported.
+    assert_violations(
+        "kind-forbid-own-insides",
+        &[
+            "only-app-speaks-lsp tool -> lsp_server (crates/tool/Cargo.toml:8 manifest)",
+            "only-app-speaks-lsp tool -> lsp_server::req::Request (crates/tool/src/lib.rs:4 path)",
+            "only-app-speaks-lsp tool -> lsp_server::req::Request (crates/tool/src/lib.rs:5 path)",
+            "billing-is-private tool::orders -> tool::billing::invoice::post (crates/tool/src/orders.rs:2 path)",
+            "billing-is-private tool::orders -> tool::billing::invoice::Invoice (crates/tool/src/orders.rs:2 path)",
+        ],
+    );
+}
