@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{check_json_with, fixture, project_root, violations, warnings};
+use crate::support::{check_json_with, fixture, project_root, run, violations, warnings};
 
 const PRESETS: [&str; 3] = ["modular-monolith", "layered", "hexagonal"];
 
@@ -223,4 +223,171 @@ fn collect_strings(value: &toml::Value, out: &mut Vec<String>) {
         toml::Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
         _ => {}
     }
+}
+
+// ------------------------------------------------ `init --preset` on any workspace
+
+/// A workspace copied (or generated) into a fresh temporary folder.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn copy_of(fixture_dir: &std::path::Path) -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        crate::support::copy_tree(fixture_dir, dir.path());
+        // A fresh start: the fixture's own policy and baseline are gone.
+        for file in ["boundaries.toml", "boundaries-baseline.toml"] {
+            let _ = std::fs::remove_file(dir.path().join(file));
+        }
+        Scratch { dir }
+    }
+
+    fn generated(files: &[(&str, &str)]) -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Scratch { dir }
+    }
+
+    fn run(&self, args: &[&str]) -> crate::support::Run {
+        crate::support::run_in(self.dir.path(), args)
+    }
+
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(file)).unwrap()
+    }
+}
+
+/// Fixtures where `init` must refuse, and why: the policy lives in
+/// `Cargo.toml` (a `boundaries.toml` would be a second one), or the code's
+/// suppression comments name rules of the fixture's own policy, which a
+/// new policy does not have.
+const REFUSED: [(&str, &str); 5] = [
+    ("policy-in-manifest", "[workspace.metadata.boundaries] in Cargo.toml"),
+    ("suppressions", "unknown rule"),
+    ("suppressions-in-strings", "unknown rule"),
+    ("suppressions-reason", "unknown rule"),
+    ("suppressions-unknown", "unknown rule"),
+];
+
+/// Runs `init` (with `preset`, if any) and then `check`; both must exit 0,
+/// and the policy must name no empty pattern.
+fn init_then_check(scratch: &Scratch, preset: Option<&str>, what: &str) -> String {
+    let mut args = vec!["init", "--force"];
+    if let Some(preset) = preset {
+        args.extend(["--preset", preset]);
+    }
+    let init = scratch.run(&args);
+    assert_eq!(
+        init.code, 0,
+        "{args:?} on {what}\nstdout:\n{}\nstderr:\n{}",
+        init.stdout, init.stderr
+    );
+    let policy = scratch.read("boundaries.toml");
+    assert!(!policy.contains("\"\""), "an empty pattern for {what}:\n{policy}");
+    assert!(policy.contains("[[rule]]"), "no rule for {what}:\n{policy}");
+    let check = scratch.run(&["check", "-q"]);
+    assert_eq!(
+        check.code, 0,
+        "check after {args:?} on {what}\npolicy:\n{policy}\nstdout:\n{}\nstderr:\n{}",
+        check.stdout, check.stderr
+    );
+    policy
+}
+
+#[test]
+fn every_preset_fits_every_fixture_workspace() {
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(project_root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 40, "{dirs:?}");
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_str().unwrap().to_string();
+        for preset in PRESETS {
+            let scratch = Scratch::copy_of(&dir);
+            if let Some((_, why)) = REFUSED.iter().find(|(n, _)| *n == name) {
+                let init = scratch.run(&["init", "--force", "--preset", preset]);
+                assert_eq!(init.code, 2, "{preset} on {name}: {}", init.stderr);
+                assert!(init.stderr.contains(why), "{preset} on {name}: {}", init.stderr);
+                assert!(!scratch.dir.path().join("boundaries.toml").exists());
+                continue;
+            }
+            init_then_check(&scratch, Some(preset), &format!("fixtures/{name}"));
+        }
+    }
+}
+
+#[test]
+fn every_preset_fits_this_repository() {
+    // The policy is written outside the repository (its baseline beside
+    // it), so the repository is read, never written.
+    let root = project_root();
+    let manifest = root.join("Cargo.toml").display().to_string();
+    for preset in PRESETS {
+        let out = tempfile::tempdir().unwrap();
+        let policy = out.path().join("boundaries.toml").display().to_string();
+        let common = ["--manifest-path", &manifest, "--policy", &policy];
+        let mut args = vec!["init", "--preset", preset];
+        args.extend(common);
+        let init = run(&args);
+        assert_eq!(init.code, 0, "{preset}: {}", init.stderr);
+        let mut args = vec!["check", "-q"];
+        args.extend(common);
+        let check = run(&args);
+        assert_eq!(check.code, 0, "{preset}: {}{}", check.stdout, check.stderr);
+    }
+}
+
+#[test]
+fn init_fits_a_workspace_without_domains() {
+    // One crate, no modules, no dependencies: nothing a preset names.
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"tiny\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+        ),
+        ("src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n"),
+    ];
+    let starter = init_then_check(&Scratch::generated(&files), None, "a crate without domains");
+    assert!(starter.contains("kind = \"allow\""), "{starter}");
+    for preset in PRESETS {
+        let policy = init_then_check(&Scratch::generated(&files), Some(preset), preset);
+        // Every rule of the preset is commented out, with why, and the
+        // starter's rule keeps the policy checking something.
+        assert!(policy.contains("# Left out: the rule `"), "{policy}");
+        assert!(policy.contains("None of the preset's rules fits"), "{policy}");
+        assert!(policy.contains("name = \"tiny-declared-dependencies\""), "{policy}");
+    }
+}
+
+#[test]
+fn what_a_preset_names_that_the_workspace_lacks_is_left_out_with_why() {
+    let scratch = Scratch::copy_of(&fixture("demo"));
+    let policy = init_then_check(&scratch, Some("layered"), "the demo");
+    // The demo has no `web`, `application`, `domain` or `infrastructure`
+    // module: the layers rule is commented out whole, as the preset wrote
+    // it, and the exceptions that named them are left out of the others.
+    assert!(
+        policy.contains(
+            "# Left out: the rule `layers-point-down`: fewer than two of its layers exist in this workspace."
+        ),
+        "{policy}"
+    );
+    assert!(
+        policy.contains("# layers = [\"shop::web\", \"shop::application\", \"shop::domain\", \"shop::infrastructure\"]"),
+        "{policy}"
+    );
+    assert!(
+        policy.contains("# Left out `!shop::web`: pattern `shop::web` matches nothing in the workspace\nfrom = [\"shop::*\"]"),
+        "{policy}"
+    );
+    // No rule is left with only `!` exceptions: that would mean everything.
+    assert!(!policy.contains("from = [\"!"), "{policy}");
 }
