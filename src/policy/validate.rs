@@ -105,7 +105,7 @@ pub fn validate<'a>(
                         "`{name}` is what a `Cargo.toml` renames `{package}` to; \
                          a policy names a dependency by its package: did you mean `{package}`?"
                     ))),
-                    None => error.with_help(suggest_name(name, policy, &crate_names)),
+                    None => error.with_help(suggest_name(&pattern.text, policy, &crate_names)),
                 }
             }
             None => {

@@ -201,3 +201,78 @@ fn the_policy_can_live_in_the_root_manifest() {
     ]);
     assert!(run.stdout.contains("╭─[Cargo.toml:15:8]"), "{}", run.stdout);
 }
+
+/// `check` on a fixture with the policy `text`, written outside it.
+fn check_with_policy(name: &str, text: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(&policy, text).unwrap();
+    let policy = policy.display().to_string();
+    check(name, &["--policy", &policy])
+}
+
+fn forbid_to(to: &str) -> String {
+    format!(
+        "version = 1\n\n[[rule]]\nkind = \"forbid\"\nname = \"r\"\nfrom = \"app\"\nto = \"{to}\"\n"
+    )
+}
+
+#[test]
+fn names_are_taken_as_users_write_them() {
+    // Package spellings, a package whose library has another name, and `*`
+    // inside a segment (see the fixture's policy).
+    assert_eq!(
+        violations(&check_json("names-as-written")),
+        [
+            "apis-not-storage app::billing_api -> app::storage::load (crates/app/src/billing_api.rs:2 path)",
+            "core-parses-nothing app::core -> ts_x::Tree (crates/app/src/core.rs:1 path)",
+            "core-parses-nothing app::core -> ts_x::parse (crates/app/src/core.rs:2 path)",
+            "bevy-crates-are-independent bevy_app -> bevy_ecs (crates/bevy_app/Cargo.toml:8 manifest)",
+            "bevy-crates-are-independent bevy_app -> bevy_ecs::World (crates/bevy_app/src/lib.rs:2 path)",
+        ]
+    );
+    // The package spelling and the crate name are the same crate.
+    for spelling in ["cargo-util", "cargo_util", "tree-sitter-x", "ts_x", "gen-lsp-types"] {
+        let run = check_with_policy("names-as-written", &forbid_to(spelling));
+        assert_eq!(run.code, 1, "{spelling}: {}{}", run.stdout, run.stderr);
+    }
+}
+
+#[test]
+fn did_you_mean_covers_package_spellings_and_renames() {
+    for (written, expected) in [
+        // What the manifest renames `gen-lsp-types` to, as code uses it.
+        ("lsp_types", "did you mean `gen_lsp_types`?"),
+        ("lsp-types", "did you mean `gen_lsp_types`?"),
+        ("lsp_types::Position", "write `gen_lsp_types`"),
+        // A typo in a package spelling.
+        ("cargo-utl", "did you mean `cargo-util`"),
+        // The Rust spelling of a package whose library has another name.
+        ("tree_sitter_x", "did you mean `tree-sitter-x` (the crate `ts_x`)?"),
+    ] {
+        let run = check_with_policy("names-as-written", &forbid_to(written));
+        assert_eq!(run.code, 2, "{written}: {}", run.stderr);
+        assert!(run.stderr.contains(expected), "{written}: {}", run.stderr);
+    }
+    // A dash inside a module path says how modules are spelled.
+    let run = check_with_policy("names-as-written", &forbid_to("app::billing-api"));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("`-` is spelled `_`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_component_naming_another_component_says_components_do_not_nest() {
+    let run = check_with_policy(
+        "names-as-written",
+        "version = 1\n\n[components]\nc0 = [\"app\"]\nc1 = [\"c0\"]\n\n\
+         [[rule]]\nkind = \"forbid\"\nname = \"r\"\nfrom = \"c1\"\nto = \"ts_x\"\n",
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("component `c1` lists component `c0`")
+            && run.stderr.contains("components do not nest"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("did you mean `c0`"), "{}", run.stderr);
+}
