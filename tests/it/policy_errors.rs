@@ -232,7 +232,13 @@ fn names_are_taken_as_users_write_them() {
         ]
     );
     // The package spelling and the crate name are the same crate.
-    for spelling in ["cargo-util", "cargo_util", "tree-sitter-x", "ts_x", "gen-lsp-types"] {
+    for spelling in [
+        "cargo-util",
+        "cargo_util",
+        "tree-sitter-x",
+        "ts_x",
+        "gen-lsp-types",
+    ] {
         let run = check_with_policy("names-as-written", &forbid_to(spelling));
         assert_eq!(run.code, 1, "{spelling}: {}{}", run.stdout, run.stderr);
     }
@@ -248,7 +254,10 @@ fn did_you_mean_covers_package_spellings_and_renames() {
         // A typo in a package spelling.
         ("cargo-utl", "did you mean `cargo-util`"),
         // The Rust spelling of a package whose library has another name.
-        ("tree_sitter_x", "did you mean `tree-sitter-x` (the crate `ts_x`)?"),
+        (
+            "tree_sitter_x",
+            "did you mean `tree-sitter-x` (the crate `ts_x`)?",
+        ),
     ] {
         let run = check_with_policy("names-as-written", &forbid_to(written));
         assert_eq!(run.code, 2, "{written}: {}", run.stderr);
@@ -275,4 +284,228 @@ fn a_component_naming_another_component_says_components_do_not_nest() {
         run.stderr
     );
     assert!(!run.stderr.contains("did you mean `c0`"), "{}", run.stderr);
+}
+
+// ------------------------------------------------------- policy discovery
+
+const PACKAGE: &str = "[package]\nname = \"t\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+const RULE: &str =
+    "[[rule]]\nkind = \"forbid\"\nname = \"no-exit\"\nfrom = \"t\"\nto = \"std::process::exit\"\n";
+
+/// A one-package workspace in a temporary folder: `Cargo.toml` is
+/// `PACKAGE` + `manifest_extra` + `[workspace]`, and `files` beside it.
+fn workspace(manifest_extra: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!("{PACKAGE}{manifest_extra}\n[workspace]\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+    for (path, text) in files {
+        std::fs::write(dir.path().join(path), text).unwrap();
+    }
+    dir
+}
+
+/// Runs the binary in `dir`, killed after `seconds`: a hang fails the test
+/// instead of blocking it.
+fn run_bounded(dir: &std::path::Path, args: &[&str], seconds: u64) -> Run {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-boundaries"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(seconds) {
+            let _ = child.kill();
+            panic!("`cargo boundaries {}` hung for {seconds}s", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    Run {
+        stdout,
+        stderr,
+        code: status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn a_policy_file_and_a_metadata_table_at_once_is_exit_2_naming_both() {
+    for table in [
+        "workspace.metadata.boundaries",
+        "package.metadata.boundaries",
+    ] {
+        let manifest = format!(
+            "\n[{table}]\nversion = 1\n{}",
+            RULE.replace("[[rule]]", &format!("[[{table}.rule]]"))
+        );
+        let dir = workspace(
+            &manifest,
+            &[("boundaries.toml", &format!("version = 1\n{RULE}"))],
+        );
+        let run = run_bounded(dir.path(), &["check"], 60);
+        assert_eq!(run.code, 2, "{table}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("two policies")
+                && run.stderr.contains("boundaries.toml")
+                && run.stderr.contains(&format!("[{table}] in Cargo.toml")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_single_package_keeps_its_policy_in_package_metadata() {
+    let manifest = "\n[dependencies]\n\n[package.metadata.boundaries]\nversion = 1\n\n\
+                    [[package.metadata.boundaries.rule]]\nkind = \"forbid\"\nname = \"no-exit\"\n\
+                    from = \"t\"\nto = \"std::process::exit\"\n";
+    let dir = workspace(manifest, &[]);
+    std::fs::write(
+        dir.path().join("src/lib.rs"),
+        "pub fn f() {\n    std::process::exit(1);\n}\n",
+    )
+    .unwrap();
+    let run = run_bounded(dir.path(), &["check", "--format", "short"], 60);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("src/lib.rs:2:5: error[no-exit]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_policy_that_would_check_nothing_is_exit_2() {
+    let cases: [(&str, &str, &str); 5] = [
+        // no `version = 1`
+        ("", RULE, "does not say `version = 1`"),
+        // no rules
+        ("", "version = 1\n", "has no rules"),
+        ("", "", "has no rules"),
+        ("", "version = 1\nrule = []\n", "has no rules"),
+        // the wrong shape of metadata: not a table
+        (
+            "\n[workspace.metadata]\nboundaries = \"yes\"\n",
+            "",
+            "must be a table",
+        ),
+    ];
+    for (manifest, policy, expected) in cases {
+        let files: Vec<(&str, &str)> = if manifest.is_empty() {
+            vec![("boundaries.toml", policy)]
+        } else {
+            Vec::new()
+        };
+        // `[workspace.metadata]` is written before `[workspace]`: move it.
+        let dir = workspace("", &files);
+        if !manifest.is_empty() {
+            std::fs::write(
+                dir.path().join("Cargo.toml"),
+                format!("{PACKAGE}\n[workspace]\n{manifest}"),
+            )
+            .unwrap();
+        }
+        let run = run_bounded(dir.path(), &["check"], 60);
+        assert_eq!(run.code, 2, "{policy:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(expected), "{policy:?}: {}", run.stderr);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_policy_symlinked_outside_the_workspace_is_never_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.toml");
+    std::fs::write(&secret, "top-secret-marker = 1\nversion = 1\n").unwrap();
+    let dir = workspace("", &[]);
+    std::os::unix::fs::symlink(&secret, dir.path().join("boundaries.toml")).unwrap();
+    let run = run_bounded(dir.path(), &["check"], 60);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("outside the workspace"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stdout.contains("top-secret-marker") && !run.stderr.contains("top-secret-marker"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    // A symlink to a file inside the root is followed.
+    std::fs::remove_file(dir.path().join("boundaries.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("policy.toml"),
+        format!("version = 1\n{RULE}"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("policy.toml", dir.path().join("boundaries.toml")).unwrap();
+    let run = run_bounded(dir.path(), &["check"], 60);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_policy_that_is_not_a_regular_file_is_exit_2_not_a_hang() {
+    let dir = workspace("", &[]);
+    let fifo = dir.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let mut paths = vec![dir.path().display().to_string()];
+    if made.is_ok_and(|s| s.success()) {
+        paths.push(fifo.display().to_string());
+    }
+    if std::path::Path::new("/dev/zero").exists() {
+        paths.push("/dev/zero".to_string());
+    }
+    for path in &paths {
+        let run = run_bounded(dir.path(), &["check", "--policy", path], 20);
+        assert_eq!(run.code, 2, "{path}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("not a regular file") || run.stderr.contains("is a directory"),
+            "{path}: {}",
+            run.stderr
+        );
+    }
+    // `boundaries.toml` as a directory, too.
+    std::fs::create_dir(dir.path().join("boundaries.toml")).unwrap();
+    let run = run_bounded(dir.path(), &["check"], 20);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn a_toml_syntax_error_is_listed_first_and_alone() {
+    let run = check("bad-policy-syntax", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let first = run.stderr.find("×").unwrap();
+    assert!(
+        run.stderr[first..].starts_with("× invalid TOML"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("bad pattern"), "{}", run.stderr);
+    assert!(run.stderr.contains("has 1 problem"), "{}", run.stderr);
 }

@@ -267,7 +267,10 @@ impl Scratch {
 /// suppression comments name rules of the fixture's own policy, which a
 /// new policy does not have.
 const REFUSED: [(&str, &str); 5] = [
-    ("policy-in-manifest", "[workspace.metadata.boundaries] in Cargo.toml"),
+    (
+        "policy-in-manifest",
+        "[workspace.metadata.boundaries] in Cargo.toml",
+    ),
     ("suppressions", "unknown rule"),
     ("suppressions-in-strings", "unknown rule"),
     ("suppressions-reason", "unknown rule"),
@@ -288,7 +291,10 @@ fn init_then_check(scratch: &Scratch, preset: Option<&str>, what: &str) -> Strin
         init.stdout, init.stderr
     );
     let policy = scratch.read("boundaries.toml");
-    assert!(!policy.contains("\"\""), "an empty pattern for {what}:\n{policy}");
+    assert!(
+        !policy.contains("\"\""),
+        "an empty pattern for {what}:\n{policy}"
+    );
     assert!(policy.contains("[[rule]]"), "no rule for {what}:\n{policy}");
     let check = scratch.run(&["check", "-q"]);
     assert_eq!(
@@ -315,7 +321,11 @@ fn every_preset_fits_every_fixture_workspace() {
             if let Some((_, why)) = REFUSED.iter().find(|(n, _)| *n == name) {
                 let init = scratch.run(&["init", "--force", "--preset", preset]);
                 assert_eq!(init.code, 2, "{preset} on {name}: {}", init.stderr);
-                assert!(init.stderr.contains(why), "{preset} on {name}: {}", init.stderr);
+                assert!(
+                    init.stderr.contains(why),
+                    "{preset} on {name}: {}",
+                    init.stderr
+                );
                 assert!(!scratch.dir.path().join("boundaries.toml").exists());
                 continue;
             }
@@ -362,8 +372,14 @@ fn init_fits_a_workspace_without_domains() {
         // Every rule of the preset is commented out, with why, and the
         // starter's rule keeps the policy checking something.
         assert!(policy.contains("# Left out: the rule `"), "{policy}");
-        assert!(policy.contains("None of the preset's rules fits"), "{policy}");
-        assert!(policy.contains("name = \"tiny-declared-dependencies\""), "{policy}");
+        assert!(
+            policy.contains("None of the preset's rules fits"),
+            "{policy}"
+        );
+        assert!(
+            policy.contains("name = \"tiny-declared-dependencies\""),
+            "{policy}"
+        );
     }
 }
 
