@@ -165,21 +165,35 @@ impl<'a> Scope<'a> {
             };
         }
         // The module itself, or, when it is gone, its nearest ancestor: a
-        // file that failed to parse declares no submodules either.
-        let mut path = key.from.as_str();
-        loop {
-            if let Some(id) = self.graph.model.module(path) {
-                return if self.unparsed.contains(&id) {
-                    Judgement::Unknown
-                } else {
-                    Judgement::Checked
-                };
-            }
-            match path.rfind("::") {
-                Some(at) => path = &path[..at],
-                None => return Judgement::Checked,
-            }
+        // file that failed to parse declares no submodules either. The same
+        // holds for the module the entry reaches: gone with its parent's
+        // file, it is unknown, not fixed.
+        let from_unknown = self
+            .nearest_module(&key.from)
+            .is_some_and(|(id, _)| self.unparsed.contains(&id));
+        if from_unknown || self.gone_with_unparsed(&key.to) {
+            Judgement::Unknown
+        } else {
+            Judgement::Checked
         }
+    }
+
+    /// The module named `path`, or its nearest ancestor that exists, and
+    /// whether it is the module itself.
+    fn nearest_module(&self, path: &str) -> Option<(ModuleId, bool)> {
+        let mut current = path;
+        loop {
+            if let Some(id) = self.graph.model.module(current) {
+                return Some((id, current.len() == path.len()));
+            }
+            current = &current[..current.rfind("::")?];
+        }
+    }
+
+    /// Whether the module `path` does not exist because the file that
+    /// would declare it failed to parse.
+    fn gone_with_unparsed(&self, path: &str) -> bool {
+        matches!(self.nearest_module(path), Some((id, false)) if self.unparsed.contains(&id))
     }
 }
 

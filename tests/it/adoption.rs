@@ -728,3 +728,145 @@ fn init_with_a_preset_uses_the_real_crate_name() {
         .iter()
         .any(|v| v["from"] == "storefront::billing::api"));
 }
+
+/// The baseline's `[[violation]]` blocks as written, each with its `from`.
+fn blocks(text: &str) -> Vec<(String, String)> {
+    text.split("[[violation]]")
+        .skip(1)
+        .map(|block| {
+            let from = block
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("from = \""))
+                .map(|rest| rest.trim_end_matches('"').to_string())
+                .unwrap_or_default();
+            (from, format!("[[violation]]{}", block.trim_end()))
+        })
+        .collect()
+}
+
+fn blocks_outside(text: &str, krate: &str) -> Vec<String> {
+    blocks(text)
+        .into_iter()
+        .filter(|(from, _)| from != krate && !from.starts_with(&format!("{krate}::")))
+        .map(|(_, block)| block)
+        .collect()
+}
+
+/// j. `-p` judges only the checked crate's entries: `check -p` reports no
+/// other crate's entry as stale, and `baseline -p` rewrites only the
+/// checked crate's entries, keeping every other one byte for byte.
+#[test]
+fn package_selection_judges_only_the_selected_crates_entries() {
+    let copy = Copy::legacy_initialised("select");
+    // An entry of another crate edited by hand: a comment, other spacing.
+    let original = copy.read(BASELINE);
+    let edited = original.replacen(
+        "from = \"shop_admin\"",
+        "from   =   \"shop_admin\"   # the admin tool predates the domains",
+        1,
+    );
+    assert_ne!(edited, original);
+    copy.write(BASELINE, &edited);
+
+    for package in ["shop", "shop-server", "shop-admin"] {
+        let report = copy.report(&["-p", package], 0);
+        assert_eq!(
+            array(&report, "warnings"),
+            &Vec::<Value>::new(),
+            "-p {package}"
+        );
+    }
+
+    // Fix one of the library's violations, then shrink its entries only.
+    copy.replace(
+        "crates/shop/src/orders/api.rs",
+        "crate::accounts::storage::address(pool, account.id)",
+        "crate::accounts::api::shipping_address(pool, account.id)",
+    );
+    // The other crates do not see the library's stale entry ...
+    copy.report(&["-p", "shop-server"], 0);
+    // ... the library does.
+    let report = copy.report(&["-p", "shop"], 1);
+    assert_eq!(array(&report, "warnings").len(), 1, "{report:#}");
+
+    let shrink = copy.expect(&["baseline", "-p", "shop"], 0);
+    assert!(
+        shrink.stdout.contains("kept as they were"),
+        "{}",
+        shrink.stdout
+    );
+    let after = copy.read(BASELINE);
+    assert_eq!(
+        blocks_outside(&after, "shop"),
+        blocks_outside(&edited, "shop"),
+        "other crates' entries byte for byte"
+    );
+    assert!(after.contains("# the admin tool predates the domains"));
+    let key = format!("{INTERFACES} shop::orders::api -> shop::accounts::storage");
+    assert_eq!(count_of(&baseline_entries(&after), &key), Some(2));
+    assert_eq!(
+        baseline_entries(&after).len(),
+        baseline_entries(&edited).len(),
+        "nothing dropped"
+    );
+    copy.expect(&["check"], 0);
+
+    // `--exclude` selects the same way: the library's entries are kept as
+    // they are, the other crates' are written anew.
+    copy.write(BASELINE, &after.replace("count = 2\n", "count  =  2\n"));
+    let kept = copy.read(BASELINE);
+    copy.expect(&["baseline", "--workspace", "--exclude", "shop"], 0);
+    let rewritten = copy.read(BASELINE);
+    let of_shop = |text: &str| -> Vec<String> {
+        blocks(text)
+            .into_iter()
+            .filter(|(from, _)| from == "shop" || from.starts_with("shop::"))
+            .map(|(_, block)| block)
+            .collect()
+    };
+    assert_eq!(of_shop(&rewritten), of_shop(&kept));
+    assert!(rewritten.contains("count  =  2"), "{rewritten}");
+    assert!(
+        !rewritten.contains("# the admin tool predates"),
+        "{rewritten}"
+    );
+    assert_eq!(baseline_entries(&rewritten), baseline_entries(&after));
+    copy.expect(&["check"], 0);
+}
+
+/// k. Entries from a module whose file no longer parses are unknown: never
+/// stale, and `baseline` keeps them.
+#[test]
+fn entries_from_code_that_does_not_parse_are_kept() {
+    let copy = Copy::legacy_initialised("parse-error");
+    let before = baseline_entries(&copy.read(BASELINE));
+    let from_orders_api: Vec<&(String, usize)> = before
+        .iter()
+        .filter(|(k, _)| k.contains(" shop::orders::api -> "))
+        .collect();
+    assert!(from_orders_api.len() >= 3, "{before:?}");
+
+    // The orders' api stops parsing (an edit half done).
+    copy.append_line("crates/shop/src/orders/api.rs", "pub fn half_done( {");
+    let report = copy.report(&[], 0);
+    let codes: Vec<&str> = array(&report, "warnings")
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["parse-error"], "{report:#}");
+    copy.expect(&["baseline"], 0);
+    assert_eq!(baseline_entries(&copy.read(BASELINE)), before);
+
+    // The orders' `mod.rs` itself: its submodules are not even found.
+    copy.replace("crates/shop/src/orders/api.rs", "pub fn half_done( {\n", "");
+    copy.append_line("crates/shop/src/orders/mod.rs", "pub fn half_done( {");
+    let report = copy.report(&[], 0);
+    assert!(
+        array(&report, "warnings")
+            .iter()
+            .all(|w| w["code"] == "parse-error"),
+        "{report:#}"
+    );
+    copy.expect(&["baseline"], 0);
+    assert_eq!(baseline_entries(&copy.read(BASELINE)), before);
+}
