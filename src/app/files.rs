@@ -30,6 +30,13 @@ impl Staged {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "file".to_string());
         let cannot = |err: std::io::Error| cannot_write(target, err);
+        if !dir.is_dir() {
+            return Err(Failure::error(format!(
+                "cannot write {}: the folder {} does not exist",
+                target.display(),
+                dir.display()
+            )));
+        }
         let mut file = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
@@ -84,11 +91,12 @@ pub fn already_exists(path: &Path) -> Failure {
 }
 
 /// Says why `path` could not be written. `tempfile` names its temporary
-/// file in its errors; the user asked for `path`, so only the cause is shown.
+/// file in its errors; the user asked for `path`, so only the kind of
+/// failure is shown.
 fn cannot_write(path: &Path, err: std::io::Error) -> Failure {
-    let cause = err
-        .get_ref()
-        .and_then(|inner| inner.source())
-        .map_or_else(|| err.to_string(), |source| source.to_string());
+    let cause = match err.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::from(err.kind()),
+    };
     Failure::error(format!("cannot write {}: {cause}", path.display()))
 }

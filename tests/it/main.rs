@@ -2,6 +2,7 @@
 //! `cargo-boundaries` binary on a real fixture workspace under `fixtures/`.
 
 mod adoption;
+mod baseline_files;
 mod demo;
 mod explain;
 mod formats;
