@@ -8,6 +8,8 @@ mod error;
 pub mod file;
 mod names;
 mod pattern;
+#[cfg(test)]
+mod proptests;
 mod reader;
 mod validate;
 pub mod value;
