@@ -265,10 +265,12 @@ fn not_a_baseline(shown: &str, errors: &[BaselineError]) -> Failure {
                 location.file, location.line, location.column
             ));
         }
+        if let Some(help) = &error.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
     }
     out.push_str(&format!(
-        "error: {shown} is not a baseline file; nothing was checked\n\
-         help: fix it, or point `settings.baseline` at a file of its own\n"
+        "error: {shown} is not a baseline file; nothing was checked\n"
     ));
     Failure(out)
 }

@@ -349,6 +349,25 @@ pub struct BaselineError {
     pub code: BaselineErrorCode,
     pub location: Option<Location>,
     pub message: String,
+    pub help: Option<String>,
+}
+
+/// What to do about a problem of the baseline file.
+fn help(code: BaselineErrorCode) -> &'static str {
+    match code {
+        BaselineErrorCode::BaselineToml
+        | BaselineErrorCode::BaselineVersion
+        | BaselineErrorCode::NotABaseline => {
+            "a baseline is written by `cargo boundaries baseline`; if this file is something \
+             else, point `settings.baseline` at a file of its own"
+        }
+        BaselineErrorCode::BadBaselineEntry => {
+            "each `[[violation]]` has `rule`, `from` and `to` strings and a `count` of at least 1"
+        }
+        BaselineErrorCode::DuplicateBaselineEntry => {
+            "merge the two entries into one whose `count` is their sum"
+        }
+    }
 }
 
 /// The fields of a `[[violation]]`, each exactly once.
@@ -365,6 +384,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
         code,
         location: span.map(|s| index.location(file.to_string(), s)),
         message,
+        help: Some(help(code).to_string()),
     };
     let document = DeTable::parse(text).map_err(|e| {
         vec![error(
