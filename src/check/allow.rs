@@ -23,7 +23,8 @@
 //!   member: `shop::*::domain` makes `shop::billing::domain` one member, and
 //!   references within a member's own subtree are always allowed.
 //! - `to`: patterns of the paths members may reference, besides their own
-//!   subtree and the standard library.
+//!   subtree and the standard library. It may be empty (`to = []`): then
+//!   members use nothing else at all.
 
 use super::registry::Kind;
 use super::{Context, Finding, Rule};
