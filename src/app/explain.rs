@@ -4,14 +4,15 @@
 //! the rules that explicitly allow it.
 //!
 //! Exit codes: 0 the dependency exists, 1 it does not, 2 a pattern names
-//! nothing in the workspace (with a suggestion).
+//! nothing in the workspace (with a suggestion). Without a policy, the
+//! references are explained and no rule is named.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{analyze, print, Analysis, Failure, EXIT_OK, EXIT_VIOLATIONS};
+use super::{analyze_with, print, Analysis, Failure, PolicyUse, EXIT_OK, EXIT_VIOLATIONS};
 use crate::check::Context;
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::graph::paths;
@@ -19,7 +20,7 @@ use crate::policy::Pattern;
 use crate::source::Target;
 
 pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
-    let analysis = analyze(&args.common)?;
+    let analysis = analyze_with(&args.common, PolicyUse::IfPresent)?;
     let context = Context::new(&analysis.graph);
     let names = known_names(&analysis);
     let model = &analysis.graph.model;
@@ -356,10 +357,10 @@ fn pattern(text: &str, role: &str, names: &[String]) -> Result<Pattern, Failure>
 
 /// "`x` matches nothing", with the closest known name as a suggestion.
 pub fn unknown(text: &str, role: &str, names: &[String]) -> Failure {
-    let mut message =
-        format!("error: {role} `{text}` matches no module or crate of the workspace\n");
-    if let Some(close) = crate::suggest::closest(text, names.iter().map(String::as_str)) {
-        let _ = writeln!(message, "help: did you mean `{close}`?");
-    }
-    Failure(message)
+    Failure::new(
+        crate::report::FailureCode::Error,
+        format!("{role} `{text}` matches no module or crate of the workspace"),
+        crate::suggest::closest(text, names.iter().map(String::as_str))
+            .map(|close| format!("did you mean `{close}`?")),
+    )
 }
