@@ -228,15 +228,14 @@ pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analys
             return Err(Failure::new(code, e, help).within(workspace));
         }
     };
-    let policy_found = found.is_some();
-    if !policy_found && common.verbose {
-        eprintln!("no policy found: drawing and explaining without rules");
-    }
-    let (source, in_manifest) = found.unwrap_or_else(|| (no_policy(&workspace), false));
-    let (policy, mut errors) = if policy_found {
-        policy::parse(source, in_manifest)
-    } else {
-        (empty_policy(source), Vec::new())
+    let (policy, mut errors) = match found {
+        Some((source, in_manifest)) => policy::parse(source, in_manifest),
+        None => {
+            if common.verbose {
+                eprintln!("no policy found: no rules apply");
+            }
+            (empty_policy(&workspace), Vec::new())
+        }
     };
     let (compiled, compile_errors) = check::compile(&policy);
     errors.extend(compile_errors);
@@ -406,21 +405,15 @@ fn plural(count: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// The source a missing policy stands in for: `boundaries.toml` at the
-/// root, empty.
-fn no_policy(workspace: &Workspace) -> PolicySource {
-    PolicySource {
-        path: workspace.root.join("boundaries.toml"),
-        display: "boundaries.toml".to_string(),
-        text: String::new(),
-    }
-}
-
-/// A policy with no rules and default settings, for commands that work
-/// without one.
-fn empty_policy(source: PolicySource) -> policy::Policy {
+/// A policy with no rules and default settings, standing for a missing
+/// `boundaries.toml` at the root, for the commands that work without one.
+fn empty_policy(workspace: &Workspace) -> policy::Policy {
     policy::Policy {
-        source,
+        source: PolicySource {
+            path: workspace.root.join("boundaries.toml"),
+            display: "boundaries.toml".to_string(),
+            text: String::new(),
+        },
         settings: policy::Settings::default(),
         components: Default::default(),
         rules: Vec::new(),
