@@ -257,6 +257,7 @@ fn a_member_manifest_outside_the_root_is_not_read() {
 /// runs; run directly, `RUSTUP_TOOLCHAIN` pins the toolchain. Without
 /// either, the attack works: that is what README's Security section warns
 /// about, and what shows this test can fail.
+#[cfg(unix)]
 #[test]
 fn a_hostile_toolchain_file_never_runs_when_run_by_cargo() {
     let Some(cargo) = std::env::var_os("CARGO") else {
@@ -328,6 +329,16 @@ fn a_hostile_toolchain_file_never_runs_when_run_by_cargo() {
     // As `cargo boundaries` runs it: argv[1] is `boundaries`, CARGO is set.
     assert_eq!(
         graph(&["boundaries", "graph"], &[("CARGO", cargo.as_os_str())]),
+        Some(0)
+    );
+    assert!(!marker.exists(), "the hostile toolchain ran");
+    // Even when cargo lives at a path that is not UTF-8 (it was once read
+    // with `env::var`, which then fell back to the `cargo` proxy).
+    use std::os::unix::ffi::OsStrExt;
+    let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"cargo-\xff"));
+    std::os::unix::fs::symlink(&cargo, &odd).unwrap();
+    assert_eq!(
+        graph(&["boundaries", "graph"], &[("CARGO", odd.as_os_str())]),
         Some(0)
     );
     assert!(!marker.exists(), "the hostile toolchain ran");
