@@ -16,7 +16,8 @@ use super::{analyze_with, print, Analysis, Failure, PolicyUse, EXIT_OK, EXIT_VIO
 use crate::check::Context;
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::graph::paths;
-use crate::policy::Pattern;
+use crate::policy::{Pattern, Severity};
+use crate::report::Level;
 use crate::source::Target;
 
 pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
@@ -152,7 +153,8 @@ struct Located {
 struct RuleHit {
     rule: String,
     kind: String,
-    severity: &'static str,
+    /// The policy's word (`error`, `warn`), as in the JSON report.
+    severity: Severity,
     reason: Option<String>,
     /// How many of the edge's references break it.
     count: usize,
@@ -237,7 +239,7 @@ fn rules(analysis: &Analysis, references: &[usize]) -> Vec<RuleHit> {
             RuleHit {
                 rule: table.name.clone(),
                 kind: table.kind.clone(),
-                severity: table.severity.as_str(),
+                severity: table.severity,
                 reason: table.reason.clone(),
                 count,
             }
@@ -307,7 +309,7 @@ fn write_edge(out: &mut String, edge: &Edge, prefix: &str) {
             out,
             "    forbidden by `{}` ({} {}, {} reference{}){reason}",
             hit.rule,
-            hit.severity,
+            Level::of(hit.severity).as_str(),
             hit.kind,
             hit.count,
             if hit.count == 1 { "" } else { "s" }

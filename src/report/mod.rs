@@ -26,6 +26,7 @@ use crate::policy::PolicySource;
 use crate::warning::Warning;
 
 pub use cargo_json::{cargo_failure, cargo_messages};
+pub use common::Level;
 pub use failure::{FailedRun, FailureCode, Problem};
 pub use github::{github, github_failure};
 pub use gitlab::{gitlab, gitlab_failure};
