@@ -489,4 +489,13 @@ mod uri_tests {
         );
         assert_eq!(super::uri_reference("src/é.rs"), "src/%C3%A9.rs");
     }
+
+    #[test]
+    fn an_absolute_path_is_a_file_uri_without_a_base() {
+        let outside = super::physical("/etc/my policy.toml", None).artifact_location;
+        assert_eq!(outside.uri, "file:///etc/my%20policy.toml");
+        assert_eq!(outside.uri_base_id, None);
+        let inside = super::physical("boundaries.toml", None).artifact_location;
+        assert_eq!(inside.uri_base_id, Some(super::SRCROOT));
+    }
 }
