@@ -1,83 +1,207 @@
-//! Benchmark: `cargo-boundaries check --format json` on generated modular
-//! monoliths of growing size, to show the cost stays linear in the source
-//! size. Run with `cargo bench --bench check`; `BENCH_SCALES=1,2,4,8` picks
-//! the sizes (each scale unit is 10 crates of 8 domains × 6 files).
+//! Benchmark: `cargo-boundaries check --format json` against the parse
+//! floor, on generated modular monoliths of growing size and on real
+//! workspaces given by path. Run with `cargo bench --bench check`.
 //!
-//! Prints, per size: files, MB of source, references, best-of-3 wall time,
-//! throughput, and peak memory (via `/usr/bin/time` when present).
+//! - `BENCH_SCALES=1,2,4,8` picks the generated sizes (each scale unit is 10
+//!   crates of 8 domains × 6 files); `BENCH_SCALES=` runs none.
+//! - `BENCH_WORKSPACES=/path/a,/path/b` adds real workspaces (each needs a
+//!   policy: run `cargo boundaries init` there first).
+//! - `BENCH_RUNS=5` sets how many times each side runs (default 3).
+//!
+//! The floor is this same program started with `--floor FILES`: it only
+//! reads and parses, with syn on two threads, exactly the files the tool
+//! reads (the `files` of `graph --format json`), and nothing else. Tool and
+//! floor runs alternate, so both see the same machine; each side's best wall
+//! time and peak memory (`/usr/bin/time`) are printed side by side.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The tool's allocator, so the floor parses under the same conditions.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const DOMAINS: usize = 8;
 const CRATES_PER_SCALE: usize = 10;
 const LAYERS: [&str; 5] = ["api", "service", "domain", "storage", "events"];
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--floor") {
+        return floor(Path::new(&args[at + 1]));
+    }
     let scales: Vec<usize> = std::env::var("BENCH_SCALES")
         .unwrap_or_else(|_| "1,2,4".to_string())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let binary = env!("CARGO_BIN_EXE_cargo-boundaries");
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-workspaces");
-    println!(
-        "{:>6} {:>7} {:>8} {:>11} {:>10} {:>10} {:>10}",
-        "crates", "files", "MB", "references", "wall ms", "MB/s", "peak MB"
-    );
-    for scale in scales {
-        let crates = scale * CRATES_PER_SCALE;
-        let root = base.join(format!("scale-{scale}"));
-        let (files, bytes) = generate(&root, crates);
-        let manifest = root.join("Cargo.toml");
-        let mut best = Duration::MAX;
-        let mut references = 0;
-        for _ in 0..3 {
-            let started = Instant::now();
-            let output = Command::new(binary)
-                .args(["check", "--format", "json", "--manifest-path"])
-                .arg(&manifest)
-                .output()
-                .expect("the binary runs");
-            best = best.min(started.elapsed());
-            assert!(
-                matches!(output.status.code(), Some(0 | 1)),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-            references = report["stats"]["references"].as_u64().unwrap_or(0);
+    let mut workspaces: Vec<(String, PathBuf)> = scales
+        .into_iter()
+        .map(|scale| {
+            let root = base.join(format!("scale-{scale}"));
+            generate(&root, scale * CRATES_PER_SCALE);
+            (format!("generated x{scale}"), root)
+        })
+        .collect();
+    if let Ok(paths) = std::env::var("BENCH_WORKSPACES") {
+        for path in paths.split(',').filter(|p| !p.is_empty()) {
+            let root = PathBuf::from(path);
+            let name = root
+                .file_name()
+                .map_or(path.to_string(), |n| n.to_string_lossy().into_owned());
+            workspaces.push((name, root));
         }
-        let megabytes = bytes as f64 / 1_048_576.0;
-        println!(
-            "{:>6} {:>7} {:>8.1} {:>11} {:>10} {:>10.1} {:>10}",
-            crates,
-            files,
-            megabytes,
-            references,
-            best.as_millis(),
-            megabytes / best.as_secs_f64(),
-            peak_memory(binary, &manifest)
-                .map_or("-".to_string(), |kb| format!("{:.0}", kb as f64 / 1024.0))
-        );
+    }
+    println!(
+        "{:<16} {:>7} {:>8} {:>11} {:>9} {:>9} {:>6} {:>8} {:>8} {:>6}",
+        "workspace",
+        "files",
+        "MB",
+        "references",
+        "tool ms",
+        "floor ms",
+        "ratio",
+        "tool MB",
+        "floor MB",
+        "RSS/src"
+    );
+    for (name, root) in workspaces {
+        bench_workspace(&name, &root, runs);
     }
 }
 
-/// Peak resident memory of one run, in KiB.
-fn peak_memory(binary: &str, manifest: &Path) -> Option<u64> {
-    let output = Command::new("/usr/bin/time")
-        .args([
-            "-f",
-            "%M",
-            binary,
-            "check",
-            "--format",
-            "json",
-            "--manifest-path",
-        ])
+/// Times the tool and the floor on one workspace, alternating, and prints
+/// one row.
+fn bench_workspace(name: &str, root: &Path, runs: usize) {
+    let binary = env!("CARGO_BIN_EXE_cargo-boundaries");
+    let manifest = root.join("Cargo.toml");
+    let files = files_read(binary, &manifest);
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    let list = std::env::temp_dir().join(format!("boundaries-floor-{}.txt", std::process::id()));
+    let listed: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    std::fs::write(&list, listed.join("\n")).expect("write the file list");
+
+    let mut tool = Command::new(binary);
+    tool.args(["check", "--format", "json", "--manifest-path"])
+        .arg(&manifest);
+    let mut floor = Command::new(std::env::current_exe().expect("this program"));
+    floor.arg("--floor").arg(&list);
+
+    let (mut tool_best, mut floor_best) = (Duration::MAX, Duration::MAX);
+    let mut references = 0;
+    for _ in 0..runs {
+        let (elapsed, stdout) = timed(&mut tool);
+        tool_best = tool_best.min(elapsed);
+        let report: serde_json::Value = serde_json::from_slice(&stdout).expect("json");
+        references = report["stats"]["references"].as_u64().unwrap_or(0);
+        floor_best = floor_best.min(timed(&mut floor).0);
+    }
+    let tool_kb = peak_memory(&mut tool);
+    let floor_kb = peak_memory(&mut floor);
+    let _ = std::fs::remove_file(&list);
+    let megabytes = bytes as f64 / 1_048_576.0;
+    let mb =
+        |kb: Option<u64>| kb.map_or("-".to_string(), |kb| format!("{:.0}", kb as f64 / 1024.0));
+    println!(
+        "{:<16} {:>7} {:>8.1} {:>11} {:>9} {:>9} {:>6.2} {:>8} {:>8} {:>6}",
+        name,
+        files.len(),
+        megabytes,
+        references,
+        tool_best.as_millis(),
+        floor_best.as_millis(),
+        tool_best.as_secs_f64() / floor_best.as_secs_f64(),
+        mb(tool_kb),
+        mb(floor_kb),
+        tool_kb.map_or("-".to_string(), |kb| format!(
+            "{:.1}",
+            kb as f64 / 1024.0 / megabytes
+        )),
+    );
+}
+
+/// Runs a command to completion; its wall time and standard output.
+fn timed(command: &mut Command) -> (Duration, Vec<u8>) {
+    let started = Instant::now();
+    let output = command.output().expect("the command runs");
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{:?}: {}",
+        command,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (elapsed, output.stdout)
+}
+
+/// The files the tool reads in a workspace: every node's `files` in the
+/// JSON graph (its `file` where `files` is absent), absolute.
+fn files_read(binary: &str, manifest: &Path) -> Vec<PathBuf> {
+    let output = Command::new(binary)
+        .args(["graph", "--format", "json", "--manifest-path"])
         .arg(manifest)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let graph: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let root = manifest
+        .parent()
+        .expect("a folder")
+        .canonicalize()
+        .expect("the workspace exists");
+    let mut files = std::collections::BTreeSet::new();
+    for node in graph["nodes"].as_array().into_iter().flatten() {
+        match node["files"].as_array() {
+            Some(list) => files.extend(list.iter().filter_map(|f| f.as_str())),
+            None => files.extend(node["file"].as_str()),
+        }
+    }
+    files.into_iter().map(|f| root.join(f)).collect()
+}
+
+/// The floor: read and parse every listed file with syn on two threads,
+/// nothing more.
+fn floor(list: &Path) {
+    use rayon::prelude::*;
+    let text = std::fs::read_to_string(list).expect("the file list");
+    let files: Vec<&str> = text.lines().collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .stack_size(64 << 20)
+        .build()
+        .expect("a thread pool");
+    let parsed: usize = pool.install(|| {
+        files
+            .par_iter()
+            .map(|file| {
+                let source = std::fs::read_to_string(file).unwrap_or_default();
+                syn::parse_file(&source).map_or(0, |f| f.items.len())
+            })
+            .sum()
+    });
+    println!("{parsed}");
+}
+
+/// Peak resident memory of one run, in KiB.
+fn peak_memory(command: &mut Command) -> Option<u64> {
+    let output = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(command.get_program())
+        .args(command.get_args())
         .output()
         .ok()?;
     String::from_utf8_lossy(&output.stderr)
@@ -88,38 +212,27 @@ fn peak_memory(binary: &str, manifest: &Path) -> Option<u64> {
         .ok()
 }
 
-/// Writes a workspace of `crates` crates; returns (files, bytes) of Rust
-/// source. Reuses an existing one of the same size.
-fn generate(root: &Path, crates: usize) -> (usize, u64) {
+/// Writes a workspace of `crates` crates, or reuses an existing one of the
+/// same size.
+fn generate(root: &Path, crates: usize) {
     let marker = root.join(".complete");
-    if !marker.exists() {
-        let _ = std::fs::remove_dir_all(root);
-        let members: Vec<String> = (0..crates).map(|c| format!("\"crates/app{c}\"")).collect();
-        write(
-            &root.join("Cargo.toml"),
-            &format!(
-                "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-                members.join(", ")
-            ),
-        );
-        write(&root.join("boundaries.toml"), POLICY);
-        for c in 0..crates {
-            generate_crate(&root.join(format!("crates/app{c}")), c, crates);
-        }
-        write(&marker, "");
+    if marker.exists() {
+        return;
     }
-    let mut files = 0;
-    let mut bytes = 0;
-    for entry in walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if entry.path().extension().is_some_and(|e| e == "rs") {
-            files += 1;
-            bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
-        }
+    let _ = std::fs::remove_dir_all(root);
+    let members: Vec<String> = (0..crates).map(|c| format!("\"crates/app{c}\"")).collect();
+    write(
+        &root.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    );
+    write(&root.join("boundaries.toml"), POLICY);
+    for c in 0..crates {
+        generate_crate(&root.join(format!("crates/app{c}")), c, crates);
     }
-    (files, bytes)
+    write(&marker, "");
 }
 
 const POLICY: &str = r#"version = 1

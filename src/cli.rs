@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use std::io::IsTerminal;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "cargo-boundaries",
@@ -48,7 +46,8 @@ pub struct CommonArgs {
     /// Check only these packages (repeatable)
     #[arg(short = 'p', long = "package", value_name = "SPEC")]
     pub packages: Vec<String>,
-    /// Check every workspace member (the default)
+    /// Check every workspace member, even when run in a member's directory
+    /// (at the workspace root, every member is checked anyway)
     #[arg(long)]
     pub workspace: bool,
     /// Do not check these packages (repeatable)
@@ -58,9 +57,9 @@ pub struct CommonArgs {
     /// [workspace.metadata.boundaries] in its Cargo.toml]
     #[arg(long, value_name = "PATH")]
     pub policy: Option<PathBuf>,
-    /// When to colour the output
-    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
-    pub color: ColorChoice,
+    /// When to colour the output [default: CARGO_TERM_COLOR, else auto]
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
     /// Print violations only, no warnings
     #[arg(short, long)]
     pub quiet: bool,
@@ -112,14 +111,14 @@ pub enum MessageFormat {
 pub struct GraphArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Diagram format
-    #[arg(long, value_enum, default_value = "dot")]
-    pub format: GraphFormat,
+    /// Diagram format [default: from the extension of `-o FILE`, else dot]
+    #[arg(long, value_enum)]
+    pub format: Option<GraphFormat>,
     /// Draw crates, or modules
     #[arg(long, value_enum, default_value = "modules")]
     pub level: GraphLevel,
     /// Collapse modules deeper than N segments below their crate into their
-    /// ancestor, summing references
+    /// ancestor, summing references (with `--level modules` only)
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
     /// Only the modules this pattern covers and their direct neighbours
@@ -128,7 +127,8 @@ pub struct GraphArgs {
     /// Leave out crates outside the workspace
     #[arg(long)]
     pub exclude_external: bool,
-    /// Write the diagram to FILE instead of stdout
+    /// Write the diagram to FILE instead of stdout; without `--format`, the
+    /// extension picks it (.dot/.gv, .mmd/.mermaid, .svg, .json)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -139,6 +139,19 @@ pub enum GraphFormat {
     Mermaid,
     Svg,
     Json,
+}
+
+impl GraphFormat {
+    /// The format a file extension names (case-insensitive), if any.
+    pub fn from_extension(extension: &str) -> Option<GraphFormat> {
+        match extension.to_ascii_lowercase().as_str() {
+            "dot" | "gv" => Some(GraphFormat::Dot),
+            "mmd" | "mermaid" => Some(GraphFormat::Mermaid),
+            "svg" => Some(GraphFormat::Svg),
+            "json" => Some(GraphFormat::Json),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -203,35 +216,11 @@ pub fn parse(mut args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
     Cli::try_parse_from(args)
 }
 
-/// `--color`: when to colour output.
+/// `--color` (and `CARGO_TERM_COLOR`): when to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {
     #[default]
     Auto,
     Always,
     Never,
-}
-
-impl ColorChoice {
-    /// Whether to colour output written to stdout.
-    pub fn enabled(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
-            }
-        }
-    }
-
-    /// Whether to colour output written to stderr.
-    pub fn enabled_stderr(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-            }
-        }
-    }
 }

@@ -79,18 +79,29 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 }
 
 /// Turns a path relative to the workspace root into the `/`-separated form
-/// used in every output.
+/// used in every output. An absolute path keeps its one leading `/`.
 pub fn display_path(relative: &std::path::Path) -> String {
-    relative
+    let text = relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    match text.strip_prefix("//") {
+        Some(rest) if relative.has_root() => format!("/{rest}"),
+        _ => text,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolute_paths_keep_one_slash() {
+        use std::path::Path;
+        assert_eq!(display_path(Path::new("/etc/passwd")), "/etc/passwd");
+        assert_eq!(display_path(Path::new("src/a.rs")), "src/a.rs");
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {

@@ -8,12 +8,14 @@
 //! must be a regular file that is exactly a baseline.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use super::files::write_atomically;
 use super::{analyze, print, Analysis, Failure, EXIT_OK};
 use crate::check::baseline::{self, BaselineError, Entry, Judgement, Scope};
 use crate::cli::BaselineArgs;
 use crate::policy::file::{kind_of, read_regular, NotAFile, ReadError};
+use crate::report::{FailureCode, Problem};
 
 pub fn baseline(args: &BaselineArgs) -> Result<i32, Failure> {
     let analysis = analyze(&args.common)?;
@@ -130,7 +132,9 @@ impl BaselinePathError {
 
 impl From<BaselinePathError> for Failure {
     fn from(error: BaselinePathError) -> Failure {
-        Failure(format!("error[{}]: {error}\n", error.code()))
+        let mut failure = Failure::new(FailureCode::Error, &error, None);
+        failure.human = format!("error[{}]: {error}\n", error.code());
+        failure
     }
 }
 
@@ -247,11 +251,13 @@ fn read_file(analysis: &Analysis) -> Result<Option<(Vec<Entry>, String)>, Failur
     }
     let text = read_regular(&path).map_err(BaselinePathError::Read)?;
     let entries =
-        baseline::parse(&text, &shown).map_err(|errors| not_a_baseline(&shown, &errors))?;
+        baseline::parse(&text, &shown).map_err(|errors| not_a_baseline(&shown, &text, &errors))?;
     Ok(Some((entries, text)))
 }
 
-fn not_a_baseline(shown: &str, errors: &[BaselineError]) -> Failure {
+/// Every problem of a file that is not a baseline: as text, and one by one
+/// (located in the file) for the machine formats.
+fn not_a_baseline(shown: &str, text: &str, errors: &[BaselineError]) -> Failure {
     let mut out = String::new();
     for error in errors {
         out.push_str(&format!(
@@ -272,7 +278,22 @@ fn not_a_baseline(shown: &str, errors: &[BaselineError]) -> Failure {
     out.push_str(&format!(
         "error: {shown} is not a baseline file; nothing was checked\n"
     ));
-    Failure(out)
+    let problems = errors
+        .iter()
+        .map(|error| Problem {
+            help: error.help.clone(),
+            location: error.location.clone(),
+            ..Problem::new(
+                FailureCode::Error,
+                format!("{} [{}]", error.message, error.code.as_str()),
+            )
+        })
+        .collect();
+    let mut failure = Failure::error(format!("{shown} is not a baseline file"));
+    failure.human = out;
+    failure.problems = problems;
+    failure.sources = crate::report::Sources::new([(shown.to_string(), Arc::from(text))].into());
+    failure
 }
 
 #[cfg(test)]

@@ -1,10 +1,16 @@
 //! `cargo boundaries check`: check and print in the chosen format.
 
-use super::{analyze, print, Failure, EXIT_OK, EXIT_VIOLATIONS};
+use super::{analyze, output_style, print, Failure, Stream, EXIT_OK, EXIT_VIOLATIONS};
+use crate::check::verdict::Verdict;
 use crate::cli::{CheckArgs, Format, MessageFormat};
 use crate::report::{self, CheckRun};
 
 pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
+    run(args).inspect_err(|failure| speak_failure(args, failure))
+}
+
+fn run(args: &CheckArgs) -> Result<i32, Failure> {
+    let stdout = output_style(&args.common, Stream::Stdout)?;
     let mut analysis = analyze(&args.common)?;
     if !args.no_baseline {
         if let Some(entries) = super::baseline::read(&analysis)? {
@@ -22,6 +28,7 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
         // Violations only: keep just the warnings that fail the run.
         analysis.warnings.retain(|w| w.code.is_error());
     }
+    let verdict = Verdict::new(&analysis.violations, &analysis.warnings);
     let references = &analysis.graph.model.references;
     let quoted = analysis
         .violations
@@ -47,11 +54,12 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
         violations: &analysis.violations,
         warnings: &analysis.warnings,
         sources: &sources,
+        verdict: &verdict,
         elapsed: analysis.started.elapsed(),
     };
     let output = match (args.message_format, args.format) {
         (Some(MessageFormat::Json), _) => report::cargo_messages(&run),
-        (None, Format::Human) => report::human(&run, args.common.color.enabled()),
+        (None, Format::Human) => report::human(&run, &stdout),
         (None, Format::Json) => report::json(&run),
         (None, Format::Short) => report::short(&run),
         (None, Format::Sarif) => report::sarif(&run),
@@ -59,9 +67,24 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
         (None, Format::Gitlab) => report::gitlab(&run),
     };
     print(&output);
-    Ok(if run.error_count() > 0 {
+    Ok(if verdict.fails() {
         EXIT_VIOLATIONS
     } else {
         EXIT_OK
     })
+}
+
+/// On exit 2, the formats CI and editors read still write their format,
+/// with the problems, so they show what went wrong instead of nothing. The
+/// human text goes to stderr as for every format.
+fn speak_failure(args: &CheckArgs, failure: &Failure) {
+    let run = failure.failed_run();
+    let text = match (args.message_format, args.format) {
+        (Some(MessageFormat::Json), _) => report::cargo_failure(&run),
+        (None, Format::Sarif) => report::sarif_failure(&run),
+        (None, Format::Github) => report::github_failure(&run),
+        (None, Format::Gitlab) => report::gitlab_failure(&run),
+        (None, Format::Human | Format::Json | Format::Short) => return,
+    };
+    print(&text);
 }

@@ -4,22 +4,24 @@
 //! the rules that explicitly allow it.
 //!
 //! Exit codes: 0 the dependency exists, 1 it does not, 2 a pattern names
-//! nothing in the workspace (with a suggestion).
+//! nothing in the workspace (with a suggestion). Without a policy, the
+//! references are explained and no rule is named.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{analyze, print, Analysis, Failure, EXIT_OK, EXIT_VIOLATIONS};
+use super::{analyze_with, print, Analysis, Failure, PolicyUse, EXIT_OK, EXIT_VIOLATIONS};
 use crate::check::Context;
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::graph::paths;
-use crate::policy::Pattern;
+use crate::policy::{Pattern, Severity};
+use crate::report::Level;
 use crate::source::Target;
 
 pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
-    let analysis = analyze(&args.common)?;
+    let analysis = analyze_with(&args.common, PolicyUse::IfPresent)?;
     let context = Context::new(&analysis.graph);
     let names = known_names(&analysis);
     let model = &analysis.graph.model;
@@ -151,7 +153,8 @@ struct Located {
 struct RuleHit {
     rule: String,
     kind: String,
-    severity: &'static str,
+    /// The policy's word (`error`, `warn`), as in the JSON report.
+    severity: Severity,
     reason: Option<String>,
     /// How many of the edge's references break it.
     count: usize,
@@ -236,7 +239,7 @@ fn rules(analysis: &Analysis, references: &[usize]) -> Vec<RuleHit> {
             RuleHit {
                 rule: table.name.clone(),
                 kind: table.kind.clone(),
-                severity: table.severity.as_str(),
+                severity: table.severity,
                 reason: table.reason.clone(),
                 count,
             }
@@ -306,7 +309,7 @@ fn write_edge(out: &mut String, edge: &Edge, prefix: &str) {
             out,
             "    forbidden by `{}` ({} {}, {} reference{}){reason}",
             hit.rule,
-            hit.severity,
+            Level::of(hit.severity).as_str(),
             hit.kind,
             hit.count,
             if hit.count == 1 { "" } else { "s" }
@@ -356,10 +359,10 @@ fn pattern(text: &str, role: &str, names: &[String]) -> Result<Pattern, Failure>
 
 /// "`x` matches nothing", with the closest known name as a suggestion.
 pub fn unknown(text: &str, role: &str, names: &[String]) -> Failure {
-    let mut message =
-        format!("error: {role} `{text}` matches no module or crate of the workspace\n");
-    if let Some(close) = crate::suggest::closest(text, names.iter().map(String::as_str)) {
-        let _ = writeln!(message, "help: did you mean `{close}`?");
-    }
-    Failure(message)
+    Failure::new(
+        crate::report::FailureCode::Error,
+        format!("{role} `{text}` matches no module or crate of the workspace"),
+        crate::suggest::closest(text, names.iter().map(String::as_str))
+            .map(|close| format!("did you mean `{close}`?")),
+    )
 }

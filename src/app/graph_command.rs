@@ -1,16 +1,26 @@
 //! `cargo boundaries graph`: the same run as `check`, drawn as a diagram.
 //! Violations never change the exit code here: drawing them is the job.
+//! Without a policy, the graph is drawn with no violations marked.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
-use super::{analyze, print, Analysis, Failure, EXIT_OK};
+use super::{analyze_with, print, Analysis, Failure, PolicyUse, EXIT_OK};
 use crate::cli::{GraphArgs, GraphFormat, GraphLevel};
 use crate::graph::view::{self, Level, View, ViewOptions};
 use crate::policy::Pattern;
 use crate::render;
 
 pub fn graph(args: &GraphArgs) -> Result<i32, Failure> {
-    let analysis = analyze(&args.common)?;
+    // Arguments first: a mistake there costs no run.
+    let format = format(args.format, args.output.as_deref())?;
+    if args.depth.is_some() && args.level == GraphLevel::Crates {
+        return Err(Failure::error(
+            "`--depth` collapses modules, so it applies to `--level modules` only: \
+             drop it, or draw modules",
+        ));
+    }
+    let analysis = analyze_with(&args.common, PolicyUse::IfPresent)?;
     let focus = match &args.focus {
         Some(text) => Some(focus_pattern(text, &analysis)?),
         None => None,
@@ -32,13 +42,36 @@ pub fn graph(args: &GraphArgs) -> Result<i32, Failure> {
             violations: &violations,
         },
     );
-    let text = draw(&view, args.format);
+    let text = draw(&view, format);
     match &args.output {
         // `-o` asks for the file: it is replaced, atomically.
         Some(path) => super::files::write_atomically(path, &text, true)?,
         None => print(&text),
     }
     Ok(EXIT_OK)
+}
+
+/// `--format` when given; else the format `-o`'s extension names; else DOT.
+/// An extension that names no format is an error rather than a guess: DOT
+/// written into `graph.png` helps nobody.
+fn format(explicit: Option<GraphFormat>, output: Option<&Path>) -> Result<GraphFormat, Failure> {
+    if let Some(format) = explicit {
+        return Ok(format);
+    }
+    let Some(extension) = output.and_then(Path::extension) else {
+        return Ok(GraphFormat::Dot);
+    };
+    let extension = extension.to_string_lossy();
+    GraphFormat::from_extension(&extension).ok_or_else(|| {
+        Failure::new(
+            crate::report::FailureCode::Error,
+            format!("cannot tell the diagram format from the extension `.{extension}`"),
+            Some(
+                "name the file .dot, .gv, .mmd, .mermaid, .svg or .json, or pass --format"
+                    .to_string(),
+            ),
+        )
+    })
 }
 
 pub fn draw(view: &View, format: GraphFormat) -> String {

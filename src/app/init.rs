@@ -91,11 +91,11 @@ pub fn init(args: &InitArgs) -> Result<i32, Failure> {
     // when the baseline (if one is needed) is written does it take its
     // name, so a failure leaves no policy behind.
     let staged = Staged::new(&policy_path, &text)?;
-    let baseline = record_baseline(args, staged.path()).map_err(|failure| {
-        Failure(format!(
-            "{}error: the generated policy was not written\n",
-            failure.0
-        ))
+    let baseline = record_baseline(args, staged.path()).map_err(|mut failure| {
+        failure
+            .human
+            .push_str("error: the generated policy was not written\n");
+        failure
     })?;
     if let Err(failure) = staged.commit(args.force) {
         // Another run wrote the policy meanwhile: ours never existed, and

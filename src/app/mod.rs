@@ -8,6 +8,7 @@ mod files;
 mod graph_command;
 mod init;
 mod rules;
+mod style;
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -18,10 +19,12 @@ use crate::check::{self, CompiledPolicy, Violation};
 use crate::cli::{self, Command, CommonArgs};
 use crate::graph::Graph;
 use crate::policy::{self, PolicyErrors, PolicySource, Universe};
-use crate::report;
+use crate::report::{self, FailureCode, Problem};
 use crate::source::{self, ExtractOptions};
 use crate::warning::Warning;
-use crate::workspace::{self, Workspace};
+use crate::workspace::{self, CrateKind, Workspace};
+
+pub use style::Stream;
 
 /// Exit codes, a contract with CI scripts.
 pub const EXIT_OK: i32 = 0;
@@ -54,19 +57,79 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match result {
         Ok(code) => code,
         Err(failure) => {
-            eprint!("{}", failure.0);
+            let mut text = failure.human;
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            eprint!("{text}");
             EXIT_FAILURE
         }
     }
 }
 
-/// A run that could not do its job; the text says why.
-pub struct Failure(pub String);
+/// A run that could not do its job (exit 2): what stderr shows, and the same
+/// problems one by one for the machine formats, which must still speak.
+pub struct Failure {
+    /// Rendered diagnostics, or `error: ...` lines.
+    pub human: String,
+    pub problems: Vec<Problem>,
+    /// The workspace, when it was read before the run failed.
+    pub workspace: Option<Box<Workspace>>,
+    /// The text of the files the problems are located in.
+    pub sources: report::Sources,
+    /// The policy file as shown to users, when one was found.
+    pub policy_file: Option<String>,
+}
 
 impl Failure {
+    /// A problem about no file in particular.
     pub fn error(message: impl std::fmt::Display) -> Failure {
-        Failure(format!("error: {message}\n"))
+        Failure::new(FailureCode::Error, message, None)
     }
+
+    pub fn new(
+        code: FailureCode,
+        message: impl std::fmt::Display,
+        help: Option<String>,
+    ) -> Failure {
+        let message = message.to_string();
+        let mut human = format!("error: {message}\n");
+        if let Some(help) = &help {
+            human.push_str(&format!("help: {help}\n"));
+        }
+        Failure {
+            human,
+            problems: vec![Problem {
+                help,
+                ..Problem::new(code, message)
+            }],
+            workspace: None,
+            sources: report::Sources::default(),
+            policy_file: None,
+        }
+    }
+
+    /// Keeps the workspace the failed run had read, for formats that name
+    /// its crates.
+    fn within(mut self, workspace: Workspace) -> Failure {
+        self.workspace = Some(Box::new(workspace));
+        self
+    }
+
+    /// The problems as the machine formats take them.
+    pub fn failed_run(&self) -> report::FailedRun<'_> {
+        report::FailedRun {
+            problems: &self.problems,
+            workspace: self.workspace.as_deref(),
+            sources: &self.sources,
+            policy_file: self.policy_file.as_deref(),
+        }
+    }
+}
+
+/// The style of output written to `stream` under the command's `--color`.
+pub fn output_style(common: &CommonArgs, stream: Stream) -> Result<report::Style, Failure> {
+    Ok(style::style(style::color_choice(common.color)?, stream))
 }
 
 /// The workspace read, the policy compiled and checked.
@@ -74,6 +137,8 @@ pub struct Analysis {
     pub workspace: Workspace,
     pub graph: Graph,
     pub policy: CompiledPolicy,
+    /// The policy file; without one (`graph`, `explain`), an empty
+    /// `boundaries.toml` at the root, with no rules.
     pub policy_source: PolicySource,
     pub violations: Vec<Violation>,
     pub warnings: Vec<Warning>,
@@ -81,13 +146,27 @@ pub struct Analysis {
     pub started: Instant,
 }
 
+/// Whether a command needs a policy: `check` and `baseline` do; `graph` and
+/// `explain` draw and explain without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyUse {
+    Required,
+    IfPresent,
+}
+
 fn load_workspace(common: &CommonArgs) -> Result<Workspace, Failure> {
     workspace::load(&workspace::LoadOptions {
         manifest_path: common.manifest_path.clone(),
         packages: common.packages.clone(),
         exclude: common.exclude.clone(),
+        workspace: common.workspace,
+        current_dir: std::env::current_dir().ok(),
+        // Run by cargo (`cargo boundaries`), use the cargo that ran us:
+        // cargo's rustup proxy would pick a toolchain from the checked
+        // workspace's `rust-toolchain.toml`, which may name any binary.
+        cargo: std::env::var_os("CARGO").map(Into::into),
     })
-    .map_err(Failure::error)
+    .map_err(|e| Failure::new(FailureCode::Workspace, e, None))
 }
 
 /// The workspace and its source model, without a policy (for `init`).
@@ -95,7 +174,10 @@ pub fn load_model(
     common: &CommonArgs,
     include_tests: bool,
 ) -> Result<(Workspace, source::SourceModel), Failure> {
-    let workspace = load_workspace(common)?;
+    let mut workspace = load_workspace(common)?;
+    if !include_tests {
+        workspace.drop_test_targets();
+    }
     let model = source::load(&workspace, ExtractOptions { include_tests });
     Ok((workspace, model))
 }
@@ -119,39 +201,67 @@ impl Phases {
     }
 }
 
+/// `analyze_with` for a command that needs a policy.
 pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
+    analyze_with(common, PolicyUse::Required)
+}
+
+pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analysis, Failure> {
     let started = Instant::now();
+    let stderr = output_style(common, Stream::Stderr)?;
     let mut phases = Phases {
         verbose: common.verbose,
         last: started,
     };
-    let workspace = load_workspace(common)?;
-    phases.done(format_args!(
-        "cargo metadata: {} crates at {}",
-        workspace.crates.len(),
-        workspace.root.display()
-    ));
-    let (source, in_manifest) =
-        policy::find(&workspace.root, common.policy.as_deref()).map_err(|e| {
-            let hint = match e {
-                policy::FindError::NotFound { .. } => {
-                    "\nhelp: run `cargo boundaries init` to write a starter policy\n"
-                }
-                _ => "",
+    let mut workspace = load_workspace(common)?;
+    let found = match policy::find(&workspace.root, common.policy.as_deref()) {
+        Ok(found) => Some(found),
+        Err(policy::FindError::NotFound { .. }) if policy_use == PolicyUse::IfPresent => None,
+        Err(e) => {
+            let (code, help) = match e {
+                policy::FindError::NotFound { .. } => (
+                    FailureCode::NoPolicy,
+                    Some("run `cargo boundaries init` to write a starter policy".to_string()),
+                ),
+                _ => (FailureCode::Policy, None),
             };
-            Failure(format!("error: {e}{hint}"))
-        })?;
-    let (policy, mut errors) =
-        policy::parse(source, in_manifest, &policy::CrateNames::of(&workspace));
+            return Err(Failure::new(code, e, help).within(workspace));
+        }
+    };
+    let (policy, mut errors) = match found {
+        Some((source, in_manifest)) => {
+            policy::parse(source, in_manifest, &policy::CrateNames::of(&workspace))
+        }
+        None => {
+            if common.verbose {
+                eprintln!("no policy found: no rules apply");
+            }
+            (empty_policy(&workspace), Vec::new())
+        }
+    };
     let (compiled, compile_errors) = check::compile(&policy);
     errors.extend(compile_errors);
 
-    let model = source::load(
-        &workspace,
-        ExtractOptions {
-            include_tests: policy.settings.include_tests,
-        },
-    );
+    let include_tests = policy.settings.include_tests;
+    let left_out = if include_tests {
+        0
+    } else {
+        workspace.drop_test_targets()
+    };
+    phases.done(format_args!(
+        "cargo metadata: {} at {}",
+        crate_counts(&workspace, left_out),
+        workspace.root.display()
+    ));
+    if let Some(member) = &workspace.current_member {
+        if common.verbose {
+            eprintln!(
+                "           checking member `{member}`, whose directory the run started in \
+                 (--workspace checks every member)"
+            );
+        }
+    }
+    let model = source::load(&workspace, ExtractOptions { include_tests });
     phases.done(format_args!(
         "parsed {} files into {} modules; {} references resolved, {} paths skipped as unresolvable",
         model.files,
@@ -164,16 +274,27 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
     errors.extend(compiled.validate(&universe));
     phases.done(format_args!("validated {} rules", compiled.rules.len()));
     if !errors.is_empty() {
-        let rendered = report::policy_errors(
-            &PolicyErrors {
-                source: policy.source.clone(),
-                errors,
-            },
-            common.color.enabled_stderr(),
-        );
-        return Err(Failure(rendered));
+        let errors = PolicyErrors {
+            source: policy.source.clone(),
+            errors,
+        };
+        let failure = Failure {
+            human: report::policy_errors(&errors, &stderr),
+            problems: report::policy_problems(&errors),
+            workspace: None,
+            sources: report::Sources::new(
+                [(
+                    errors.source.display.clone(),
+                    std::sync::Arc::from(errors.source.text.as_str()),
+                )]
+                .into(),
+            ),
+            policy_file: Some(errors.source.display.clone()),
+        };
+        return Err(failure.within(workspace));
     }
-    let mut warnings = model.warnings.clone();
+    let mut warnings = workspace.warnings.clone();
+    warnings.extend(model.warnings.iter().cloned());
     let graph = Graph::new(model);
     // Only the selected crates' suppressions can be used, so only theirs
     // are checked.
@@ -203,11 +324,28 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
             &workspace.root,
             suppressed.errors.iter().map(|e| &*e.location.file),
         );
-        return Err(Failure(report::suppression_errors(
-            &suppressed.errors,
-            &sources,
-            common.color.enabled_stderr(),
-        )));
+        let problems = report::suppression_problems(&suppressed.errors)
+            .into_iter()
+            .map(|mut problem| {
+                problem.crate_name = problem.location.as_ref().and_then(|l| {
+                    graph
+                        .model
+                        .modules
+                        .iter()
+                        .find(|m| *m.file == *l.file)
+                        .map(|m| m.crate_name.clone())
+                });
+                problem
+            })
+            .collect();
+        let failure = Failure {
+            human: report::suppression_errors(&suppressed.errors, &sources, &stderr),
+            problems,
+            workspace: None,
+            sources,
+            policy_file: Some(policy.source.display.clone()),
+        };
+        return Err(failure.within(workspace));
     }
     let violations = suppressed.violations;
     phases.done(format_args!("checked: {} violations", violations.len()));
@@ -223,6 +361,66 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
         settings: policy.settings,
         started,
     })
+}
+
+/// What `-v` says the workspace holds, in the words the summary uses:
+/// `12 packages, 20 crates (12 libraries, 8 binaries); 45 test, bench and
+/// example targets left out (include-tests is off)`.
+fn crate_counts(workspace: &Workspace, left_out: usize) -> String {
+    let count = |kind| workspace.crates.iter().filter(|c| c.kind == kind).count();
+    let mut kinds = vec![
+        plural(count(CrateKind::Lib), "library", "libraries"),
+        plural(count(CrateKind::Bin), "binary", "binaries"),
+    ];
+    let tests = count(CrateKind::TestLike);
+    if tests > 0 {
+        kinds.push(plural(
+            tests,
+            "test, bench or example target",
+            "test, bench and example targets",
+        ));
+    }
+    let mut text = format!(
+        "{}, {} ({})",
+        plural(workspace.packages, "package", "packages"),
+        plural(workspace.crates.len(), "crate", "crates"),
+        kinds.join(", ")
+    );
+    if left_out > 0 {
+        text.push_str(&format!(
+            "; {} left out (include-tests is off)",
+            plural(
+                left_out,
+                "test, bench or example target",
+                "test, bench and example targets"
+            )
+        ));
+    }
+    text
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
+/// A policy with no rules and default settings, standing for a missing
+/// `boundaries.toml` at the root, for the commands that work without one.
+fn empty_policy(workspace: &Workspace) -> policy::Policy {
+    policy::Policy {
+        source: PolicySource {
+            path: workspace.root.join("boundaries.toml"),
+            display: "boundaries.toml".to_string(),
+            text: String::new(),
+        },
+        settings: policy::Settings::default(),
+        components: Default::default(),
+        rules: Vec::new(),
+        names: policy::CrateNames::default(),
+    }
 }
 
 pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe {

@@ -29,6 +29,7 @@
 use super::registry::Kind;
 use super::{Context, Finding, Rule};
 use crate::policy::{Pattern, PatternList};
+use crate::workspace::STANDARD_LIBRARY;
 
 pub const KIND: Kind = Kind {
     name: "allow",
@@ -41,8 +42,6 @@ pub const KIND: Kind = Kind {
         })
     },
 };
-
-const STANDARD_LIBRARY: [&str; 3] = ["std", "core", "alloc"];
 
 struct Allow {
     from: PatternList,

@@ -14,6 +14,7 @@ mod interface;
 mod layers;
 pub mod registry;
 pub mod suppress;
+pub mod verdict;
 
 use crate::graph::Graph;
 use crate::policy::{Pattern, PatternList, PolicyError, Severity, Universe};

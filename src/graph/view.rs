@@ -7,10 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Graph;
 use crate::source::{ModuleId, Target};
-
-/// The standard library's crates, hidden unless the focus names one of them:
-/// nearly every module uses `std`, and those edges would drown the rest.
-pub const STANDARD_CRATES: [&str; 5] = ["std", "core", "alloc", "proc_macro", "test"];
+/// The builtin crates are hidden unless the focus names one of them: nearly
+/// every module uses `std`, and those edges would drown the rest.
+use crate::workspace::BUILTIN_CRATES as STANDARD_CRATES;
 
 /// Whether a path, split into segments, is in the focused subgraph.
 pub type Focus<'a> = dyn Fn(&[&str]) -> bool + 'a;

@@ -1,8 +1,9 @@
 //! Mermaid flowcharts that GitHub renders: generated ASCII identifiers (no
-//! `::`, never a keyword such as `end`), every label quoted with its special
-//! characters as Mermaid entity codes, violations red through `linkStyle`.
+//! `::`, never a keyword such as `end`, unique by construction), every label
+//! quoted with its special characters as Mermaid entity codes, violations
+//! red through `linkStyle`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::{edge_label, pen_width, VIOLATION_COLOR};
@@ -13,11 +14,11 @@ pub fn render(view: &View) -> String {
     let mut out = String::from("flowchart LR\n");
     let clusters = view.clusters();
     let mut clustered = BTreeSet::new();
-    for (crate_name, members) in &clusters {
+    for (number, (crate_name, members)) in clusters.iter().enumerate() {
         let _ = writeln!(
             out,
             "  subgraph {}[\"{}\"]",
-            identifier("c_", crate_name),
+            identifier(&format!("c{number}_"), crate_name),
             label(crate_name)
         );
         for &index in members {
@@ -72,23 +73,16 @@ pub fn render(view: &View) -> String {
     out
 }
 
-/// One identifier per node: the id with every character outside `[A-Za-z0-9_]`
-/// turned into `_`, prefixed so it is never a keyword, and numbered when two
-/// ids would clash.
+/// One identifier per node: `n`, the node's index, `_`, then the id with
+/// every character outside `[A-Za-z0-9_]` turned into `_` for whoever reads
+/// the source. The index alone makes it unique (the first `_` ends it), so
+/// `caf_`, `caf__2` and `café` can never share one; the prefix keeps it from
+/// being a keyword.
 fn node_ids(view: &View) -> Vec<String> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     view.nodes
         .iter()
-        .map(|node| {
-            let base = identifier("n_", &node.id);
-            let count = seen.entry(base.clone()).or_insert(0);
-            *count += 1;
-            if *count == 1 {
-                base
-            } else {
-                format!("{base}_{count}")
-            }
-        })
+        .enumerate()
+        .map(|(index, node)| identifier(&format!("n{index}_"), &node.id))
         .collect()
 }
 
@@ -180,28 +174,31 @@ mod tests {
         };
         let text = render(&view);
         assert!(text.contains(
-            "  subgraph c_graph[\"graph\"]\n    n_graph[\"graph\"]\n    n_graph__end[\"end\"]\n"
+            "  subgraph c0_graph[\"graph\"]\n    n0_graph[\"graph\"]\n    n1_graph__end[\"end\"]\n"
         ));
-        assert!(
-            text.contains("  n_graph__end -->|\"no-#quot;quotes#quot; (3)\"| n_graph__subgraph\n")
-        );
+        assert!(text
+            .contains("  n1_graph__end -->|\"no-#quot;quotes#quot; (3)\"| n2_graph__subgraph\n"));
         assert!(text.contains("  linkStyle 0 stroke:#d32f2f"));
-        assert!(text.contains("  class n_serde external\n"));
+        assert!(text.contains("  class n3_serde external\n"));
         assert!(!text
             .lines()
             .any(|line| line.contains("::") && !line.contains('"')));
     }
 
     #[test]
-    fn clashing_identifiers_are_numbered() {
+    fn identifiers_are_unique_even_where_names_fold_together() {
+        let names = ["a-b", "a_b", "caf_", "caf__2", "café", "caf_2", "n1_x"];
         let view = View {
-            nodes: vec![
-                node("a-b", "a-b", NodeKind::External),
-                node("a_b", "a_b", NodeKind::External),
-            ],
+            nodes: names
+                .iter()
+                .map(|n| node(n, n, NodeKind::External))
+                .collect(),
             edges: vec![],
             clustered: false,
         };
-        assert_eq!(node_ids(&view), ["n_a_b", "n_a_b_2"]);
+        let ids = node_ids(&view);
+        let unique: BTreeSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), names.len(), "{ids:?}");
+        assert_eq!(ids[0], "n0_a_b");
     }
 }

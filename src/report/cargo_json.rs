@@ -7,103 +7,44 @@
 //! tool warning, each holding a rustc JSON diagnostic with code
 //! `boundaries::<rule name>` (`boundaries::<warning code>` for a warning), the
 //! rule's reason as a `help` child, and `rendered` text in rustc's style; then
-//! a `build-finished` line whose `success` is false when an error-severity
-//! violation remains.
+//! a `build-finished` line whose `success` is false when the run fails.
+//!
+//! On a run that could not check (exit 2), one `compiler-message` error per
+//! problem, located in the policy file or at the suppression comment when the
+//! problem has a place, then `build-finished` with `success: false`.
 //!
 //! Paths in spans are relative to the workspace root, as cargo writes them;
 //! rust-analyzer joins them to the workspace root it knows, so they match the
 //! paths the editor has open even when the root is reached through a symlink.
 //!
-//! `package_id`, `manifest_path` and `target` are those cargo reports for
-//! the crate the violation is in.
+//! The messages are `cargo_metadata`'s own types; `package_id` and `target`
+//! are those `cargo metadata` reported for the crate the message is about.
+//! Two fields cargo prints that `cargo_metadata` does not model are added to
+//! the serialized line: `manifest_path`, and `$message_type` on every
+//! diagnostic.
 
-use serde::Serialize;
+use cargo_metadata::diagnostic::{
+    Diagnostic, DiagnosticBuilder, DiagnosticCodeBuilder, DiagnosticLevel, DiagnosticSpan,
+    DiagnosticSpanBuilder, DiagnosticSpanLineBuilder,
+};
+use cargo_metadata::{
+    BuildFinishedBuilder, CompilerMessageBuilder, Message, PackageId, Target, TargetBuilder,
+    TargetKind,
+};
+use serde_json::Value;
 
-use super::common::{active_entries, warning_entries};
+use super::common::{active_entries, warning_entries, Level};
+use super::failure::FailedRun;
 use super::CheckRun;
 use crate::location::Location;
-use crate::policy::Severity;
-use crate::workspace::{Crate, CrateKind};
-
-#[derive(Serialize)]
-struct CompilerMessage {
-    reason: &'static str,
-    package_id: String,
-    manifest_path: String,
-    target: Target,
-    message: Diagnostic,
-}
-
-#[derive(Serialize)]
-struct BuildFinished {
-    reason: &'static str,
-    success: bool,
-}
-
-#[derive(Serialize)]
-struct Target {
-    kind: Vec<&'static str>,
-    crate_types: Vec<&'static str>,
-    name: String,
-    src_path: String,
-    edition: String,
-    doc: bool,
-    doctest: bool,
-    test: bool,
-}
-
-/// A rustc JSON diagnostic, field for field.
-#[derive(Serialize)]
-struct Diagnostic {
-    rendered: Option<String>,
-    #[serde(rename = "$message_type")]
-    message_type: &'static str,
-    children: Vec<Diagnostic>,
-    level: &'static str,
-    message: String,
-    spans: Vec<Span>,
-    code: Option<Code>,
-}
-
-#[derive(Serialize)]
-struct Code {
-    code: String,
-    explanation: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Span {
-    byte_end: usize,
-    byte_start: usize,
-    column_end: usize,
-    column_start: usize,
-    expansion: Option<()>,
-    file_name: String,
-    is_primary: bool,
-    label: Option<String>,
-    line_end: usize,
-    line_start: usize,
-    suggested_replacement: Option<String>,
-    suggestion_applicability: Option<String>,
-    text: Vec<SpanLine>,
-}
-
-#[derive(Serialize)]
-struct SpanLine {
-    highlight_end: usize,
-    highlight_start: usize,
-    text: String,
-}
+use crate::workspace::{Crate, Workspace};
 
 pub fn cargo_messages(run: &CheckRun) -> String {
     let model = &run.graph.model;
-    let mut lines = Vec::new();
+    let mut out = String::new();
     for entry in active_entries(run) {
         let rule = entry.rule;
-        let level = match entry.severity() {
-            Severity::Error => "error",
-            Severity::Warn => "warning",
-        };
+        let level = entry.level();
         let text = run.sources.get(&entry.location.file);
         let label = format!("`{}` used here", entry.reference.path);
         let span = span(entry.location, &text, Some(label.clone()));
@@ -115,10 +56,10 @@ pub fn cargo_messages(run: &CheckRun) -> String {
         .line;
         let mut children = Vec::new();
         if let Some(reason) = &rule.reason {
-            children.push(child("help", reason.clone()));
+            children.push(child(DiagnosticLevel::Help, reason.clone()));
         }
         children.push(child(
-            "note",
+            DiagnosticLevel::Note,
             format!(
                 "rule `{}` ({}) is defined in {}:{policy_line}",
                 rule.name, rule.kind, run.policy_source.display
@@ -126,7 +67,7 @@ pub fn cargo_messages(run: &CheckRun) -> String {
         ));
         let code = format!("boundaries::{}", rule.name);
         let rendered = render(
-            level,
+            level.as_str(),
             &code,
             entry.message(),
             Some((entry.location, &text, &label)),
@@ -135,26 +76,23 @@ pub fn cargo_messages(run: &CheckRun) -> String {
         let krate = run
             .workspace
             .crate_by_name(&model.modules[entry.reference.from].crate_name);
-        lines.push(compiler_message(
-            run,
+        out.push_str(&compiler_message(
+            Some(run.workspace),
             krate,
-            Diagnostic {
-                rendered: Some(rendered),
-                message_type: "diagnostic",
-                children,
+            diagnostic(
                 level,
-                message: entry.message().to_string(),
-                spans: vec![span],
-                code: Some(Code {
-                    code,
-                    explanation: None,
-                }),
-            },
+                &code,
+                entry.message(),
+                vec![span],
+                children,
+                rendered,
+            ),
         ));
     }
     for entry in warning_entries(run) {
         let code = format!("boundaries::{}", entry.code().as_str());
-        let message = entry.warning.message.clone();
+        let message = &entry.warning.message;
+        let level = entry.level();
         let (spans, rendered, krate) = match entry.location() {
             Some(location) => {
                 let text = run.sources.get(&location.file);
@@ -164,9 +102,9 @@ pub fn cargo_messages(run: &CheckRun) -> String {
                     .find(|m| *m.file == *location.file)
                     .and_then(|m| run.workspace.crate_by_name(&m.crate_name));
                 let rendered = render(
-                    entry.level(),
+                    level.as_str(),
                     &code,
-                    &message,
+                    message,
                     Some((location, &text, "")),
                     &[],
                 );
@@ -174,120 +112,232 @@ pub fn cargo_messages(run: &CheckRun) -> String {
             }
             None => (
                 Vec::new(),
-                render(entry.level(), &code, &message, None, &[]),
+                render(level.as_str(), &code, message, None, &[]),
                 None,
             ),
         };
-        lines.push(compiler_message(
-            run,
+        out.push_str(&compiler_message(
+            Some(run.workspace),
             krate,
-            Diagnostic {
-                rendered: Some(rendered),
-                message_type: "diagnostic",
-                children: Vec::new(),
-                level: entry.level(),
-                message,
-                spans,
-                code: Some(Code {
-                    code,
-                    explanation: None,
-                }),
-            },
+            diagnostic(level, &code, message, spans, Vec::new(), rendered),
         ));
     }
+    out.push_str(&build_finished(!run.verdict.fails()));
+    out
+}
+
+/// A run that could not check: one error per problem, then a failed build.
+pub fn cargo_failure(run: &FailedRun) -> String {
     let mut out = String::new();
-    for line in lines {
-        out.push_str(&serde_json::to_string(&line).expect("the message serializes"));
-        out.push('\n');
+    for problem in run.problems {
+        let code = format!("boundaries::{}", problem.code.as_str());
+        let children: Vec<Diagnostic> = problem
+            .help
+            .iter()
+            .map(|help| child(DiagnosticLevel::Help, help.clone()))
+            .collect();
+        let (spans, rendered) = match &problem.location {
+            Some(location) => {
+                let text = run.sources.get(&location.file);
+                (
+                    vec![span(location, &text, None)],
+                    render(
+                        Level::Error.as_str(),
+                        &code,
+                        &problem.message,
+                        Some((location, &text, "")),
+                        &children,
+                    ),
+                )
+            }
+            None => (
+                Vec::new(),
+                render(
+                    Level::Error.as_str(),
+                    &code,
+                    &problem.message,
+                    None,
+                    &children,
+                ),
+            ),
+        };
+        // A problem in a crate's code belongs to that crate; one in the
+        // policy to the workspace as a whole (its first crate).
+        let krate = run
+            .workspace
+            .zip(problem.crate_name.as_deref())
+            .and_then(|(workspace, name)| workspace.crate_by_name(name));
+        out.push_str(&compiler_message(
+            run.workspace,
+            krate,
+            diagnostic(
+                Level::Error,
+                &code,
+                &problem.message,
+                spans,
+                children,
+                rendered,
+            ),
+        ));
     }
-    let finished = BuildFinished {
-        reason: "build-finished",
-        success: run.error_count() == 0,
-    };
-    out.push_str(&serde_json::to_string(&finished).expect("the message serializes"));
+    out.push_str(&build_finished(false));
+    out
+}
+
+fn build_finished(success: bool) -> String {
+    let finished = BuildFinishedBuilder::default()
+        .success(success)
+        .build()
+        .expect("every field is set");
+    line(serde_json::to_value(Message::BuildFinished(finished)).expect("the message serializes"))
+}
+
+fn line(value: Value) -> String {
+    let mut out = serde_json::to_string(&value).expect("the message serializes");
     out.push('\n');
     out
 }
 
-/// Wraps a diagnostic in the `compiler-message` line of the crate it is
-/// about (the first crate when it is about none in particular).
-fn compiler_message(run: &CheckRun, krate: Option<&Crate>, message: Diagnostic) -> CompilerMessage {
-    let krate = krate.or_else(|| run.workspace.crates.first());
-    let manifest = krate.map_or(&run.workspace.root_manifest, |k| &k.manifest_path);
-    let (kind, crate_types) = match krate.map(|k| k.kind) {
-        Some(CrateKind::Lib) | None => ("lib", "lib"),
-        Some(CrateKind::Bin) => ("bin", "bin"),
-        Some(CrateKind::TestLike) => ("test", "bin"),
+/// The `compiler-message` line of `message`, for the crate it is about (the
+/// workspace's first crate when it is about none in particular).
+fn compiler_message(
+    workspace: Option<&Workspace>,
+    krate: Option<&Crate>,
+    message: Diagnostic,
+) -> String {
+    let krate = krate.or_else(|| workspace.and_then(|w| w.crates.first()));
+    let manifest = match (krate, workspace) {
+        (Some(k), _) => k.manifest_path.display().to_string(),
+        (None, Some(w)) => w.root_manifest.display().to_string(),
+        (None, None) => String::new(),
     };
-    CompilerMessage {
-        reason: "compiler-message",
-        package_id: krate.map_or_else(String::new, |k| k.package_id.clone()),
-        manifest_path: manifest.display().to_string(),
-        target: Target {
-            kind: vec![kind],
-            crate_types: vec![crate_types],
-            name: krate.map_or_else(String::new, |k| k.target_name.clone()),
-            src_path: krate.map_or_else(
-                || manifest.display().to_string(),
-                |k| k.root_file.display().to_string(),
-            ),
-            edition: krate.map_or_else(|| "2021".to_string(), |k| k.edition_name.clone()),
-            doc: kind == "lib",
-            doctest: kind == "lib",
-            test: true,
-        },
-        message,
+    let (package_id, target) = match krate {
+        Some(k) => (k.package_id.clone(), k.target.clone()),
+        None => (
+            PackageId {
+                repr: String::new(),
+            },
+            no_target(&manifest),
+        ),
+    };
+    let compiler_message = CompilerMessageBuilder::default()
+        .package_id(package_id)
+        .target(target)
+        .message(message)
+        .build()
+        .expect("every field is set");
+    let mut value = serde_json::to_value(Message::CompilerMessage(compiler_message))
+        .expect("the message serializes");
+    if let Value::Object(fields) = &mut value {
+        fields.insert("manifest_path".into(), Value::from(manifest));
+    }
+    mark_diagnostics(&mut value["message"]);
+    line(value)
+}
+
+/// The target of a message when the workspace could not be read.
+fn no_target(manifest: &str) -> Target {
+    TargetBuilder::default()
+        .name("")
+        .kind(vec![TargetKind::Lib])
+        .src_path(manifest)
+        .build()
+        .expect("every required field is set")
+}
+
+/// Adds `"$message_type": "diagnostic"`, which rustc writes on every
+/// diagnostic and its children.
+fn mark_diagnostics(diagnostic: &mut Value) {
+    if let Value::Object(fields) = diagnostic {
+        fields.insert("$message_type".into(), Value::from("diagnostic"));
+        if let Some(Value::Array(children)) = fields.get_mut("children") {
+            children.iter_mut().for_each(mark_diagnostics);
+        }
     }
 }
 
-fn child(level: &'static str, message: String) -> Diagnostic {
-    Diagnostic {
-        rendered: None,
-        message_type: "diagnostic",
-        children: Vec::new(),
-        level,
-        message,
-        spans: Vec::new(),
-        code: None,
+fn diagnostic_level(level: Level) -> DiagnosticLevel {
+    match level {
+        Level::Error => DiagnosticLevel::Error,
+        Level::Warning => DiagnosticLevel::Warning,
     }
+}
+
+fn diagnostic(
+    level: Level,
+    code: &str,
+    message: &str,
+    spans: Vec<DiagnosticSpan>,
+    children: Vec<Diagnostic>,
+    rendered: String,
+) -> Diagnostic {
+    DiagnosticBuilder::default()
+        .message(message)
+        .code(
+            DiagnosticCodeBuilder::default()
+                .code(code)
+                .explanation(None::<String>)
+                .build()
+                .expect("every field is set"),
+        )
+        .level(diagnostic_level(level))
+        .spans(spans)
+        .children(children)
+        .rendered(rendered)
+        .build()
+        .expect("every field is set")
+}
+
+fn child(level: DiagnosticLevel, message: String) -> Diagnostic {
+    DiagnosticBuilder::default()
+        .message(message)
+        .code(None)
+        .level(level)
+        .spans(Vec::new())
+        .children(Vec::new())
+        .rendered(None::<String>)
+        .build()
+        .expect("every field is set")
 }
 
 /// The primary span of a location, with the text of the lines it covers.
-fn span(location: &Location, text: &str, label: Option<String>) -> Span {
+fn span(location: &Location, text: &str, label: Option<String>) -> DiagnosticSpan {
     let source_lines: Vec<&str> = text.lines().collect();
     let text = (location.line..=location.end_line)
         .map(|line| {
             let source = source_lines.get(line - 1).copied().unwrap_or("");
-            SpanLine {
-                highlight_start: if line == location.line {
+            DiagnosticSpanLineBuilder::default()
+                .highlight_start(if line == location.line {
                     location.column
                 } else {
                     1
-                },
-                highlight_end: if line == location.end_line {
+                })
+                .highlight_end(if line == location.end_line {
                     location.end_column
                 } else {
                     source.chars().count() + 1
-                },
-                text: source.to_string(),
-            }
+                })
+                .text(source)
+                .build()
+                .expect("every field is set")
         })
-        .collect();
-    Span {
-        byte_end: location.byte_end,
-        byte_start: location.byte_start,
-        column_end: location.end_column,
-        column_start: location.column,
-        expansion: None,
-        file_name: location.file.to_string(),
-        is_primary: true,
-        label,
-        line_end: location.end_line,
-        line_start: location.line,
-        suggested_replacement: None,
-        suggestion_applicability: None,
-        text,
-    }
+        .collect::<Vec<_>>();
+    DiagnosticSpanBuilder::default()
+        .file_name(location.file.to_string())
+        .byte_start(u32::try_from(location.byte_start).unwrap_or(u32::MAX))
+        .byte_end(u32::try_from(location.byte_end).unwrap_or(u32::MAX))
+        .line_start(location.line)
+        .line_end(location.end_line)
+        .column_start(location.column)
+        .column_end(location.end_column)
+        .is_primary(true)
+        .text(text)
+        .label(label)
+        .suggested_replacement(None::<String>)
+        .suggestion_applicability(None)
+        .expansion(None)
+        .build()
+        .expect("every field is set")
 }
 
 /// rustc's text rendering: header, location arrow, the first line of the
@@ -302,7 +352,7 @@ fn render(
     let mut out = format!("{level}[{code}]: {message}\n");
     let Some((location, text, label)) = snippet else {
         for child in children {
-            out.push_str(&format!("  = {}: {}\n", child.level, child.message));
+            out.push_str(&format!("  = {}: {}\n", level_name(child), child.message));
         }
         out.push('\n');
         return out;
@@ -336,11 +386,25 @@ fn render(
     if !children.is_empty() {
         out.push_str(&format!("{gutter} |\n"));
         for child in children {
-            out.push_str(&format!("{gutter} = {}: {}\n", child.level, child.message));
+            out.push_str(&format!(
+                "{gutter} = {}: {}\n",
+                level_name(child),
+                child.message
+            ));
         }
     }
     out.push('\n');
     out
+}
+
+/// A child's level as rustc prints it (`help`, `note`).
+fn level_name(diagnostic: &Diagnostic) -> &'static str {
+    match diagnostic.level {
+        DiagnosticLevel::Error => "error",
+        DiagnosticLevel::Warning => "warning",
+        DiagnosticLevel::Help => "help",
+        _ => "note",
+    }
 }
 
 #[cfg(test)]
@@ -351,7 +415,7 @@ mod tests {
     fn renders_like_rustc() {
         let text = "fn f() {\n    crate::web::render()\n}\n";
         let location = Location::from_bytes("src/a.rs", text, 13..31);
-        let children = [child("help", "go through the api".into())];
+        let children = [child(DiagnosticLevel::Help, "go through the api".into())];
         let rendered = render(
             "error",
             "boundaries::r",

@@ -29,8 +29,8 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    pub fn severity(&self) -> Severity {
-        self.violation.severity
+    pub fn level(&self) -> Level {
+        Level::of(self.violation.severity)
     }
 
     pub fn message(&self) -> &str {
@@ -62,13 +62,52 @@ impl<'a> WarningEntry<'a> {
         self.warning.location.as_ref()
     }
 
-    /// The level formats print: `error` for the warnings that fail the run
-    /// (a stale baseline), else `warning`.
-    pub fn level(&self) -> &'static str {
-        if self.warning.code.is_error() {
-            "error"
+    /// `error` for the warnings that fail the run (a stale baseline), else
+    /// `warning`.
+    pub fn level(&self) -> Level {
+        Level::of_warning(self.warning.code)
+    }
+}
+
+/// How bad a problem is, in the words every format but `json` prints
+/// (rustc's `error` and `warning`). The JSON report keeps the policy's own
+/// words (`error`, `warn`), a promise of its schema, through
+/// [`Severity`]'s serialization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+impl Level {
+    pub fn of(severity: Severity) -> Level {
+        match severity {
+            Severity::Error => Level::Error,
+            Severity::Warn => Level::Warning,
+        }
+    }
+
+    /// A stale baseline fails the run: an error; other tool warnings are
+    /// warnings.
+    pub fn of_warning(code: WarningCode) -> Level {
+        if code.is_error() {
+            Level::Error
         } else {
-            "warning"
+            Level::Warning
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
+
+    pub fn miette(self) -> miette::Severity {
+        match self {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
         }
     }
 }

@@ -77,14 +77,14 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    pub fn new(color: bool) -> Renderer {
-        let theme = if color {
+    pub fn new(style: &super::Style) -> Renderer {
+        let theme = if style.color {
             miette::GraphicalTheme::unicode()
         } else {
             miette::GraphicalTheme::unicode_nocolor()
         };
         let handler = miette::GraphicalReportHandler::new_themed(theme)
-            .with_width(terminal_width())
+            .with_width(style.width)
             .with_links(false)
             .without_syntax_highlighting();
         Renderer { handler }
@@ -97,13 +97,4 @@ impl Renderer {
             .expect("rendering into a String cannot fail");
         out
     }
-}
-
-/// `COLUMNS` if set (tests fix it), else 100.
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|&w: &usize| w >= 40)
-        .unwrap_or(100)
 }

@@ -7,24 +7,23 @@
 //!
 //! Violations of `severity = "error"` rules are `::error`, the others and the
 //! tool's warnings `::warning`, except a stale baseline, which fails the run
-//! and so is an `::error`. Baselined violations are left out. Values are
+//! and so is an `::error`. Baselined violations are left out. A run that
+//! could not check (exit 2) prints one `::error` per problem, titled with
+//! its code (`policy`, `suppression`, ...) and located when it has a place,
+//! so the job's annotations say why nothing was checked. Values are
 //! escaped as the runner expects (see [`escape_data`] and
 //! [`escape_property`]).
 
-use super::common::{active_entries, warning_entries};
+use super::common::{active_entries, warning_entries, Level};
+use super::failure::FailedRun;
 use super::CheckRun;
 use crate::location::Location;
-use crate::policy::Severity;
 
 pub fn github(run: &CheckRun) -> String {
     let mut out = String::new();
     for entry in active_entries(run) {
-        let command = match entry.severity() {
-            Severity::Error => "error",
-            Severity::Warn => "warning",
-        };
         out.push_str(&workflow_command(
-            command,
+            entry.level().as_str(),
             Some(entry.location),
             &entry.rule.name,
             &entry.message_with_reason(),
@@ -32,13 +31,28 @@ pub fn github(run: &CheckRun) -> String {
     }
     for entry in warning_entries(run) {
         out.push_str(&workflow_command(
-            entry.level(),
+            entry.level().as_str(),
             entry.location(),
             entry.code().as_str(),
             &entry.warning.message,
         ));
     }
     out
+}
+
+/// One `::error` per problem of a run that could not check.
+pub fn github_failure(run: &FailedRun) -> String {
+    run.problems
+        .iter()
+        .map(|problem| {
+            workflow_command(
+                Level::Error.as_str(),
+                problem.location.as_ref(),
+                problem.code.as_str(),
+                &problem.message_with_help(),
+            )
+        })
+        .collect()
 }
 
 fn workflow_command(

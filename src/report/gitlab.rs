@@ -8,15 +8,20 @@
 //! issues named by their code (`major` for a stale baseline, which fails the
 //! run). Baselined violations are left out.
 //!
+//! A run that could not check (exit 2) is a report too: one `blocker` issue
+//! per problem, named by its code (`policy`, `suppression`, ...), at its
+//! place in the policy file or at the suppression comment (a problem about
+//! no file in particular is put on the policy file, or `Cargo.toml`).
+//!
 //! GitLab tells new issues from known ones by `fingerprint`, so fingerprints
 //! hold no line numbers (see [`super::common`]): an edit elsewhere in the file
 //! does not make a known violation look new.
 
 use serde::Serialize;
 
-use super::common::{active_entries, warning_entries};
+use super::common::{active_entries, fingerprint, warning_entries, Level};
+use super::failure::FailedRun;
 use super::CheckRun;
-use crate::policy::Severity;
 
 #[derive(Serialize)]
 struct Issue<'a> {
@@ -44,9 +49,9 @@ pub fn gitlab(run: &CheckRun) -> String {
         .map(|entry| Issue {
             description: entry.message_with_reason(),
             check_name: &entry.rule.name,
-            severity: match entry.severity() {
-                Severity::Error => "major",
-                Severity::Warn => "minor",
+            severity: match entry.level() {
+                Level::Error => "major",
+                Level::Warning => "minor",
             },
             location: IssueLocation {
                 path: &entry.location.file,
@@ -79,7 +84,41 @@ pub fn gitlab(run: &CheckRun) -> String {
         },
         fingerprint: entry.fingerprint,
     }));
-    let mut out = serde_json::to_string_pretty(&issues).expect("the report serializes");
+    write(&issues)
+}
+
+/// One `blocker` issue per problem of a run that could not check.
+pub fn gitlab_failure(run: &FailedRun) -> String {
+    let issues: Vec<Issue> = run
+        .problems
+        .iter()
+        .map(|problem| {
+            let (path, line) = match &problem.location {
+                Some(l) => (&*l.file, l.line),
+                None => (run.fallback_file(), 1),
+            };
+            Issue {
+                description: problem.message_with_help(),
+                check_name: problem.code.as_str(),
+                fingerprint: fingerprint(&[
+                    "failure",
+                    problem.code.as_str(),
+                    path,
+                    &problem.message,
+                ]),
+                severity: "blocker",
+                location: IssueLocation {
+                    path,
+                    lines: Lines { begin: line },
+                },
+            }
+        })
+        .collect();
+    write(&issues)
+}
+
+fn write(issues: &[Issue]) -> String {
+    let mut out = serde_json::to_string_pretty(issues).expect("the report serializes");
     out.push('\n');
     out
 }

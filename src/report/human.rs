@@ -1,16 +1,25 @@
-//! `--format human`: rustc-style diagnostics through miette, then one
-//! summary line.
+//! `--format human`: rustc-style diagnostics through miette, then, when
+//! there are many violations, a breakdown by rule and by edge (the
+//! diagnostics of a large run scroll away), then one summary line.
 
+use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, Severity as MietteSeverity};
 
+use super::common::Level;
 use super::diagnostic::{Renderer, Report};
-use super::CheckRun;
-use crate::policy::Severity;
+use super::{CheckRun, Style};
 
-pub fn human(run: &CheckRun, color: bool) -> String {
-    let renderer = Renderer::new(color);
+/// From this many violations on, the output ends with a breakdown by rule
+/// and by edge.
+pub const BREAKDOWN_FROM: usize = 10;
+/// How many edges the breakdown lists, most violations first.
+const TOP_EDGES: usize = 10;
+
+pub fn human(run: &CheckRun, style: &Style) -> String {
+    let renderer = Renderer::new(style);
     let policy_text: Arc<str> = run.policy_source.text.as_str().into();
     let mut out = String::new();
     let model = &run.graph.model;
@@ -34,10 +43,7 @@ pub fn human(run: &CheckRun, color: bool) -> String {
                 format!("`{}` used here", reference.path)
             };
             let mut report = Report::new(
-                match violation.severity {
-                    Severity::Error => MietteSeverity::Error,
-                    Severity::Warn => MietteSeverity::Warning,
-                },
+                Level::of(violation.severity).miette(),
                 format!("boundaries::{}", rule.kind),
                 violation.message.clone(),
             );
@@ -80,18 +86,16 @@ pub fn human(run: &CheckRun, color: bool) -> String {
         out.push_str(&renderer.render(&warning_report(warning, run)));
         out.push('\n');
     }
+    if run.verdict.active() >= BREAKDOWN_FROM {
+        out.push_str(&breakdown(run));
+    }
     out.push_str(&summary(run));
     out
 }
 
 fn warning_report(warning: &crate::warning::Warning, run: &CheckRun) -> Report {
-    let severity = if warning.code.is_error() {
-        MietteSeverity::Error
-    } else {
-        MietteSeverity::Warning
-    };
     let mut report = Report::new(
-        severity,
+        Level::of_warning(warning.code).miette(),
         format!("boundaries::{}", warning.code.as_str()),
         warning.message.clone(),
     );
@@ -103,47 +107,125 @@ fn warning_report(warning: &crate::warning::Warning, run: &CheckRun) -> Report {
     report
 }
 
-/// `2 violations (1 error, 1 warn), 1 warning; 3 crates, 41 modules, 1203 references in 12ms`
-fn summary(run: &CheckRun) -> String {
+/// How many violations each rule has, and the edges (module → target)
+/// with the most, so a long run can be read from its end.
+fn breakdown(run: &CheckRun) -> String {
     let model = &run.graph.model;
-    let active: Vec<_> = run.violations.iter().filter(|v| !v.baselined).collect();
-    let errors = active
-        .iter()
-        .filter(|v| v.severity == Severity::Error)
-        .count();
-    let baselined = run.violations.len() - active.len();
-    let stale = run.warnings.iter().filter(|w| w.code.is_error()).count();
-    let mut line = format!(
-        "{} ({} {}, {} warn)",
-        plural(active.len(), "violation"),
-        errors,
-        if errors == 1 { "error" } else { "errors" },
-        active.len() - errors
+    let mut by_rule: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut by_edge: BTreeMap<(&str, &str), (usize, Vec<&str>)> = BTreeMap::new();
+    for violation in run.violations.iter().filter(|v| !v.baselined) {
+        *by_rule.entry(violation.rule).or_default() += 1;
+        let reference = &model.references[violation.reference()];
+        let edge = by_edge
+            .entry((
+                model.modules[reference.from].path.as_str(),
+                model.target_name(reference),
+            ))
+            .or_default();
+        edge.0 += 1;
+        let rule = run.policy.rules[violation.rule].table.name.as_str();
+        if !edge.1.contains(&rule) {
+            edge.1.push(rule);
+        }
+    }
+    let mut out = String::from("violations by rule:\n");
+    let mut rules: Vec<_> = by_rule.into_iter().collect();
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (rule, count) in rules {
+        let table = &run.policy.rules[rule].table;
+        let _ = writeln!(
+            out,
+            "{count:>7}  {} ({} {})",
+            table.name,
+            Level::of(table.severity).as_str(),
+            table.kind
+        );
+    }
+    let mut edges: Vec<_> = by_edge.into_iter().collect();
+    edges.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    let shown = edges.len().min(TOP_EDGES);
+    let _ = writeln!(
+        out,
+        "violations by edge{}:",
+        if shown < edges.len() {
+            format!(", the {shown} with the most of {}", edges.len())
+        } else {
+            String::new()
+        }
     );
-    if baselined > 0 {
-        line.push_str(&format!(", {baselined} baselined"));
+    for ((from, to), (count, mut rules)) in edges.into_iter().take(shown) {
+        rules.sort_unstable();
+        let _ = writeln!(out, "{count:>7}  {from} → {to} ({})", rules.join(", "));
     }
-    if stale > 0 {
-        line.push_str(&format!(
-            ", {}",
-            plural(stale, "stale baseline entry").replace("entrys", "entries")
-        ));
-    }
-    line.push_str(&format!(
-        ", {}; {}, {}, {} in {}ms\n",
-        plural(run.warnings.len() - stale, "warning"),
-        plural(model.crates, "crate"),
-        plural(model.modules.len(), "module"),
-        plural(model.references.len(), "reference"),
-        run.elapsed.as_millis()
-    ));
-    line
+    out.push('\n');
+    out
 }
 
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
+/// `3 violations (2 errors, 1 warning), 4 baselined, 1 stale baseline
+/// entry, 1 tool warning (1 parse-error); 3 crates, 41 modules, 1203
+/// references in 12ms`: counts that are zero are left out, and each kind of
+/// problem has its own word.
+fn summary(run: &CheckRun) -> String {
+    let model = &run.graph.model;
+    let verdict = run.verdict;
+    let mut parts = Vec::new();
+    let mut violations = if verdict.active() == 0 {
+        "no violations".to_string()
     } else {
-        format!("{count} {noun}s")
+        let mut severities = Vec::new();
+        if verdict.errors > 0 {
+            severities.push(plural(verdict.errors, "error", "errors"));
+        }
+        if verdict.warnings > 0 {
+            severities.push(plural(verdict.warnings, "warning", "warnings"));
+        }
+        format!(
+            "{} ({})",
+            plural(verdict.active(), "violation", "violations"),
+            severities.join(", ")
+        )
+    };
+    if verdict.baselined > 0 {
+        let _ = write!(violations, ", {} baselined", verdict.baselined);
+    }
+    parts.push(violations);
+    if verdict.stale_entries > 0 {
+        parts.push(plural(
+            verdict.stale_entries,
+            "stale baseline entry",
+            "stale baseline entries",
+        ));
+    }
+    if verdict.tool_warning_count() > 0 {
+        let codes: Vec<String> = verdict
+            .tool_warnings
+            .iter()
+            .map(|(code, count)| format!("{count} {}", code.as_str()))
+            .collect();
+        parts.push(format!(
+            "{} ({})",
+            plural(
+                verdict.tool_warning_count(),
+                "tool warning",
+                "tool warnings"
+            ),
+            codes.join(", ")
+        ));
+    }
+    format!(
+        "{}; {}, {}, {} in {}ms\n",
+        parts.join(", "),
+        plural(model.crates, "crate", "crates"),
+        plural(model.modules.len(), "module", "modules"),
+        plural(model.references.len(), "reference", "references"),
+        run.elapsed.as_millis()
+    )
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
     }
 }

@@ -51,8 +51,9 @@ struct JsonEdge<'a> {
 #[derive(Serialize)]
 struct JsonWarning<'a> {
     code: WarningCode,
-    /// `error` for a stale baseline, which fails the run; `warn` otherwise.
-    severity: &'static str,
+    /// `error` for a stale baseline, which fails the run; `warn` otherwise:
+    /// the policy's words, as for violations.
+    severity: Severity,
     message: &'a str,
     file: Option<&'a str>,
     line: Option<usize>,
@@ -121,7 +122,11 @@ pub fn json(run: &CheckRun) -> String {
         .iter()
         .map(|w| JsonWarning {
             code: w.code,
-            severity: if w.code.is_error() { "error" } else { "warn" },
+            severity: if w.code.is_error() {
+                Severity::Error
+            } else {
+                Severity::Warn
+            },
             message: &w.message,
             file: w.location.as_ref().map(|l| &*l.file),
             line: w.location.as_ref().map(|l| l.line),

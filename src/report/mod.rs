@@ -1,9 +1,11 @@
 //! Output formats of `check`. They format what the check decided; they never
-//! decide anything themselves.
+//! decide anything themselves, and read neither files nor the environment:
+//! the verdict, the quoted sources and the width come in with the run.
 
 mod cargo_json;
 mod common;
 mod diagnostic;
+mod failure;
 mod github;
 mod gitlab;
 mod human;
@@ -17,19 +19,29 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::check::verdict::Verdict;
 use crate::check::{CompiledPolicy, Violation};
 use crate::graph::Graph;
 use crate::policy::PolicySource;
 use crate::warning::Warning;
 
-pub use cargo_json::cargo_messages;
-pub use github::github;
-pub use gitlab::gitlab;
+pub use cargo_json::{cargo_failure, cargo_messages};
+pub use common::Level;
+pub use failure::{FailedRun, FailureCode, Problem};
+pub use github::{github, github_failure};
+pub use gitlab::{gitlab, gitlab_failure};
 pub use human::human;
 pub use json::json;
-pub use policy_errors::{policy_errors, suppression_errors};
-pub use sarif::sarif;
+pub use policy_errors::{policy_errors, policy_problems, suppression_errors, suppression_problems};
+pub use sarif::{sarif, sarif_failure};
 pub use short::short;
+
+/// How the human output looks: coloured or not, and the width it wraps at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
 
 /// Everything a format needs to describe one check run.
 pub struct CheckRun<'a> {
@@ -42,20 +54,9 @@ pub struct CheckRun<'a> {
     pub warnings: &'a [Warning],
     /// The files the violations and warnings are in.
     pub sources: &'a Sources,
+    /// What the check decided: the counts, and whether the run fails.
+    pub verdict: &'a Verdict,
     pub elapsed: Duration,
-}
-
-impl CheckRun<'_> {
-    /// Errors that fail the run: error-severity violations not in the
-    /// baseline, and stale baseline entries.
-    pub fn error_count(&self) -> usize {
-        let violations = self
-            .violations
-            .iter()
-            .filter(|v| v.severity == crate::policy::Severity::Error && !v.baselined)
-            .count();
-        violations + self.warnings.iter().filter(|w| w.code.is_error()).count()
-    }
 }
 
 /// The text of the files the diagnostics quote, read by the caller: the

@@ -3,19 +3,14 @@
 use miette::{LabeledSpan, NamedSource, Severity};
 
 use super::diagnostic::{Renderer, Report};
+use super::failure::{FailureCode, Problem};
 use crate::check::suppress::SuppressionError;
-use crate::policy::PolicyErrors;
+use crate::location::LineIndex;
+use crate::policy::{PolicyError, PolicyErrors};
 
-pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
-    let renderer = Renderer::new(color);
-    let mut sorted = errors.errors.clone();
-    sorted.sort_by(|a, b| {
-        let key = |e: &crate::policy::PolicyError| {
-            (e.span.as_ref().map(|s| (s.start, s.end)), e.message.clone())
-        };
-        key(a).cmp(&key(b))
-    });
-    sorted.dedup();
+pub fn policy_errors(errors: &PolicyErrors, style: &super::Style) -> String {
+    let renderer = Renderer::new(style);
+    let sorted = sorted(errors);
     let policy_text: std::sync::Arc<str> = errors.source.text.as_str().into();
     let mut out = String::new();
     for error in &sorted {
@@ -47,13 +42,54 @@ pub fn policy_errors(errors: &PolicyErrors, color: bool) -> String {
     out
 }
 
+/// The problems of a policy, in the order [`policy_errors`] shows them,
+/// each located in the policy file, for the machine formats.
+pub fn policy_problems(errors: &PolicyErrors) -> Vec<Problem> {
+    let index = LineIndex::new(&errors.source.text);
+    sorted(errors)
+        .into_iter()
+        .map(|error| Problem {
+            help: error.help.clone(),
+            location: error
+                .span
+                .as_ref()
+                .map(|span| index.location(errors.source.display.as_str(), span.clone())),
+            ..Problem::new(FailureCode::Policy, error.message)
+        })
+        .collect()
+}
+
+/// Errors by place, then message, each once.
+fn sorted(errors: &PolicyErrors) -> Vec<PolicyError> {
+    let mut sorted = errors.errors.clone();
+    sorted.sort_by(|a, b| {
+        let key = |e: &PolicyError| (e.span.as_ref().map(|s| (s.start, s.end)), e.message.clone());
+        key(a).cmp(&key(b))
+    });
+    sorted.dedup();
+    sorted
+}
+
+/// Suppression comments that cannot be honoured, located at the comment,
+/// for the machine formats.
+pub fn suppression_problems(errors: &[SuppressionError]) -> Vec<Problem> {
+    errors
+        .iter()
+        .map(|error| Problem {
+            help: error.help.clone(),
+            location: Some(error.location.clone()),
+            ..Problem::new(FailureCode::Suppression, error.message.clone())
+        })
+        .collect()
+}
+
 /// Renders suppression comments that cannot be honoured.
 pub fn suppression_errors(
     errors: &[SuppressionError],
     sources: &super::Sources,
-    color: bool,
+    style: &super::Style,
 ) -> String {
-    let renderer = Renderer::new(color);
+    let renderer = Renderer::new(style);
     let mut out = String::new();
     for error in errors {
         let mut report = Report::new(

@@ -23,15 +23,22 @@
 //!   closed as fixed, and one reopens when the baseline stops covering it.
 //!   `baselineState` is not used either: it compares with a previous *run*,
 //!   which is not what the baseline file is.
+//! - The run has one `invocation`: `executionSuccessful` says whether the
+//!   tool did its job (violations or not). A run that could not check
+//!   (exit 2) is still a valid log: no results, `executionSuccessful:
+//!   false`, and one `toolExecutionNotifications` entry per problem, located
+//!   in the policy file or at the suppression comment when it has a place,
+//!   its `descriptor` one of the driver's `notifications` (`policy`,
+//!   `suppression`, `no-policy`, `workspace`, `error`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::common::{active_entries, warning_entries};
+use super::common::{active_entries, warning_entries, Level};
+use super::failure::{FailedRun, FailureCode};
 use super::CheckRun;
 use crate::location::Location;
-use crate::policy::Severity;
 use crate::warning::WarningCode;
 
 const SCHEMA: &str =
@@ -53,8 +60,32 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    invocations: Vec<Invocation>,
     results: Vec<SarifResult<'a>>,
     column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<ResultLocation>,
+    descriptor: DescriptorReference,
+}
+
+#[derive(Serialize)]
+struct DescriptorReference {
+    id: &'static str,
+    index: usize,
 }
 
 #[derive(Serialize)]
@@ -70,6 +101,8 @@ struct Driver<'a> {
     semantic_version: &'static str,
     information_uri: &'static str,
     rules: Vec<ReportingDescriptor<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notifications: Vec<ReportingDescriptor<'a>>,
 }
 
 #[derive(Serialize)]
@@ -141,7 +174,8 @@ struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -181,7 +215,7 @@ pub fn sarif(run: &CheckRun) -> String {
                 )),
                 full_description: Text::new(full),
                 default_configuration: Configuration {
-                    level: level(rule.severity),
+                    level: Level::of(rule.severity).as_str(),
                 },
                 properties: DescriptorProperties {
                     kind: &rule.kind,
@@ -203,7 +237,7 @@ pub fn sarif(run: &CheckRun) -> String {
         full_description: Text::new(warning_description(*code)),
         help: Text::new(warning_description(*code)),
         default_configuration: Configuration {
-            level: if code.is_error() { "error" } else { "warning" },
+            level: Level::of_warning(*code).as_str(),
         },
         properties: DescriptorProperties {
             kind: "warning",
@@ -244,7 +278,7 @@ pub fn sarif(run: &CheckRun) -> String {
             SarifResult {
                 rule_id: &entry.rule.name,
                 rule_index: entry.rule_index,
-                level: level(entry.severity()),
+                level: entry.level().as_str(),
                 message: Text::new(entry.message()),
                 locations: vec![ResultLocation {
                     id: None,
@@ -267,7 +301,7 @@ pub fn sarif(run: &CheckRun) -> String {
         SarifResult {
             rule_id: entry.code().as_str(),
             rule_index: first_warning_rule + index,
-            level: entry.level(),
+            level: entry.level().as_str(),
             message: Text::new(entry.warning.message.clone()),
             locations: vec![ResultLocation {
                 id: None,
@@ -282,22 +316,99 @@ pub fn sarif(run: &CheckRun) -> String {
         }
     }));
 
+    write(Run {
+        tool: tool(rules, Vec::new()),
+        invocations: vec![Invocation {
+            execution_successful: true,
+            tool_execution_notifications: Vec::new(),
+        }],
+        results,
+        column_kind: "unicodeCodePoints",
+    })
+}
+
+/// The log of a run that could not check: no results, an unsuccessful
+/// invocation, and its problems as notifications.
+pub fn sarif_failure(run: &FailedRun) -> String {
+    let codes: Vec<FailureCode> = run
+        .problems
+        .iter()
+        .map(|p| p.code)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let descriptors = codes
+        .iter()
+        .map(|code| ReportingDescriptor {
+            id: code.as_str(),
+            short_description: Text::new(code.description()),
+            full_description: Text::new(code.description()),
+            help: Text::new(code.description()),
+            default_configuration: Configuration {
+                level: Level::Error.as_str(),
+            },
+            properties: DescriptorProperties {
+                kind: "failure",
+                tags: vec!["cargo-boundaries"],
+            },
+        })
+        .collect();
+    let notifications = run
+        .problems
+        .iter()
+        .map(|problem| Notification {
+            level: Level::Error.as_str(),
+            message: Text::new(problem.message_with_help()),
+            locations: problem
+                .location
+                .iter()
+                .map(|l| ResultLocation {
+                    id: None,
+                    physical_location: physical(&l.file, Some(l)),
+                    message: None,
+                })
+                .collect(),
+            descriptor: DescriptorReference {
+                id: problem.code.as_str(),
+                index: codes
+                    .iter()
+                    .position(|c| *c == problem.code)
+                    .expect("listed above"),
+            },
+        })
+        .collect();
+    write(Run {
+        tool: tool(Vec::new(), descriptors),
+        invocations: vec![Invocation {
+            execution_successful: false,
+            tool_execution_notifications: notifications,
+        }],
+        results: Vec::new(),
+        column_kind: "unicodeCodePoints",
+    })
+}
+
+fn tool<'a>(
+    rules: Vec<ReportingDescriptor<'a>>,
+    notifications: Vec<ReportingDescriptor<'a>>,
+) -> Tool<'a> {
+    Tool {
+        driver: Driver {
+            name: "cargo-boundaries",
+            version: env!("CARGO_PKG_VERSION"),
+            semantic_version: env!("CARGO_PKG_VERSION"),
+            information_uri: INFORMATION_URI,
+            rules,
+            notifications,
+        },
+    }
+}
+
+fn write(run: Run) -> String {
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "cargo-boundaries",
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: INFORMATION_URI,
-                    rules,
-                },
-            },
-            results,
-            column_kind: "unicodeCodePoints",
-        }],
+        runs: vec![run],
     };
     let mut out = serde_json::to_string_pretty(&log).expect("the log serializes");
     out.push('\n');
@@ -318,19 +429,22 @@ fn uri_reference(path: &str) -> String {
     uri
 }
 
-fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warn => "warning",
-    }
-}
-
+/// A file relative to the workspace root is a URI reference under
+/// `%SRCROOT%`; an absolute one (a policy given outside the root) a `file:`
+/// URI of its own.
 fn physical(file: &str, location: Option<&Location>) -> PhysicalLocation {
-    PhysicalLocation {
-        artifact_location: ArtifactLocation {
-            uri: uri_reference(file),
-            uri_base_id: SRCROOT,
+    let artifact_location = match file.strip_prefix('/') {
+        Some(absolute) => ArtifactLocation {
+            uri: format!("file:///{}", uri_reference(absolute)),
+            uri_base_id: None,
         },
+        None => ArtifactLocation {
+            uri: uri_reference(file),
+            uri_base_id: Some(SRCROOT),
+        },
+    };
+    PhysicalLocation {
+        artifact_location,
         region: location.map(|l| Region {
             start_line: l.line,
             start_column: l.column,
@@ -374,5 +488,14 @@ mod uri_tests {
             "src/my%20file%231.rs"
         );
         assert_eq!(super::uri_reference("src/é.rs"), "src/%C3%A9.rs");
+    }
+
+    #[test]
+    fn an_absolute_path_is_a_file_uri_without_a_base() {
+        let outside = super::physical("/etc/my policy.toml", None).artifact_location;
+        assert_eq!(outside.uri, "file:///etc/my%20policy.toml");
+        assert_eq!(outside.uri_base_id, None);
+        let inside = super::physical("boundaries.toml", None).artifact_location;
+        assert_eq!(inside.uri_base_id, Some(super::SRCROOT));
     }
 }

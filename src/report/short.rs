@@ -9,18 +9,13 @@
 use super::common::{active_entries, warning_entries};
 use super::CheckRun;
 use crate::location::Location;
-use crate::policy::Severity;
 
 pub fn short(run: &CheckRun) -> String {
     let mut out = String::new();
     for entry in active_entries(run) {
-        let level = match entry.severity() {
-            Severity::Error => "error",
-            Severity::Warn => "warning",
-        };
         out.push_str(&line(
             Some(entry.location),
-            level,
+            entry.level().as_str(),
             &entry.rule.name,
             entry.message(),
         ));
@@ -28,7 +23,7 @@ pub fn short(run: &CheckRun) -> String {
     for entry in warning_entries(run) {
         out.push_str(&line(
             entry.location(),
-            entry.level(),
+            entry.level().as_str(),
             entry.code().as_str(),
             &entry.warning.message,
         ));

@@ -3,25 +3,39 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use cargo_metadata::{DependencyKind, MetadataCommand, Package, TargetKind};
+use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, TargetKind};
 
 use super::manifest::dependency_keys;
 use super::{rust_name, Crate, CrateKind, Edition, ManifestDependency, Workspace, BUILTIN_CRATES};
 use crate::location::{display_path, Location};
+use crate::warning::{Warning, WarningCode};
 
 #[derive(Debug, Default, Clone)]
 pub struct LoadOptions {
     pub manifest_path: Option<PathBuf>,
-    /// `-p`: package names to check; empty means every member.
+    /// `-p`: package names to check; empty means the default selection.
     pub packages: Vec<String>,
     /// `--exclude`: package names not to check.
     pub exclude: Vec<String>,
+    /// `--workspace`: every member, even when run from a member's directory.
+    pub workspace: bool,
+    /// The directory the command runs in. Without `--manifest-path`, the
+    /// nearest `Cargo.toml` at or above it says which member to check, as
+    /// cargo does.
+    pub current_dir: Option<PathBuf>,
+    /// The cargo to run for `cargo metadata`: the one that ran us, from its
+    /// `CARGO` variable, so that a `rust-toolchain.toml` in the checked
+    /// workspace cannot choose which binary runs. `None`: `cargo` from the
+    /// `PATH`, which under rustup honours the workspace's toolchain file.
+    pub cargo: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
-    #[error("could not read the workspace with `cargo metadata`: {0}")]
-    Metadata(#[from] cargo_metadata::Error),
+    #[error("`cargo metadata` failed: {message}")]
+    CargoFailed { message: String },
+    #[error("could not run `cargo metadata`: {0}")]
+    Metadata(cargo_metadata::Error),
     #[error("package `{spec}` is not a member of this workspace{}", crate::suggest::parenthesised(.suggestion))]
     UnknownPackage {
         spec: String,
@@ -34,11 +48,41 @@ pub enum WorkspaceError {
     },
 }
 
+impl From<cargo_metadata::Error> for WorkspaceError {
+    /// Cargo's own message, without the `error:` it starts with, so it is
+    /// not printed after ours a second time.
+    fn from(error: cargo_metadata::Error) -> WorkspaceError {
+        match error {
+            cargo_metadata::Error::CargoMetadata { stderr } => {
+                let lines: Vec<&str> = stderr
+                    .lines()
+                    .map(|line| line.strip_prefix("error: ").unwrap_or(line))
+                    .filter(|line| !line.trim().is_empty())
+                    .collect();
+                WorkspaceError::CargoFailed {
+                    message: if lines.is_empty() {
+                        "it exited with an error and printed nothing".to_string()
+                    } else {
+                        lines.join("\n")
+                    },
+                }
+            }
+            other => WorkspaceError::Metadata(other),
+        }
+    }
+}
+
 pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
     let mut command = MetadataCommand::new();
     command.no_deps();
     if let Some(path) = &options.manifest_path {
         command.manifest_path(path);
+    }
+    if let Some(cargo) = &options.cargo {
+        command.cargo_path(cargo);
+    }
+    if let Some(dir) = &options.current_dir {
+        command.current_dir(dir);
     }
     let metadata = command.exec()?;
     let root = canonical(metadata.workspace_root.as_std_path())?;
@@ -53,6 +97,17 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
             });
         }
     }
+    let current_member = current_member(&metadata, &root, options);
+    let selected = |package: &Package| {
+        let chosen = if !options.packages.is_empty() {
+            options.packages.iter().any(|p| p == package.name.as_str())
+        } else {
+            current_member
+                .as_ref()
+                .is_none_or(|member| member == package.name.as_str())
+        };
+        chosen && !options.exclude.iter().any(|p| p == package.name.as_str())
+    };
 
     // Which crate address each member's library is reachable under.
     let lib_names: BTreeMap<&str, String> = members
@@ -61,88 +116,36 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
         .collect();
 
     let mut known_crates: BTreeSet<String> = BUILTIN_CRATES.iter().map(|s| s.to_string()).collect();
+    let mut warnings = Vec::new();
+    let packages: Vec<PackageDependencies> = members
+        .iter()
+        .map(|package| {
+            let dependencies = package_dependencies(package, &root, &lib_names, &mut warnings)?;
+            known_crates.extend(dependencies.externs.values().cloned());
+            known_crates.extend(dependencies.dev_externs.values().cloned());
+            Ok(dependencies)
+        })
+        .collect::<Result<_, WorkspaceError>>()?;
+    let names = target_names(&members, &lib_names, &known_crates);
+
     let mut crates = Vec::new();
-    // Libraries keep their plain names: reserve them before any binary or
-    // test target can take one.
-    let mut taken: BTreeSet<String> = lib_names.values().cloned().collect();
-    for package in &members {
-        let selected = (options.packages.is_empty()
-            || options.packages.iter().any(|p| p == package.name.as_str()))
-            && !options.exclude.iter().any(|p| p == package.name.as_str());
-        let manifest_text = read(package.manifest_path.as_std_path())?;
-        let keys = dependency_keys(&manifest_text);
-        let manifest_rel = display_path(
-            package
-                .manifest_path
-                .as_std_path()
-                .strip_prefix(&root)
-                .unwrap_or(package.manifest_path.as_std_path()),
-        );
-
-        let mut externs = BTreeMap::new();
-        let mut dev_externs = BTreeMap::new();
-        let mut dependencies = Vec::new();
-        let mut located = BTreeSet::new();
-        for dep in &package.dependencies {
-            let target = lib_names
-                .get(dep.name.as_str())
-                .cloned()
-                .unwrap_or_else(|| rust_name(&dep.name));
-            known_crates.insert(target.clone());
-            let key = dep.rename.clone().unwrap_or_else(|| dep.name.clone());
-            let extern_name = match (&dep.rename, lib_names.get(dep.name.as_str())) {
-                (Some(rename), _) => rust_name(rename),
-                (None, Some(lib)) => lib.clone(),
-                (None, None) => rust_name(&dep.name),
-            };
-            let (section, dev) = match dep.kind {
-                DependencyKind::Normal => ("dependencies", false),
-                DependencyKind::Development => ("dev-dependencies", true),
-                _ => continue,
-            };
-            if dev {
-                dev_externs.insert(extern_name, target.clone());
-            } else {
-                externs.insert(extern_name, target.clone());
-            }
-            // A dependency listed for several targets (`[target.'cfg(..)'.
-            // dependencies]`) is one key in the manifest: one reference.
-            let bytes = keys.get(section).and_then(|k| k.get(&key));
-            if let Some(bytes) = bytes.filter(|_| located.insert((section, key.clone()))) {
-                dependencies.push(ManifestDependency {
-                    target,
-                    dev,
-                    location: Location::from_bytes(
-                        manifest_rel.clone(),
-                        &manifest_text,
-                        bytes.clone(),
-                    ),
-                });
-            }
-        }
-
+    for (package_index, (package, dependencies)) in members.iter().zip(packages).enumerate() {
         let own_lib = lib_names.get(package.name.as_str()).cloned();
         // The package's dependencies are declared once: they are references
         // of its library, or of its first binary.
-        let manifest_owner = package
-            .targets
-            .iter()
-            .position(|t| crate_kind(&t.kind) == Some(CrateKind::Lib))
-            .or_else(|| {
-                package
-                    .targets
-                    .iter()
-                    .position(|t| crate_kind(&t.kind) == Some(CrateKind::Bin))
-            });
-        for (index, target) in package.targets.iter().enumerate() {
+        let owner = |kind| {
+            package
+                .targets
+                .iter()
+                .position(|t| crate_kind(&t.kind) == Some(kind))
+        };
+        let manifest_owner = owner(CrateKind::Lib).or_else(|| owner(CrateKind::Bin));
+        for (target_index, target) in package.targets.iter().enumerate() {
             let Some(kind) = crate_kind(&target.kind) else {
                 continue;
             };
-            let name = match kind {
-                CrateKind::Lib => rust_name(&target.name),
-                _ => unique_name(&rust_name(&target.name), kind, &mut taken),
-            };
-            let mut target_externs = externs.clone();
+            let name = names[&(package_index, target_index)].clone();
+            let mut target_externs = dependencies.externs.clone();
             if kind != CrateKind::Lib {
                 if let Some(lib) = &own_lib {
                     target_externs.insert(lib.clone(), lib.clone());
@@ -153,21 +156,20 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
             crates.push(Crate {
                 name,
                 package: package.name.to_string(),
-                package_id: package.id.repr.clone(),
+                package_id: package.id.clone(),
                 manifest_path: package.manifest_path.clone().into_std_path_buf(),
-                target_name: target.name.clone(),
-                edition_name: target.edition.as_str().to_string(),
+                target: target.clone(),
                 kind,
                 root_file,
                 edition: match target.edition {
                     cargo_metadata::Edition::E2015 => Edition::E2015,
                     _ => Edition::E2018OrLater,
                 },
-                selected,
+                selected: selected(package),
                 externs: target_externs,
-                dev_externs: dev_externs.clone(),
-                dependencies: if Some(index) == manifest_owner {
-                    dependencies.clone()
+                dev_externs: dependencies.dev_externs.clone(),
+                dependencies: if manifest_owner == Some(target_index) {
+                    dependencies.located.clone()
                 } else {
                     Vec::new()
                 },
@@ -180,9 +182,172 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
         target_dir: metadata.target_directory.clone().into_std_path_buf(),
         root_manifest: root.join("Cargo.toml"),
         root,
+        packages: members.len(),
         crates,
         known_crates,
+        current_member,
+        warnings,
     })
+}
+
+/// A package's dependencies as its code names them, and as located
+/// references from its manifest.
+struct PackageDependencies {
+    externs: BTreeMap<String, String>,
+    dev_externs: BTreeMap<String, String>,
+    located: Vec<ManifestDependency>,
+}
+
+fn package_dependencies(
+    package: &Package,
+    root: &Path,
+    lib_names: &BTreeMap<&str, String>,
+    warnings: &mut Vec<Warning>,
+) -> Result<PackageDependencies, WorkspaceError> {
+    // The manifest is read only inside the root: a member outside it (joined
+    // through `package.workspace`) keeps its dependencies, which cargo
+    // reported, but they are not located in its manifest.
+    let manifest_text = match contained_file(package.manifest_path.as_std_path(), root) {
+        Some(path) => Some(read(&path)?),
+        None => {
+            warnings.push(Warning {
+                location: None,
+                code: WarningCode::OutsideWorkspace,
+                message: format!(
+                    "the manifest of member `{}` ({}) is outside the workspace root and is not \
+                     read; its dependencies are known from `cargo metadata` but not located",
+                    package.name, package.manifest_path
+                ),
+            });
+            None
+        }
+    };
+    let keys = manifest_text
+        .as_deref()
+        .map(dependency_keys)
+        .unwrap_or_default();
+    let manifest_rel = display_path(
+        package
+            .manifest_path
+            .as_std_path()
+            .strip_prefix(root)
+            .unwrap_or(package.manifest_path.as_std_path()),
+    );
+
+    let mut dependencies = PackageDependencies {
+        externs: BTreeMap::new(),
+        dev_externs: BTreeMap::new(),
+        located: Vec::new(),
+    };
+    let mut located = BTreeSet::new();
+    for dep in &package.dependencies {
+        let target = lib_names
+            .get(dep.name.as_str())
+            .cloned()
+            .unwrap_or_else(|| rust_name(&dep.name));
+        let key = dep.rename.clone().unwrap_or_else(|| dep.name.clone());
+        let extern_name = match (&dep.rename, lib_names.get(dep.name.as_str())) {
+            (Some(rename), _) => rust_name(rename),
+            (None, Some(lib)) => lib.clone(),
+            (None, None) => rust_name(&dep.name),
+        };
+        let (section, dev) = match dep.kind {
+            DependencyKind::Normal => ("dependencies", false),
+            DependencyKind::Development => ("dev-dependencies", true),
+            _ => continue,
+        };
+        if dev {
+            dependencies.dev_externs.insert(extern_name, target.clone());
+        } else {
+            dependencies.externs.insert(extern_name, target.clone());
+        }
+        // A dependency listed for several targets (`[target.'cfg(..)'.
+        // dependencies]`) is one key in the manifest: one reference.
+        let (Some(text), Some(bytes)) =
+            (&manifest_text, keys.get(section).and_then(|k| k.get(&key)))
+        else {
+            continue;
+        };
+        if located.insert((section, key.clone())) {
+            dependencies.located.push(ManifestDependency {
+                target,
+                dev,
+                location: Location::from_bytes(manifest_rel.clone(), text, bytes.clone()),
+            });
+        }
+    }
+    Ok(dependencies)
+}
+
+/// The crate address of every target, keyed by the indices of its package
+/// in `members` and of the target in the package.
+///
+/// Libraries keep their names. A binary named like a library gets `_bin`.
+/// Test, bench and example targets come last and never take a name away
+/// from a library, a binary, a dependency or a builtin crate: on a clash they
+/// get `_test` (a `tests/serde.rs` is `serde_test`, and `serde` stays the
+/// dependency).
+fn target_names(
+    members: &[&Package],
+    lib_names: &BTreeMap<&str, String>,
+    known_crates: &BTreeSet<String>,
+) -> BTreeMap<(usize, usize), String> {
+    let mut taken: BTreeSet<String> = lib_names.values().cloned().collect();
+    let mut names = BTreeMap::new();
+    let targets = |wanted: CrateKind| {
+        members.iter().enumerate().flat_map(move |(p, package)| {
+            package
+                .targets
+                .iter()
+                .enumerate()
+                .filter(move |(_, t)| crate_kind(&t.kind) == Some(wanted))
+                .map(move |(t, target)| ((p, t), rust_name(&target.name)))
+        })
+    };
+    names.extend(targets(CrateKind::Lib));
+    for (key, name) in targets(CrateKind::Bin) {
+        names.insert(key, unique_name(&name, "_bin", &mut taken));
+    }
+    taken.extend(known_crates.iter().cloned());
+    for (key, name) in targets(CrateKind::TestLike) {
+        names.insert(key, unique_name(&name, "_test", &mut taken));
+    }
+    names
+}
+
+/// The member whose directory the run starts in, as cargo picks it: the
+/// package of `--manifest-path`, or of the nearest `Cargo.toml` at or above
+/// the current directory, unless that is the workspace root's (where every
+/// member is checked), `--workspace` is given, or `-p`/`--exclude` choose.
+fn current_member(metadata: &Metadata, root: &Path, options: &LoadOptions) -> Option<String> {
+    if options.workspace || !options.packages.is_empty() || !options.exclude.is_empty() {
+        return None;
+    }
+    let start = match &options.manifest_path {
+        Some(path) => path.canonicalize().ok()?,
+        None => nearest_manifest(options.current_dir.as_deref()?)?,
+    };
+    if start == root.join("Cargo.toml") {
+        return None;
+    }
+    metadata
+        .workspace_packages()
+        .into_iter()
+        .find(|p| {
+            p.manifest_path
+                .as_std_path()
+                .canonicalize()
+                .is_ok_and(|m| m == start)
+        })
+        .map(|p| p.name.to_string())
+}
+
+/// The first `Cargo.toml` at or above `dir`, canonicalized.
+fn nearest_manifest(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .find(|m| m.is_file())
+        .and_then(|m| m.canonicalize().ok())
 }
 
 fn lib_target(package: &Package) -> Option<&cargo_metadata::Target> {
@@ -206,21 +371,20 @@ fn crate_kind(kinds: &[TargetKind]) -> Option<CrateKind> {
     })
 }
 
-/// A binary named like its package's library is addressed as `<name>_bin`
-/// (and a test target that collides as `<name>_test`), so every crate has one
-/// address.
-fn unique_name(base: &str, kind: CrateKind, taken: &mut BTreeSet<String>) -> String {
-    let suffix = match kind {
-        CrateKind::Lib => "_lib",
-        CrateKind::Bin => "_bin",
-        CrateKind::TestLike => "_test",
-    };
+/// `base`, or `base` with `suffix` appended until no other crate has it.
+fn unique_name(base: &str, suffix: &str, taken: &mut BTreeSet<String>) -> String {
     let mut name = base.to_string();
     while taken.contains(&name) {
         name.push_str(suffix);
     }
     taken.insert(name.clone());
     name
+}
+
+/// `path` canonicalized, if it is a regular file inside `root`.
+fn contained_file(path: &Path, root: &Path) -> Option<PathBuf> {
+    let path = path.canonicalize().ok()?;
+    (path.starts_with(root) && path.is_file()).then_some(path)
 }
 
 fn canonical(path: &Path) -> Result<PathBuf, WorkspaceError> {
@@ -235,4 +399,28 @@ fn read(path: &Path) -> Result<String, WorkspaceError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clashing_name_gets_its_suffix_until_it_is_free() {
+        let mut taken: BTreeSet<String> = ["serde", "serde_test"].map(String::from).into();
+        assert_eq!(unique_name("serde", "_test", &mut taken), "serde_test_test");
+        assert_eq!(unique_name("it", "_test", &mut taken), "it");
+        assert!(taken.contains("it"));
+    }
+
+    #[test]
+    fn cargo_errors_lose_their_own_error_prefix() {
+        let error = WorkspaceError::from(cargo_metadata::Error::CargoMetadata {
+            stderr: "error: manifest path `/x/Cargo.toml` does not exist\n\n".to_string(),
+        });
+        assert_eq!(
+            error.to_string(),
+            "`cargo metadata` failed: manifest path `/x/Cargo.toml` does not exist"
+        );
+    }
 }

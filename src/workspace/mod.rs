@@ -12,11 +12,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::location::Location;
+use crate::warning::Warning;
 
-pub use metadata::{load, LoadOptions};
+pub use metadata::{load, LoadOptions, WorkspaceError};
 
-/// Names that are crates in every workspace.
+/// Names that are crates in every workspace: the one list of them.
 pub const BUILTIN_CRATES: [&str; 5] = ["std", "core", "alloc", "proc_macro", "test"];
+
+/// The standard library proper (`std`, `core`, `alloc`): the builtins any
+/// code may use without a dependency, and that the `allow` rule never counts.
+pub const STANDARD_LIBRARY: &[&str] = BUILTIN_CRATES.split_at(3).0;
 
 #[derive(Debug)]
 pub struct Workspace {
@@ -26,10 +31,17 @@ pub struct Workspace {
     pub target_dir: PathBuf,
     /// The root `Cargo.toml`.
     pub root_manifest: PathBuf,
+    /// How many member packages the workspace has.
+    pub packages: usize,
     pub crates: Vec<Crate>,
     /// Every crate name a policy may mention: workspace crates, declared
     /// dependencies (under their package names) and the builtin crates.
     pub known_crates: BTreeSet<String>,
+    /// The member checked because the run started in its directory (or
+    /// with its `--manifest-path`), as cargo picks it.
+    pub current_member: Option<String>,
+    /// What could not be read (a member's manifest outside the root).
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,12 +64,11 @@ pub struct Crate {
     pub name: String,
     pub package: String,
     /// Cargo's id of the package (`path+file:///...#shop@0.1.0`).
-    pub package_id: String,
+    pub package_id: cargo_metadata::PackageId,
     pub manifest_path: PathBuf,
-    /// The target's name as cargo spells it (`shop-web`).
-    pub target_name: String,
-    /// The target's edition as written (`2021`).
-    pub edition_name: String,
+    /// The target as `cargo metadata` describes it (name as cargo spells
+    /// it, kinds, edition), for the messages that name it as cargo would.
+    pub target: cargo_metadata::Target,
     pub kind: CrateKind,
     pub root_file: PathBuf,
     pub edition: Edition,
@@ -92,5 +103,22 @@ impl Workspace {
 
     pub fn crate_by_name(&self, name: &str) -> Option<&Crate> {
         self.crates.iter().find(|c| c.name == name)
+    }
+
+    /// Leaves out the test, bench and example targets (without
+    /// `include-tests` they are not crates at all, so their names are not
+    /// known either) and returns how many there were. Their names never
+    /// clash with another crate's, so removing them removes no other name.
+    pub fn drop_test_targets(&mut self) -> usize {
+        let before = self.crates.len();
+        let known = &mut self.known_crates;
+        self.crates.retain(|c| {
+            let keep = c.kind != CrateKind::TestLike;
+            if !keep {
+                known.remove(&c.name);
+            }
+            keep
+        });
+        before - self.crates.len()
     }
 }

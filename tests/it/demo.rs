@@ -203,24 +203,48 @@ fn check_is_the_default_command_and_cargo_style_invocation_works() {
     }
 }
 
+/// As cargo does: at the root of the (virtual) workspace every member is
+/// checked; in a member's directory, or with its `--manifest-path`, that
+/// member, unless `--workspace`. The policy is the root's either way.
 #[test]
-fn finds_the_workspace_and_its_policy_from_a_member_directory() {
-    for dir in [
-        fixture("demo"),
-        fixture("demo").join("crates/shop/src/billing"),
-    ] {
-        let run = run_in(&dir, &["check", "--format", "json"]);
+fn a_member_directory_checks_that_member_with_the_root_policy() {
+    let json = |dir: &std::path::Path, args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        let run = run_in(dir, &all);
         assert_eq!(
             run.code,
             1,
-            "{}\nstdout:\n{}\nstderr:\n{}",
+            "{} {args:?}\nstdout:\n{}\nstderr:\n{}",
             dir.display(),
             run.stdout,
             run.stderr
         );
         let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
-        assert_eq!(sorted(violations(&report)), expected(), "{}", dir.display());
-    }
+        sorted(violations(&report))
+    };
+    let shop_only: Vec<String> = expected()
+        .into_iter()
+        .filter(|v| !v.contains("shop_web"))
+        .collect();
+    let billing = fixture("demo").join("crates/shop/src/billing");
+    assert_eq!(json(&fixture("demo"), &[]), expected());
+    assert_eq!(json(&billing, &[]), shop_only);
+    assert_eq!(json(&billing, &["--workspace"]), expected());
+    let web_manifest = fixture("demo").join("crates/shop-web/Cargo.toml");
+    let web_only: Vec<String> = expected()
+        .into_iter()
+        .filter(|v| v.contains("shop_web"))
+        .collect();
+    assert_eq!(
+        json(
+            &fixture("demo"),
+            &["--manifest-path", &web_manifest.display().to_string()]
+        ),
+        web_only
+    );
+    // `-p` still chooses, wherever the run starts.
+    assert_eq!(json(&billing, &["-p", "shop-web"]), web_only);
 }
 
 #[test]

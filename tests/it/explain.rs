@@ -125,3 +125,25 @@ fn a_path_inside_an_external_crate_is_a_valid_target() {
     let out = explain("shop", "sqlx::FromRow", &["--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// `explain` needs no policy: the references are there, no rule is named.
+#[test]
+fn explain_works_without_a_policy() {
+    let dir = crate::graph::demo_without_policy();
+    let manifest = dir.path().join("Cargo.toml").display().to_string();
+    let out = run(&[
+        "explain",
+        "--manifest-path",
+        &manifest,
+        "shop_web",
+        "shop::catalog::storage",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "`shop_web` depends on `shop::catalog::storage` directly: 1 reference\n\n\
+         shop_web::routes::catalog -> shop::catalog::storage\n    \
+         crates/shop-web/src/routes/catalog.rs:13:20  path  shop::catalog::storage::list_products\n    \
+         no rule forbids this edge\n\n"
+    );
+}

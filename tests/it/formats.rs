@@ -560,3 +560,278 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// `fixtures/bad-policy` has nine problems; `check` exits 2 and each
+/// machine format still writes its shape, with every problem located in the
+/// policy file. The human text is on stderr, as for a human run.
+#[test]
+fn machine_formats_speak_on_a_bad_policy() {
+    let failed = |format: &[&str]| {
+        let mut args = vec!["check", "--manifest-path"];
+        let manifest = manifest("bad-policy");
+        args.push(&manifest);
+        args.extend_from_slice(format);
+        let run = run(&args);
+        assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("has 9 problems; nothing was checked"),
+            "{}",
+            run.stderr
+        );
+        run.stdout
+    };
+
+    let log = parse(&failed(&["--format", "sarif"]));
+    assert_valid_sarif(&log);
+    let sarif_run = &log["runs"][0];
+    assert_eq!(sarif_run["results"], serde_json::json!([]));
+    let invocation = &sarif_run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notifications.len(), 9);
+    let first = &notifications[0];
+    assert_eq!(first["level"], "error");
+    assert_eq!(first["descriptor"]["id"], "policy");
+    assert_eq!(
+        first["message"]["text"],
+        "unknown rule kind `forbd`\nhelp: did you mean `forbid`?"
+    );
+    let location = &first["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "boundaries.toml");
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(
+        (
+            &location["region"]["startLine"],
+            &location["region"]["startColumn"]
+        ),
+        (&Value::from(9), &Value::from(8))
+    );
+    assert!(notifications
+        .iter()
+        .all(
+            |n| n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                == "boundaries.toml"
+        ));
+    assert_eq!(
+        sarif_run["tool"]["driver"]["notifications"][0]["id"],
+        "policy"
+    );
+
+    let github = failed(&["--format", "github"]);
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), 9, "{github}");
+    assert_eq!(
+        lines[0],
+        "::error file=boundaries.toml,line=9,col=8,endLine=9,endColumn=15,title=policy::\
+         unknown rule kind `forbd`%0Ahelp: did you mean `forbid`?"
+    );
+    assert!(lines
+        .iter()
+        .all(|l| l.starts_with("::error file=boundaries.toml,line=")));
+
+    let gitlab = parse(&failed(&["--format", "gitlab"]));
+    let issues = gitlab.as_array().unwrap();
+    assert_eq!(issues.len(), 9);
+    assert_eq!(issues[0]["check_name"], "policy");
+    assert_eq!(issues[0]["severity"], "blocker");
+    assert_eq!(issues[0]["location"]["path"], "boundaries.toml");
+    assert_eq!(issues[0]["location"]["lines"]["begin"], 9);
+    let fingerprints: std::collections::BTreeSet<_> =
+        gitlab_fingerprints(&gitlab).into_iter().collect();
+    assert_eq!(fingerprints.len(), 9);
+
+    let messages = failed(&["--message-format", "json"]);
+    let lines: Vec<Value> = messages.lines().map(parse).collect();
+    assert_eq!(lines.len(), 10, "{messages}");
+    assert_eq!(
+        lines[9],
+        serde_json::json!({"reason": "build-finished", "success": false})
+    );
+    let message = &lines[0]["message"];
+    assert_eq!(lines[0]["reason"], "compiler-message");
+    assert_eq!(message["level"], "error");
+    assert_eq!(message["code"]["code"], "boundaries::policy");
+    let span = &message["spans"][0];
+    assert_eq!(span["file_name"], "boundaries.toml");
+    assert_eq!(
+        (&span["line_start"], &span["column_start"]),
+        (&Value::from(9), &Value::from(8))
+    );
+    assert_eq!(span["text"][0]["text"], "kind = \"forbd\"");
+    assert_eq!(message["children"][0]["level"], "help");
+    assert_eq!(message["$message_type"], "diagnostic");
+
+    // The other formats leave stdout empty; stderr says it all.
+    for format in ["human", "json", "short"] {
+        assert_eq!(failed(&["--format", format]), "", "{format}");
+    }
+}
+
+/// An unknown rule in `// boundaries: allow(typo)` stops the run; the
+/// editor format points at the comment, so it shows up in the file.
+#[test]
+fn a_suppression_typo_is_located_at_the_comment() {
+    let manifest = manifest("suppressions-unknown");
+    let run = run(&[
+        "check",
+        "--manifest-path",
+        &manifest,
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let lines: Vec<Value> = run.stdout.lines().map(parse).collect();
+    let first = &lines[0];
+    assert_eq!(first["target"]["name"], "shop");
+    let message = &first["message"];
+    assert_eq!(message["code"]["code"], "boundaries::suppression");
+    let span = &message["spans"][0];
+    assert_eq!(span["file_name"], "src/billing/invoice.rs");
+    assert_eq!(
+        (&span["line_start"], &span["column_start"]),
+        (&Value::from(5), &Value::from(78))
+    );
+    let text = std::fs::read_to_string(fixture_path("suppressions-unknown/src/billing/invoice.rs"))
+        .unwrap();
+    let (start, end) = (
+        span["byte_start"].as_u64().unwrap() as usize,
+        span["byte_end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], "billing-not-account-storage");
+    assert_eq!(
+        lines.last().unwrap(),
+        &serde_json::json!({"reason": "build-finished", "success": false})
+    );
+
+    let log = parse(&run_format(&manifest, "sarif"));
+    assert_valid_sarif(&log);
+    let notification = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(notification["descriptor"]["id"], "suppression");
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/billing/invoice.rs"
+    );
+}
+
+/// Without a policy, the SARIF log says so in a notification without a
+/// location, and GitLab's entry sits on `Cargo.toml`.
+#[test]
+fn no_policy_is_a_notification_too() {
+    let manifest = manifest("no-policy");
+    let log = parse(&run_format(&manifest, "sarif"));
+    assert_valid_sarif(&log);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["descriptor"]["id"], "no-policy");
+    assert!(notification.get("locations").is_none(), "{notification:#}");
+    assert!(notification["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("cargo boundaries init"));
+    let gitlab = parse(&run_format(&manifest, "gitlab"));
+    assert_eq!(gitlab[0]["check_name"], "no-policy");
+    assert_eq!(gitlab[0]["location"]["path"], "Cargo.toml");
+}
+
+/// A run that could check says so in its SARIF invocation, violations or
+/// not.
+#[test]
+fn a_run_that_checked_is_a_successful_invocation() {
+    let log = parse(&check_fixture("formats", &["--format", "sarif"]).stdout);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert!(invocation.get("toolExecutionNotifications").is_none());
+}
+
+/// `check --format F` on a run that exits 2: its stdout.
+fn run_format(manifest: &str, format: &str) -> String {
+    let run = run(&["check", "--manifest-path", manifest, "--format", format]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    run.stdout
+}
+
+fn fixture_path(relative: &str) -> PathBuf {
+    project_root().join("fixtures").join(relative)
+}
+
+/// Writes a workspace whose `app::domain` has `modules` submodules, each
+/// breaking an error rule twice and a warn rule once.
+fn many_violations(root: &Path, modules: usize) {
+    std::fs::create_dir_all(root.join("src/domain")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("boundaries.toml"),
+        "version = 1\n\n[[rule]]\nkind = \"forbid\"\nname = \"no-db\"\nfrom = \"app::domain\"\n\
+         to = \"app::db\"\n\n[[rule]]\nkind = \"forbid\"\nname = \"no-web\"\n\
+         from = \"app::domain\"\nto = \"app::web\"\nseverity = \"warn\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/lib.rs"),
+        "pub mod db { pub fn load() {} }\npub mod web { pub fn render() {} }\npub mod domain;\n",
+    )
+    .unwrap();
+    let mut domain = String::new();
+    for m in 0..modules {
+        domain.push_str(&format!("pub mod m{m};\n"));
+        std::fs::write(
+            root.join(format!("src/domain/m{m}.rs")),
+            "pub fn f() {\n    crate::db::load();\n    crate::db::load();\n    crate::web::render();\n}\n",
+        )
+        .unwrap();
+    }
+    std::fs::write(root.join("src/domain/mod.rs"), domain).unwrap();
+}
+
+/// Many violations: the human output ends with a breakdown by rule and by
+/// edge, so a long run can be read from its end; `short` stays one line
+/// per violation.
+#[test]
+fn many_violations_end_with_a_breakdown() {
+    let dir = tempfile::tempdir().unwrap();
+    many_violations(dir.path(), 6);
+    let manifest = dir.path().join("Cargo.toml").display().to_string();
+    let human = run(&["check", "--manifest-path", &manifest]);
+    assert_eq!(human.code, 1, "{}", human.stderr);
+    let tail = &human.stdout[human
+        .stdout
+        .find("violations by rule:")
+        .expect(&human.stdout)..];
+    let tail = &tail[..tail.rfind(" in ").unwrap()];
+    assert_eq!(
+        tail,
+        "violations by rule:\n     \
+         12  no-db (error forbid)\n      \
+         6  no-web (warning forbid)\n\
+         violations by edge, the 10 with the most of 12:\n      \
+         2  app::domain::m0 → app::db (no-db)\n      \
+         2  app::domain::m1 → app::db (no-db)\n      \
+         2  app::domain::m2 → app::db (no-db)\n      \
+         2  app::domain::m3 → app::db (no-db)\n      \
+         2  app::domain::m4 → app::db (no-db)\n      \
+         2  app::domain::m5 → app::db (no-db)\n      \
+         1  app::domain::m0 → app::web (no-web)\n      \
+         1  app::domain::m1 → app::web (no-web)\n      \
+         1  app::domain::m2 → app::web (no-web)\n      \
+         1  app::domain::m3 → app::web (no-web)\n\n\
+         18 violations (12 errors, 6 warnings); 1 crate, 10 modules, 18 references"
+    );
+    let short = run(&["check", "--manifest-path", &manifest, "--format", "short"]);
+    assert_eq!(short.stdout.lines().count(), 18, "{}", short.stdout);
+
+    // A few violations need no breakdown.
+    let few = tempfile::tempdir().unwrap();
+    many_violations(few.path(), 2);
+    let manifest = few.path().join("Cargo.toml").display().to_string();
+    let human = run(&["check", "--manifest-path", &manifest]);
+    assert!(
+        !human.stdout.contains("violations by rule"),
+        "{}",
+        human.stdout
+    );
+}

@@ -842,3 +842,142 @@ fn mermaid_output_parses_with_mermaid() {
         "{printed}"
     );
 }
+
+/// Modules `caf_`, `caf__2` and `café` once got clashing Mermaid ids
+/// (`café` folded to `caf_`, numbered into `caf__2`): a wrong edge and a
+/// self-loop. Ids are unique by construction, and each edge joins the nodes
+/// the JSON graph says it joins.
+#[test]
+fn mermaid_ids_are_unique_where_names_fold_together() {
+    let text = graph("mermaid-names", &["--format", "mermaid"]);
+    let mut ids = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some((id, rest)) = line.split_once("[\"") {
+            if !line.starts_with("subgraph") && !id.contains(' ') {
+                let label = rest.trim_end_matches("\"]");
+                assert!(
+                    ids.insert(id.to_string(), label.to_string()).is_none(),
+                    "{id} declared twice:\n{text}"
+                );
+            }
+        }
+    }
+    let id_of = |label: &str| {
+        ids.iter()
+            .find(|(_, l)| *l == label)
+            .map(|(id, _)| id.clone())
+            .unwrap_or_else(|| panic!("no node `{label}`:\n{text}"))
+    };
+    let (caf, caf2, cafe) = (id_of("caf_"), id_of("caf__2"), id_of("café"));
+    assert_eq!(BTreeSet::from([&caf, &caf2, &cafe]).len(), 3, "{text}");
+    let edges: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let (from, rest) = l.trim().split_once(" -->|")?;
+            let to = rest.rsplit_once("| ")?.1;
+            Some((from.to_string(), to.to_string()))
+        })
+        .collect();
+    assert!(
+        edges.iter().all(|(from, to)| from != to),
+        "a self-loop:\n{text}"
+    );
+    assert!(edges.contains(&(cafe.clone(), caf2.clone())), "{text}");
+    assert!(edges.contains(&(caf2, caf)), "{text}");
+    let json = json("mermaid-names", &[]);
+    assert_eq!(
+        edges.len(),
+        json["edges"].as_array().unwrap().len(),
+        "one Mermaid edge per graph edge"
+    );
+}
+
+/// The demo without its policy, in a temporary directory.
+pub fn demo_without_policy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_tree(&crate::support::fixture("demo"), dir.path());
+    std::fs::remove_file(dir.path().join("boundaries.toml")).unwrap();
+    dir
+}
+
+/// `graph` needs no policy: it draws the workspace with no violation
+/// marked (SPEC 4: only `check` and `baseline` need one).
+#[test]
+fn graph_works_without_a_policy() {
+    let dir = demo_without_policy();
+    let manifest = dir.path().join("Cargo.toml").display().to_string();
+    let check = run(&["check", "--manifest-path", &manifest]);
+    assert_eq!(check.code, 2, "check still needs one");
+    let graph: Value = serde_json::from_str(&graph_at(&manifest, &["--format", "json"])).unwrap();
+    let with_policy = json("demo", &[]);
+    assert_eq!(graph["nodes"], with_policy["nodes"]);
+    let edges = graph["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), with_policy["edges"].as_array().unwrap().len());
+    assert!(edges
+        .iter()
+        .all(|e| e["violations"].as_array().unwrap().is_empty()));
+    assert!(!graph_at(&manifest, &["--format", "dot"]).contains("#d32f2f\""));
+}
+
+/// `-o FILE` takes the format from the extension when `--format` is not
+/// given; an extension that names no format is an error rather than DOT in
+/// a `.png`; no extension is DOT, the default.
+#[test]
+fn output_format_follows_the_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = manifest("demo");
+    let write = |name: &str, extra: &[&str]| {
+        let path = dir.path().join(name);
+        let out = path.display().to_string();
+        let mut args = vec!["graph", "--manifest-path", &manifest, "-o", &out];
+        args.extend_from_slice(extra);
+        let run = run(&args);
+        (run, std::fs::read_to_string(&path).ok())
+    };
+    let (run, svg) = write("graph.svg", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(svg.unwrap().contains("<svg"), "SVG from .svg");
+    let (_, mermaid) = write("graph.MMD", &[]);
+    assert!(mermaid.unwrap().starts_with("flowchart LR\n"));
+    let (_, json) = write("graph.json", &[]);
+    assert!(serde_json::from_str::<Value>(&json.unwrap()).is_ok());
+    let (_, dot) = write("graph", &[]);
+    assert!(dot.unwrap().starts_with("digraph boundaries {"));
+    let (_, dot) = write("graph.gv", &[]);
+    assert!(dot.unwrap().starts_with("digraph boundaries {"));
+    // --format wins over the extension.
+    let (_, forced) = write("forced.svg", &["--format", "dot"]);
+    assert!(forced.unwrap().starts_with("digraph boundaries {"));
+
+    let (run, png) = write("graph.png", &[]);
+    assert_eq!(run.code, 2);
+    assert!(png.is_none(), "nothing is written");
+    assert!(
+        run.stderr
+            .contains("cannot tell the diagram format from the extension `.png`"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `--depth` collapses modules: with `--level crates` it would do nothing,
+/// so it is an error rather than silently ignored.
+#[test]
+fn depth_with_crate_level_is_an_error() {
+    let run = run(&[
+        "graph",
+        "--manifest-path",
+        &manifest("demo"),
+        "--level",
+        "crates",
+        "--depth",
+        "1",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("applies to `--level modules` only"),
+        "{}",
+        run.stderr
+    );
+}
