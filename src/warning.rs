@@ -13,15 +13,17 @@ pub enum WarningCode {
     OutsideWorkspace,
     UnusedSuppression,
     StaleBaseline,
+    ModuleCycle,
 }
 
 impl WarningCode {
-    pub const ALL: [WarningCode; 5] = [
+    pub const ALL: [WarningCode; 6] = [
         WarningCode::ParseError,
         WarningCode::MissingModuleFile,
         WarningCode::OutsideWorkspace,
         WarningCode::UnusedSuppression,
         WarningCode::StaleBaseline,
+        WarningCode::ModuleCycle,
     ];
 
     /// A stale baseline fails the check: the baseline may only shrink.
@@ -36,6 +38,7 @@ impl WarningCode {
             WarningCode::OutsideWorkspace => "outside-workspace",
             WarningCode::UnusedSuppression => "unused-suppression",
             WarningCode::StaleBaseline => "stale-baseline",
+            WarningCode::ModuleCycle => "module-cycle",
         }
     }
 }

@@ -358,6 +358,9 @@ fn warning_description(code: WarningCode) -> &'static str {
         WarningCode::StaleBaseline => {
             "the baseline lists violations that no longer occur; re-run `cargo boundaries baseline`"
         }
+        WarningCode::ModuleCycle => {
+            "a module's file is already a file of its own module chain (a cycle through `#[path]` or a symlink); it is not read again"
+        }
     }
 }
 

@@ -1,0 +1,159 @@
+//! One file from disk to [`ModuleCode`]: read safely, guard the nesting
+//! depth, parse with syn and copy the code out, on a thread whose stack is
+//! large enough for whatever passed the guard.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::code::ModuleCode;
+use super::depth::{nesting, MAX_NESTING, PARSE_STACK_BYTES};
+use super::extract::{module_code, ExtractOptions};
+use super::read::read_source;
+use super::Suppression;
+use crate::location::{LineTable, Location};
+use crate::warning::{Warning, WarningCode};
+
+/// A source file's text, shared by the modules it holds.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Relative to the workspace root, `/`-separated.
+    pub relative: Arc<str>,
+    pub text: String,
+    lines: LineTable,
+}
+
+impl SourceFile {
+    pub fn new(relative: Arc<str>, text: String) -> SourceFile {
+        let lines = LineTable::new(&text);
+        SourceFile {
+            relative,
+            text,
+            lines,
+        }
+    }
+
+    /// A file that was not read: no code, no text to show.
+    pub fn unread(relative: Arc<str>) -> SourceFile {
+        SourceFile::new(relative, String::new())
+    }
+
+    /// The location of a byte range of this file, in O(log n).
+    pub fn location(&self, bytes: std::ops::Range<usize>) -> Location {
+        self.lines
+            .location(&self.text, self.relative.clone(), bytes)
+    }
+}
+
+pub struct ParsedFile {
+    pub source: SourceFile,
+    pub code: ModuleCode,
+    pub warning: Option<Warning>,
+    pub suppressions: Vec<Suppression>,
+}
+
+impl ParsedFile {
+    /// A file not read (its warning is given where it was refused).
+    pub fn unread(relative: Arc<str>) -> ParsedFile {
+        ParsedFile {
+            source: SourceFile::unread(relative),
+            code: ModuleCode::default(),
+            warning: None,
+            suppressions: Vec::new(),
+        }
+    }
+}
+
+/// The threads that parse: syn and the tree walks after it recurse once per
+/// nesting level, and the guard lets through what this stack holds.
+pub fn parsing_pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(PARSE_STACK_BYTES)
+        .thread_name(|i| format!("boundaries-parse-{i}"))
+        .build()
+        .or_else(|_| {
+            // Fewer threads, if the reservations did not fit.
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .stack_size(PARSE_STACK_BYTES)
+                .build()
+        })
+        .expect("a thread to parse on")
+}
+
+/// Reads and parses one file (already known to lie inside the workspace)
+/// on the current thread, and copies out its code.
+pub fn parse_file(relative: Arc<str>, file: &Path, options: ExtractOptions) -> ParsedFile {
+    let text = match read_source(file) {
+        Ok(text) => normalise(text),
+        Err(refused) => {
+            let message = format!("cannot read {relative}: {refused}");
+            return unparsed(SourceFile::unread(relative), None, message);
+        }
+    };
+    let source = SourceFile::new(relative, text);
+    let deepest = nesting(&source.text);
+    if deepest.score > MAX_NESTING {
+        let message = format!(
+            "cannot parse {}: code nested deeper than the {MAX_NESTING} levels parsed; \
+             its references are not checked",
+            source.relative
+        );
+        let location = source.location(deepest.at..deepest.at + 1);
+        return unparsed(source, Some(location), message);
+    }
+    let (code, warning) = match syn::parse_str::<syn::File>(&source.text) {
+        Ok(ast) => (module_code(&ast.items, options), None),
+        Err(err) => (
+            ModuleCode::default(),
+            Some(Warning {
+                location: Some(source.location(err.span().byte_range())),
+                code: WarningCode::ParseError,
+                message: format!(
+                    "cannot parse {}: {err}; its references are not checked",
+                    source.relative
+                ),
+            }),
+        ),
+    };
+    // Spans are plain numbers from here on; free this thread's source map.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    // Suppressions inside test code that is not read would look unused.
+    let skipped = code.all_skipped();
+    let suppressions = super::suppressions::scan(&source.relative, &source.text)
+        .into_iter()
+        .filter(|s| !skipped.iter().any(|r| r.contains(&s.location.byte_start)))
+        .collect();
+    ParsedFile {
+        suppressions,
+        source,
+        code,
+        warning,
+    }
+}
+
+fn unparsed(source: SourceFile, location: Option<Location>, message: String) -> ParsedFile {
+    proc_macro2::extra::invalidate_current_thread_spans();
+    ParsedFile {
+        source,
+        code: ModuleCode::default(),
+        suppressions: Vec::new(),
+        warning: Some(Warning {
+            location,
+            code: WarningCode::ParseError,
+            message,
+        }),
+    }
+}
+
+/// Drops a byte-order mark and blanks a shebang line, keeping every other
+/// byte where it was so spans index the text directly.
+fn normalise(mut text: String) -> String {
+    if let Some(stripped) = text.strip_prefix('\u{feff}') {
+        text = stripped.to_string();
+    }
+    if text.starts_with("#!") && !text[2..].trim_start().starts_with('[') {
+        let end = text.find('\n').unwrap_or(text.len());
+        text.replace_range(..end, &" ".repeat(end));
+    }
+    text
+}
