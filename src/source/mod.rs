@@ -25,6 +25,7 @@ use crate::warning::Warning;
 use crate::workspace::Workspace;
 
 pub use extract::ExtractOptions;
+pub use read::quoted_text;
 pub use suppressions::Suppression;
 
 /// How a reference was written.

@@ -45,6 +45,16 @@ pub fn read_source(path: &Path) -> Result<String, Refused> {
     read_bounded(path, MAX_FILE_BYTES)
 }
 
+/// The text of a workspace file a diagnostic quotes: read with the same
+/// care as a source file (a regular file inside `root`, bounded), empty
+/// when it is anything else, so output never shows what was not read as
+/// workspace source.
+pub fn quoted_text(root: &Path, relative: &str) -> String {
+    contained(root, &root.join(relative))
+        .and_then(|file| read_source(&file))
+        .unwrap_or_default()
+}
+
 fn read_bounded(path: &Path, limit: u64) -> Result<String, Refused> {
     if !std::fs::metadata(path)?.is_file() {
         return Err(Refused::NotRegular);
