@@ -172,6 +172,23 @@ mod tests {
         assert_eq!((loc.line, loc.column), (1, 3));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 300, failure_persistence: None, ..Default::default()
+        })]
+        #[test]
+        fn locations_match_a_plain_count(text in ".{0,600}", at in 0usize..700) {
+            let offset = floor_char_boundary(&text, at.min(text.len()));
+            let before = &text[..offset];
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            let loc = LineIndex::new(&text).location("a.rs", offset..offset);
+            proptest::prop_assert_eq!(
+                (loc.line, loc.column),
+                (before.matches('\n').count() + 1, text[line_start..offset].chars().count() + 1)
+            );
+        }
+    }
+
     #[test]
     fn paths_show_with_slashes() {
         assert_eq!(

@@ -90,7 +90,11 @@ pub fn parse_file(relative: Arc<str>, file: &Path, options: ExtractOptions) -> P
             return unparsed(SourceFile::unread(relative), None, message);
         }
     };
-    let source = SourceFile::new(relative, text);
+    parse_text(SourceFile::new(relative, text), options)
+}
+
+/// Parses a file's text (see [`parse_file`]).
+fn parse_text(source: SourceFile, options: ExtractOptions) -> ParsedFile {
     let deepest = nesting(&source.text);
     if deepest.score > MAX_NESTING {
         let message = format!(
@@ -156,4 +160,165 @@ fn normalise(mut text: String) -> String {
         text.replace_range(..end, &" ".repeat(end));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    //! Property tests: no text, however broken, makes reading a file's code
+    //! panic, and every location given stays inside the file.
+
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    use super::*;
+    use crate::source::tokens::{item_macro_contents, path_runs};
+
+    /// Pieces of Rust that exercise modules, paths, macros, attributes,
+    /// literals, comments and nesting.
+    const PIECES: &[&str] = &[
+        "mod",
+        "m",
+        "pub",
+        "use",
+        "crate",
+        "super",
+        "self",
+        "::",
+        "a",
+        "b",
+        "*",
+        ";",
+        ",",
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        "<",
+        ">",
+        "fn",
+        "f",
+        "!",
+        "#",
+        "#[path = \"x.rs\"]",
+        "#[cfg(test)]",
+        "#[cfg_attr(unix, path = \"y.rs\")]",
+        "cfg_if!",
+        "macro_rules!",
+        "=>",
+        "$",
+        "$crate",
+        "'a",
+        "'x'",
+        "\"s\"",
+        "r#\"r\"#",
+        "b\"\\n\"",
+        "/*",
+        "*/",
+        "//",
+        "// boundaries: allow(r) why",
+        "\n",
+        " ",
+        "é",
+        "𝄞",
+        "\u{feff}",
+        "#!",
+        "r#type",
+        "1",
+        "1.0",
+        "let",
+        "if",
+        "else",
+        "match",
+        "impl",
+        "struct",
+        "S",
+        "as",
+        "extern",
+        "=",
+        "&",
+        "|",
+        "-",
+        "..",
+        "?",
+        "async",
+        "move",
+        "where",
+        "dyn",
+        "'",
+    ];
+
+    fn soup() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..120)
+            .prop_map(|pieces| pieces.join(" "))
+    }
+
+    /// Runs `test` on many inputs, on a thread with the parsing stack.
+    fn check(strategy: impl Strategy<Value = String> + Send + 'static, test: fn(&str)) {
+        std::thread::Builder::new()
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn(move || {
+                let mut runner = TestRunner::new(Config {
+                    cases: 200,
+                    failure_persistence: None,
+                    ..Config::default()
+                });
+                runner
+                    .run(&strategy, |text| {
+                        test(&text);
+                        Ok(())
+                    })
+                    .unwrap();
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    fn parse_anything(text: &str) {
+        let options = ExtractOptions {
+            include_tests: text.len() % 2 == 0,
+        };
+        let parsed = parse_text(SourceFile::new("a.rs".into(), text.to_string()), options);
+        let len = parsed.source.text.len();
+        if let Some(location) = parsed.warning.and_then(|w| w.location) {
+            assert!(location.byte_start <= len && location.line >= 1);
+        }
+        for suppression in &parsed.suppressions {
+            assert!(suppression.location.byte_end <= len);
+        }
+        for raw in &parsed.code.refs {
+            assert!(raw.bytes.end <= len, "{:?} in {len} bytes", raw.bytes);
+            let location = parsed.source.location(raw.bytes.clone());
+            assert!(location.line <= parsed.source.text.lines().count().max(1));
+        }
+        if let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() {
+            let contents = item_macro_contents(tokens.clone());
+            for piece in contents.rest {
+                path_runs(piece);
+            }
+            path_runs(tokens);
+        }
+    }
+
+    #[test]
+    fn random_rust_like_text_never_panics() {
+        check(soup(), parse_anything);
+    }
+
+    #[test]
+    fn random_text_never_panics() {
+        check(any::<String>(), parse_anything);
+    }
+
+    #[test]
+    fn wrapped_in_a_macro_or_a_module_random_text_never_panics() {
+        check(
+            soup().prop_map(|s| {
+                format!("m! {{ {s} }}\nmod x {{ {s} }}\ncfg_if! {{ if #[cfg(a)] {{ {s} }} }}")
+            }),
+            parse_anything,
+        );
+    }
 }
