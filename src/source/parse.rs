@@ -278,7 +278,7 @@ mod tests {
 
     fn parse_anything(text: &str) {
         let options = ExtractOptions {
-            include_tests: text.len() % 2 == 0,
+            include_tests: text.len().is_multiple_of(2),
         };
         let parsed = parse_text(SourceFile::new("a.rs".into(), text.to_string()), options);
         let len = parsed.source.text.len();
