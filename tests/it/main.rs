@@ -3,6 +3,7 @@
 
 mod adoption;
 mod demo;
+mod depinfo;
 mod explain;
 mod formats;
 mod graph;
