@@ -14,16 +14,18 @@ pub enum WarningCode {
     UnusedSuppression,
     StaleBaseline,
     ModuleCycle,
+    RepeatedModuleFile,
 }
 
 impl WarningCode {
-    pub const ALL: [WarningCode; 6] = [
+    pub const ALL: [WarningCode; 7] = [
         WarningCode::ParseError,
         WarningCode::MissingModuleFile,
         WarningCode::OutsideWorkspace,
         WarningCode::UnusedSuppression,
         WarningCode::StaleBaseline,
         WarningCode::ModuleCycle,
+        WarningCode::RepeatedModuleFile,
     ];
 
     /// A stale baseline fails the check: the baseline may only shrink.
@@ -39,6 +41,7 @@ impl WarningCode {
             WarningCode::UnusedSuppression => "unused-suppression",
             WarningCode::StaleBaseline => "stale-baseline",
             WarningCode::ModuleCycle => "module-cycle",
+            WarningCode::RepeatedModuleFile => "repeated-module-file",
         }
     }
 }

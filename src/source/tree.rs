@@ -58,7 +58,14 @@ pub struct Tree {
     located: BTreeMap<(ModuleId, String), Vec<FileId>>,
     /// Every canonical file queued, numbered.
     file_ids: HashMap<PathBuf, FileId>,
+    /// How many modules of a crate each file already is.
+    modules_per_file: HashMap<(usize, FileId), usize>,
 }
+
+/// How many modules of one crate one file may be. A file included by two
+/// modules is legal Rust, but files that each include the next twice make
+/// 2^n modules out of n small files.
+const MAX_MODULES_PER_FILE: usize = 16;
 
 /// A canonical file path, numbered: module chains compare these.
 type FileId = usize;
@@ -114,6 +121,7 @@ fn discover_on_pool(workspace: &Workspace, options: ExtractOptions) -> Tree {
         files: 0,
         located: BTreeMap::new(),
         file_ids: HashMap::new(),
+        modules_per_file: HashMap::new(),
     };
     let mut pending: Vec<Pending> = Vec::new();
     for (index, krate) in workspace.crates.iter().enumerate() {
@@ -380,6 +388,19 @@ impl Discovery<'_> {
                         continue;
                     }
                     seen.push(id);
+                    let uses = self
+                        .tree
+                        .modules_per_file
+                        .entry((crate_index, id))
+                        .or_default();
+                    *uses += 1;
+                    if *uses > MAX_MODULES_PER_FILE {
+                        // Said once per file.
+                        if *uses == MAX_MODULES_PER_FILE + 1 {
+                            self.warn_repeated(&decl, source, &file);
+                        }
+                        continue;
+                    }
                     if !part {
                         // The child's id is known once its file is parsed;
                         // record the name now so a second declaration (or
@@ -492,6 +513,19 @@ impl Discovery<'_> {
             return Found::Missing;
         }
         Found::File(canonical)
+    }
+
+    fn warn_repeated(&mut self, decl: &ModDecl, source: &SourceFile, file: &Path) {
+        self.tree.warnings.push(Warning {
+            location: Some(source.location(decl.name_bytes.clone())),
+            code: WarningCode::RepeatedModuleFile,
+            message: format!(
+                "module `{}` is {}, already the file of {MAX_MODULES_PER_FILE} modules of this \
+                 crate; it is not read again",
+                decl.name,
+                shown_path(self.workspace, file)
+            ),
+        });
     }
 
     fn warn_cycle(&mut self, decl: &ModDecl, source: &SourceFile, file: &Path) {

@@ -121,6 +121,27 @@ fn one_file_included_twice_is_not_a_cycle() {
     );
 }
 
+#[test]
+fn files_that_each_include_the_next_twice_do_not_multiply() {
+    // 40 files, each naming the next twice: 2^40 modules if followed.
+    let sandbox = Sandbox::new();
+    sandbox.write("src/lib.rs", "#[path = \"f0.rs\"] pub mod x;\n");
+    for i in 0..40 {
+        let next = format!("#[path = \"f{}.rs\"]", i + 1);
+        sandbox.write(
+            &format!("src/f{i}.rs"),
+            format!("{next} pub mod a;\n{next} pub mod b;\n"),
+        );
+    }
+    sandbox.write("src/f40.rs", "pub fn f() {}\n");
+    let (run, report) = sandbox.check(quick());
+    assert_exit(&run, 0);
+    // f5.rs would be the 32nd module of f5.rs: one warning per file from
+    // there on, at most 16 modules each.
+    assert_eq!(codes(&report), vec!["repeated-module-file"; 36]);
+    assert!(report["stats"]["modules"].as_u64().unwrap() <= 16 * 41 + 1);
+}
+
 // --- super-linear shapes -------------------------------------------------
 
 #[test]
@@ -139,9 +160,9 @@ fn one_long_line_costs_linear_time() {
 
 #[test]
 fn a_deeply_nested_macro_body_costs_linear_time() {
-    // 900 nested brace groups (within the nesting limit), 100 KB: trying
+    // 900 nested brace groups (within the nesting limit), 380 KB: trying
     // each nested group as items again cost depth × size.
-    let level = format!("x {{ crate::a::b(); {}\n", "pad ".repeat(20));
+    let level = format!("x {{ crate::a::b(); {}\n", "pad ".repeat(100));
     let body = format!("{}{}", level.repeat(900), "}".repeat(900));
     let sandbox = Sandbox::new();
     sandbox.write(
