@@ -80,6 +80,8 @@ impl LineTable {
                 checkpoints.push(count);
                 count += char_starts(chunk);
             }
+            // The end of a text whose length is a multiple of CHECKPOINT.
+            checkpoints.push(count);
             checkpoints
         };
         LineTable {
@@ -187,6 +189,14 @@ mod tests {
                 (before.matches('\n').count() + 1, text[line_start..offset].chars().count() + 1)
             );
         }
+    }
+
+    #[test]
+    fn the_end_of_a_text_a_checkpoint_long_has_a_location() {
+        let text = format!("é{}", "x".repeat(CHECKPOINT - 2));
+        assert_eq!(text.len(), CHECKPOINT);
+        let loc = LineIndex::new(&text).location("a.rs", text.len()..text.len());
+        assert_eq!((loc.line, loc.column), (1, CHECKPOINT));
     }
 
     #[test]
