@@ -51,6 +51,13 @@ write_cases() {
     mkdir -p "$ws/src/a" && echo 'pub mod a;' > "$ws/src/a/mod.rs" && ln -s . "$ws/src/a/a"
     ws=$(case_dir cycle-cfg-attr)
     echo '#[cfg_attr(unix, path = "lib.rs")] pub mod x;' > "$ws/src/lib.rs"
+    # Not a cycle, but 2^40 modules out of 41 files if followed.
+    ws=$(case_dir include-twice)
+    echo '#[path = "f0.rs"] pub mod x;' > "$ws/src/lib.rs"
+    for i in $(seq 0 39); do
+        printf '#[path = "f%d.rs"] pub mod a;\n#[path = "f%d.rs"] pub mod b;\n' $((i + 1)) $((i + 1)) > "$ws/src/f$i.rs"
+    done
+    echo 'pub fn f() {}' > "$ws/src/f40.rs"
 
     # 3. super-linear shapes
     ws=$(case_dir long-line)

@@ -8,17 +8,19 @@
 //! syn may recurse on without a delimiter: `<` (generics; `>` takes one
 //! back), prefix operators (`!`, `-`, `*`, `&`, `|` closures), `=`, `..`,
 //! `->` and the keywords that chain (`else if`, `return`, `break`, `move`,
-//! `let`, `dyn`, `impl`, `box`). Real code stays far below the limit: the
-//! deepest file of tokio, bevy, cargo, nushell, ripgrep and rust-analyzer
-//! scores under 100.
+//! `let`, `dyn`, `impl`, `box`). Real code stays far below the limit: of
+//! the 7,053 files of tokio, bevy, cargo, nushell, ripgrep, rust-analyzer
+//! and this project's dependencies, the deepest (rust-analyzer's generated
+//! syntax kinds) scores 194, most under 40.
 
-/// The deepest nesting score parsed. Parsing runs on threads with
-/// [`PARSE_STACK_BYTES`] of stack, measured to hold this depth of every
-/// construct above in a debug build with room to spare.
+/// The deepest nesting score parsed: five times the deepest real file.
 pub const MAX_NESTING: usize = 1_000;
 
-/// Stack size of the threads that parse and walk syntax trees. Only
-/// reserved, not used, until code is that deep.
+/// Stack size of the threads that parse and walk syntax trees. Measured at
+/// 990 levels, the hungriest construct (nested generics) takes about 50 KB
+/// of stack per level in a debug build (about 3 KB in a release build), so
+/// [`MAX_NESTING`] levels need about 50 MB: this leaves five times that.
+/// It is only reserved, and touched only as deep as the code goes.
 pub const PARSE_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// How deep a file nests, and where it is deepest.
