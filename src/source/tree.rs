@@ -565,3 +565,33 @@ fn canonical(base: &Path, path: &Path) -> Option<PathBuf> {
     }
     path.canonicalize().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_after_the_canonical_folder_is_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(base.join("real/x")).unwrap();
+        std::fs::write(base.join("real/x/mod.rs"), "").unwrap();
+        std::os::unix::fs::symlink(base.join("real"), base.join("link")).unwrap();
+        // Plain components: the path as built.
+        assert_eq!(
+            canonical(&base, &base.join("real/x/mod.rs")),
+            Some(base.join("real/x/mod.rs"))
+        );
+        // A symlink among them, or `..`: resolved in full.
+        assert_eq!(
+            canonical(&base, &base.join("link/x/mod.rs")),
+            Some(base.join("real/x/mod.rs"))
+        );
+        assert_eq!(
+            canonical(&base.join("real/x"), &base.join("real/x/../x/mod.rs")),
+            Some(base.join("real/x/mod.rs"))
+        );
+        assert_eq!(canonical(&base, &base.join("real/y.rs")), None);
+    }
+}
