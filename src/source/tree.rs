@@ -271,14 +271,29 @@ impl Discovery<'_> {
         crate_index: usize,
         parent: Option<ModuleId>,
         source: &Arc<SourceFile>,
-        mut code: ModuleCode,
+        code: ModuleCode,
         dir: &Path,
         file_dir: Option<&Path>,
     ) -> ModuleId {
+        let (id, children) = self.push_module(segments, crate_index, parent, source, code);
+        self.add_children(id, crate_index, source, children, dir, file_dir);
+        id
+    }
+
+    /// Puts a module in the tree; returns it with the declarations of its
+    /// children, still to be added.
+    fn push_module(
+        &mut self,
+        segments: Vec<String>,
+        crate_index: usize,
+        parent: Option<ModuleId>,
+        source: &Arc<SourceFile>,
+        mut code: ModuleCode,
+    ) -> (ModuleId, Vec<ModDecl>) {
         let id = self.tree.modules.len();
         let children = std::mem::take(&mut code.children);
         self.tree.modules.push(TreeModule {
-            segments: segments.clone(),
+            segments,
             crate_index,
             parent,
             children: BTreeMap::new(),
@@ -288,10 +303,46 @@ impl Discovery<'_> {
             parts: Vec::new(),
             files: vec![source.relative.clone()],
         });
-        for decl in children {
-            self.add_child(id, &segments, crate_index, source, decl, dir, file_dir);
+        (id, children)
+    }
+
+    /// Adds the children declared in one file's code of `parent`, and
+    /// theirs: inline modules nest as deep as the code does, so this is a
+    /// work list, not a recursion. Children are added in declaration order,
+    /// each inline module's own children before its next sibling.
+    fn add_children(
+        &mut self,
+        parent: ModuleId,
+        crate_index: usize,
+        source: &Arc<SourceFile>,
+        children: Vec<ModDecl>,
+        dir: &Path,
+        file_dir: Option<&Path>,
+    ) {
+        let mut work: Vec<(ModuleId, ModDecl, PathBuf, Option<PathBuf>)> = children
+            .into_iter()
+            .rev()
+            .map(|decl| {
+                (
+                    parent,
+                    decl,
+                    dir.to_path_buf(),
+                    file_dir.map(Path::to_path_buf),
+                )
+            })
+            .collect();
+        while let Some((parent, decl, dir, file_dir)) = work.pop() {
+            if let Some((id, children, child_dir)) =
+                self.add_child(parent, crate_index, source, decl, &dir, file_dir.as_deref())
+            {
+                work.extend(
+                    children
+                        .into_iter()
+                        .rev()
+                        .map(|decl| (id, decl, child_dir.clone(), None)),
+                );
+            }
         }
-        id
     }
 
     /// Adds another file's code to `module`: its declarations and imports
@@ -311,32 +362,23 @@ impl Discovery<'_> {
         target.code.merge(code);
         target.parts.push((source.clone(), refs));
         target.files.push(source.relative.clone());
-        let (segments, crate_index) = (target.segments.clone(), target.crate_index);
-        for decl in children {
-            self.add_child(
-                module,
-                &segments,
-                crate_index,
-                source,
-                decl,
-                dir,
-                Some(file_dir),
-            );
-        }
+        let crate_index = target.crate_index;
+        self.add_children(module, crate_index, source, children, dir, Some(file_dir));
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Adds one declared child of `parent`: an inline module is put in the
+    /// tree and returned with its children's declarations and where they
+    /// look for files; a file module's files are queued.
     fn add_child(
         &mut self,
         parent: ModuleId,
-        parent_segments: &[String],
         crate_index: usize,
         source: &Arc<SourceFile>,
         decl: ModDecl,
         dir: &Path,
         file_dir: Option<&Path>,
-    ) {
-        let mut segments = parent_segments.to_vec();
+    ) -> Option<(ModuleId, Vec<ModDecl>, PathBuf)> {
+        let mut segments = self.tree.modules[parent].segments.clone();
         segments.push(decl.name.clone());
         if decl.is_pub {
             self.tree.modules[parent]
@@ -353,21 +395,15 @@ impl Discovery<'_> {
                     module.files.push(source.relative.clone());
                 }
             }
-            return;
+            return None;
         }
         match decl.inline {
             Some(code) => {
                 let child_dir = dir.join(decl.path_attr.as_deref().unwrap_or(&decl.name));
-                let id = self.add_module(
-                    segments,
-                    crate_index,
-                    Some(parent),
-                    source,
-                    code,
-                    &child_dir,
-                    None,
-                );
+                let (id, children) =
+                    self.push_module(segments, crate_index, Some(parent), source, code);
                 self.tree.modules[parent].children.insert(decl.name, id);
+                Some((id, children, child_dir))
             }
             None => {
                 let files = self.module_files(&decl, source, dir, file_dir);
@@ -424,6 +460,7 @@ impl Discovery<'_> {
                     });
                     part = true;
                 }
+                None
             }
         }
     }
