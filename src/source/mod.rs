@@ -58,7 +58,8 @@ pub struct Module {
     pub crate_name: String,
     pub parent: Option<ModuleId>,
     /// The file holding the module's code, relative to the workspace root:
-    /// the first of `files`.
+    /// the first one found (the first `#[cfg_attr(.., path)]` alternative
+    /// that exists, else the default file), as before modules had several.
     pub file: String,
     /// Every file the module is made of (several for a module declared
     /// once per platform, or with `#[cfg_attr(.., path)]` alternatives),
