@@ -316,11 +316,15 @@ fn a_deep_macro_is_a_warning_not_a_crash() {
 }
 
 #[test]
-fn deep_else_if_chains_and_prefix_operators_are_a_warning_not_a_crash() {
+fn deep_chains_without_delimiters_are_a_warning_not_a_crash() {
     let chain = "else if a {} ".repeat(3_000);
     assert_too_deep_is_a_warning(format!("pub fn f(a: bool) {{ if a {{}} {chain}}}\n"));
     let nots = "!".repeat(3_000);
     assert_too_deep_is_a_warning(format!("pub fn f() -> bool {{ {nots}true }}\n"));
+    let returns = "fn() -> ".repeat(3_000);
+    assert_too_deep_is_a_warning(format!("pub type T = {returns}u8;\n"));
+    let pointers = "*const ".repeat(3_000);
+    assert_too_deep_is_a_warning(format!("pub type T = {pointers}u8;\n"));
 }
 
 #[test]
@@ -339,7 +343,9 @@ fn code_just_within_the_nesting_limit_parses_without_a_crash() {
             "pub fn f(a: bool) {{ if a {{}} {}}}",
             "else if a {} ".repeat(n)
         ),
-        format!("pub type T = {}u8;", "fn() -> ".repeat(n / 2)),
+        format!("pub type T = {}u8;", "fn() -> ".repeat(n)),
+        format!("pub type T = {}u8;", "*const ".repeat(n)),
+        format!("pub fn f() {{ let _ = {}1; }}", "-".repeat(n)),
         nested("mod m { ", "fn f() { std::process::exit(0) }", " }", n),
         format!("m! {{ {} }}", nested("{", "", "}", n)),
     ];
