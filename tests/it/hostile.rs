@@ -325,6 +325,9 @@ fn deep_chains_without_delimiters_are_a_warning_not_a_crash() {
     assert_too_deep_is_a_warning(format!("pub type T = {returns}u8;\n"));
     let pointers = "*const ".repeat(3_000);
     assert_too_deep_is_a_warning(format!("pub type T = {pointers}u8;\n"));
+    // Parsed in a loop, but a tree 100,000 deep to walk and drop.
+    let sum = vec!["1"; 100_000].join(" + ");
+    assert_too_deep_is_a_warning(format!("pub fn f() -> u32 {{ {sum} }}\n"));
 }
 
 #[test]
@@ -348,6 +351,8 @@ fn code_just_within_the_nesting_limit_parses_without_a_crash() {
         format!("pub fn f() {{ let _ = {}1; }}", "-".repeat(n)),
         nested("mod m { ", "fn f() { std::process::exit(0) }", " }", n),
         format!("m! {{ {} }}", nested("{", "", "}", n)),
+        format!("pub fn f() -> u32 {{ {} }}", vec!["1"; 60_000].join(" + ")),
+        format!("pub fn f() {{ x{}; }}", ".f()".repeat(25_000)),
     ];
     for case in cases {
         let sandbox = Sandbox::new();
