@@ -96,6 +96,9 @@ write_cases() {
     { printf 'pub fn f() -> u8 { '; repeat 3000 '('; printf '1'; repeat 3000 ')'; printf ' }\n'; } > "$ws/src/lib.rs"
     ws=$(case_dir deep-blocks)
     { printf 'pub fn f() { '; repeat 3000 '{ '; repeat 3000 '} '; printf '}\n'; } > "$ws/src/lib.rs"
+    ws=$(case_dir long-sum)
+    # 14 MB, one expression: parsed in a loop, but 3.5 million levels deep.
+    { printf 'pub fn f() -> u32 { 1'; repeat 3500000 ' + 1'; printf ' }\n'; } > "$ws/src/lib.rs"
     ws=$(case_dir deep-macro)
     { printf 'm! { '; repeat 20000 '{'; repeat 20000 '}'; printf ' }\n'; } > "$ws/src/lib.rs"
 

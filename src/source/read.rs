@@ -49,12 +49,20 @@ pub fn read_source(path: &Path) -> Result<String, Refused> {
 /// The text of a workspace file a diagnostic quotes: read with the same
 /// care as a source file (a regular file inside `root`, bounded), empty
 /// when it is anything else, so output never shows what was not read as
-/// workspace source.
+/// workspace source. A file with a line longer than [`MAX_QUOTED_LINE`]
+/// is not quoted either: miette cannot draw a column past 65,535 (it
+/// panics), and such a line (minified or generated code) would flood the
+/// terminal anyway.
 pub fn quoted_text(root: &Path, relative: &str) -> String {
     contained(root, &root.join(relative))
         .and_then(|file| read_source(&file))
+        .ok()
+        .filter(|text| text.split('\n').all(|line| line.len() <= MAX_QUOTED_LINE))
         .unwrap_or_default()
 }
+
+/// The longest line a diagnostic quotes, in bytes.
+pub const MAX_QUOTED_LINE: usize = 10_000;
 
 fn read_bounded(path: &Path, limit: u64) -> Result<String, Refused> {
     if !std::fs::metadata(path)?.is_file() {

@@ -159,6 +159,34 @@ fn one_long_line_costs_linear_time() {
 }
 
 #[test]
+fn findings_on_a_line_too_long_to_quote_are_reported_without_a_snippet() {
+    // Drawing a column past 65,535 made miette panic.
+    let padding = "let _ = std::process::id(); ".repeat(3_000);
+    let sandbox = Sandbox::new();
+    sandbox
+        .write("src/lib.rs", "pub mod long;\npub mod deep;\n")
+        .write(
+            "src/long.rs",
+            format!("pub fn f() {{ {padding}std::process::exit(0); }}\n"),
+        )
+        .write(
+            "src/deep.rs",
+            format!(
+                "pub fn f() -> u32 {{ {} }}\n",
+                vec!["1"; 100_000].join(" + ")
+            ),
+        );
+    let run = sandbox.run(&["check", "--color", "never"], quick());
+    assert_exit(&run, 1);
+    assert!(run.stdout.contains("boundaries::forbid"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("boundaries::parse-error"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn a_deeply_nested_macro_body_costs_linear_time() {
     // 900 nested brace groups (within the nesting limit), 380 KB: trying
     // each nested group as items again cost depth × size.
