@@ -36,20 +36,65 @@ impl Location {
 /// without rescanning the text for each one.
 pub struct LineIndex<'a> {
     text: &'a str,
-    line_starts: Vec<usize>,
+    table: LineTable,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { text, line_starts }
+        LineIndex {
+            text,
+            table: LineTable::new(text),
+        }
     }
 
     pub fn location(&self, file: impl Into<Arc<str>>, bytes: Range<usize>) -> Location {
-        let (line, column) = self.line_column(bytes.start);
-        let (end_line, end_column) = self.line_column(bytes.end);
+        self.table.location(self.text, file, bytes)
+    }
+}
+
+/// What [`LineIndex`] knows about a text, without borrowing it: kept beside
+/// a file's text so every location in it costs O(log n), however long its
+/// lines (one 2 MB line of code is a real input).
+#[derive(Debug, Clone, Default)]
+pub struct LineTable {
+    line_starts: Vec<usize>,
+    /// For a text that is not all ASCII: how many characters start before
+    /// each multiple of [`CHECKPOINT`] bytes. Empty for ASCII, where a
+    /// column is a byte distance.
+    checkpoints: Vec<usize>,
+}
+
+/// Bytes between two character-count checkpoints: a column costs at most
+/// this many bytes of counting.
+const CHECKPOINT: usize = 256;
+
+impl LineTable {
+    pub fn new(text: &str) -> LineTable {
+        let line_starts = std::iter::once(0).chain(newline_ends(text)).collect();
+        let checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut count = 0;
+            let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+            for chunk in text.as_bytes().chunks(CHECKPOINT) {
+                checkpoints.push(count);
+                count += char_starts(chunk);
+            }
+            // The end of a text whose length is a multiple of CHECKPOINT.
+            checkpoints.push(count);
+            checkpoints
+        };
+        LineTable {
+            line_starts,
+            checkpoints,
+        }
+    }
+
+    /// The location of `bytes` in `text`, the text this table was built
+    /// from.
+    pub fn location(&self, text: &str, file: impl Into<Arc<str>>, bytes: Range<usize>) -> Location {
+        let (line, column) = self.line_column(text, bytes.start);
+        let (end_line, end_column) = self.line_column(text, bytes.end);
         Location {
             file: file.into(),
             line,
@@ -62,13 +107,37 @@ impl<'a> LineIndex<'a> {
     }
 
     /// 1-based line and character column of a byte offset.
-    fn line_column(&self, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+    fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let line_start = self.line_starts[line - 1];
-        let column = self.text[line_start..offset].chars().count() + 1;
-        (line, column)
+        let column = if self.checkpoints.is_empty() {
+            offset - line_start
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, line_start)
+        };
+        (line, column + 1)
     }
+
+    /// How many characters start before byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let checkpoint = offset / CHECKPOINT;
+        let start = checkpoint * CHECKPOINT;
+        self.checkpoints[checkpoint] + char_starts(&text.as_bytes()[start..offset])
+    }
+}
+
+fn newline_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+/// The characters that start in `bytes` (every byte but UTF-8
+/// continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -79,17 +148,17 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 }
 
 /// Turns a path relative to the workspace root into the `/`-separated form
-/// used in every output. An absolute path keeps its one leading `/`.
+/// used in every output.
+/// An absolute path (a file outside the root) keeps one leading `/`.
 pub fn display_path(relative: &std::path::Path) -> String {
-    let text = relative
+    relative
         .components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| match c {
+            std::path::Component::RootDir => "".into(),
+            other => other.as_os_str().to_string_lossy(),
+        })
         .collect::<Vec<_>>()
-        .join("/");
-    match text.strip_prefix("//") {
-        Some(rest) if relative.has_root() => format!("/{rest}"),
-        _ => text,
-    }
+        .join("/")
 }
 
 #[cfg(test)]
@@ -110,5 +179,63 @@ mod tests {
         assert_eq!((loc.line, loc.column), (2, 4));
         let loc = Location::from_bytes("a.rs", text, 3..4);
         assert_eq!((loc.line, loc.column), (1, 3));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 300, failure_persistence: None, ..Default::default()
+        })]
+        #[test]
+        fn locations_match_a_plain_count(text in ".{0,600}", at in 0usize..700) {
+            let offset = floor_char_boundary(&text, at.min(text.len()));
+            let before = &text[..offset];
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            let loc = LineIndex::new(&text).location("a.rs", offset..offset);
+            proptest::prop_assert_eq!(
+                (loc.line, loc.column),
+                (before.matches('\n').count() + 1, text[line_start..offset].chars().count() + 1)
+            );
+        }
+    }
+
+    #[test]
+    fn the_end_of_a_text_a_checkpoint_long_has_a_location() {
+        let text = format!("é{}", "x".repeat(CHECKPOINT - 2));
+        assert_eq!(text.len(), CHECKPOINT);
+        let loc = LineIndex::new(&text).location("a.rs", text.len()..text.len());
+        assert_eq!((loc.line, loc.column), (1, CHECKPOINT));
+    }
+
+    #[test]
+    fn paths_show_with_slashes() {
+        assert_eq!(
+            display_path(std::path::Path::new("src/a/b.rs")),
+            "src/a/b.rs"
+        );
+        #[cfg(unix)]
+        assert_eq!(display_path(std::path::Path::new("/etc/x.rs")), "/etc/x.rs");
+    }
+
+    #[test]
+    fn columns_on_long_mixed_lines_match_a_plain_count() {
+        let text: String = (0..2000)
+            .map(|i| {
+                if i % 7 == 0 {
+                    "é€𝄞 x\n"
+                } else {
+                    "ab 𝄞 c; "
+                }
+            })
+            .collect();
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(13) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+            let expected = (
+                text[..offset].matches('\n').count() + 1,
+                text[line_start..offset].chars().count() + 1,
+            );
+            let loc = index.location("a.rs", offset..offset);
+            assert_eq!((loc.line, loc.column), expected, "at {offset}");
+        }
     }
 }

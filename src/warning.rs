@@ -13,15 +13,19 @@ pub enum WarningCode {
     OutsideWorkspace,
     UnusedSuppression,
     StaleBaseline,
+    ModuleCycle,
+    RepeatedModuleFile,
 }
 
 impl WarningCode {
-    pub const ALL: [WarningCode; 5] = [
+    pub const ALL: [WarningCode; 7] = [
         WarningCode::ParseError,
         WarningCode::MissingModuleFile,
         WarningCode::OutsideWorkspace,
         WarningCode::UnusedSuppression,
         WarningCode::StaleBaseline,
+        WarningCode::ModuleCycle,
+        WarningCode::RepeatedModuleFile,
     ];
 
     /// A stale baseline fails the check: the baseline may only shrink.
@@ -36,6 +40,8 @@ impl WarningCode {
             WarningCode::OutsideWorkspace => "outside-workspace",
             WarningCode::UnusedSuppression => "unused-suppression",
             WarningCode::StaleBaseline => "stale-baseline",
+            WarningCode::ModuleCycle => "module-cycle",
+            WarningCode::RepeatedModuleFile => "repeated-module-file",
         }
     }
 }

@@ -454,7 +454,7 @@ pub fn read_sources<'a>(
     let files = files
         .into_iter()
         .map(|file| {
-            let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+            let text = source::quoted_text(root, file);
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
             (file.to_string(), std::sync::Arc::from(text))
         })

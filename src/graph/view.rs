@@ -58,6 +58,8 @@ pub struct ViewNode {
     pub kind: NodeKind,
     /// The file of the module's code; none for external crates.
     pub file: Option<String>,
+    /// Every file the module is made of, sorted; empty for external crates.
+    pub files: Vec<String>,
 }
 
 impl ViewNode {
@@ -142,6 +144,7 @@ pub fn view(graph: &Graph, options: &ViewOptions) -> View {
                     crate_name: name.clone(),
                     kind: NodeKind::External,
                     file: None,
+                    files: Vec::new(),
                 }
             }
         };
@@ -195,12 +198,14 @@ fn module_node(graph: &Graph, id: ModuleId, level: Level) -> ViewNode {
             crate_name: module.crate_name.clone(),
             kind: NodeKind::Crate,
             file: Some(module.file.clone()),
+            files: module.files.clone(),
         },
         Level::Modules => ViewNode {
             id: module.path.clone(),
             crate_name: module.crate_name.clone(),
             kind: NodeKind::Module,
             file: Some(module.file.clone()),
+            files: module.files.clone(),
         },
     }
 }

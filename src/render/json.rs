@@ -19,6 +19,8 @@ struct Node<'a> {
     crate_name: &'a str,
     kind: &'static str,
     file: Option<&'a str>,
+    /// Every file the module is made of, sorted (`file` is the first).
+    files: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -40,6 +42,7 @@ pub fn render(view: &View) -> String {
                 crate_name: &n.crate_name,
                 kind: n.kind.as_str(),
                 file: n.file.as_deref(),
+                files: &n.files,
             })
             .collect(),
         edges: view

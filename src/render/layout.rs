@@ -946,6 +946,7 @@ mod tests {
                             NodeKind::Crate
                         },
                         file: None,
+                        files: Vec::new(),
                     }
                 })
                 .collect(),

@@ -124,6 +124,7 @@ mod tests {
             crate_name: crate_name.into(),
             kind,
             file: None,
+            files: Vec::new(),
         }
     }
 

@@ -472,6 +472,12 @@ fn warning_description(code: WarningCode) -> &'static str {
         WarningCode::StaleBaseline => {
             "the baseline lists violations that no longer occur; re-run `cargo boundaries baseline`"
         }
+        WarningCode::RepeatedModuleFile => {
+            "one file is already the file of many modules of the crate (files that include each other twice multiply); it is not read again"
+        }
+        WarningCode::ModuleCycle => {
+            "a module's file is already a file of its own module chain (a cycle through `#[path]` or a symlink); it is not read again"
+        }
     }
 }
 

@@ -6,7 +6,10 @@
 
 mod cfg;
 mod code;
+mod depth;
 mod extract;
+mod parse;
+mod read;
 mod resolve;
 mod suppressions;
 mod tokens;
@@ -22,6 +25,7 @@ use crate::warning::Warning;
 use crate::workspace::Workspace;
 
 pub use extract::ExtractOptions;
+pub use read::quoted_text;
 pub use suppressions::Suppression;
 
 /// How a reference was written.
@@ -53,8 +57,14 @@ pub struct Module {
     pub path: String,
     pub crate_name: String,
     pub parent: Option<ModuleId>,
-    /// The file holding the module's code, relative to the workspace root.
+    /// The file holding the module's code, relative to the workspace root:
+    /// the first one found (the first `#[cfg_attr(.., path)]` alternative
+    /// that exists, else the default file), as before modules had several.
     pub file: String,
+    /// Every file the module is made of (several for a module declared
+    /// once per platform, or with `#[cfg_attr(.., path)]` alternatives),
+    /// sorted; empty for a crate root that was not read.
+    pub files: Vec<String>,
     /// Names of the items declared in the module (not its child modules).
     pub items: BTreeSet<String>,
     /// Whether the module's crate was selected for checking.

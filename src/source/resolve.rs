@@ -16,7 +16,6 @@ use super::code::{RawPath, RawRef};
 use super::extract::ExtractOptions;
 use super::tree::{SourceFile, Tree, TreeModule};
 use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
-use crate::location::LineIndex;
 use crate::workspace::{Edition, Workspace, BUILTIN_CRATES};
 
 /// Imports and globs can chain; a chain this deep is given up on (cycles
@@ -96,7 +95,6 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
             |session, (id, batches)| {
                 let mut resolved = Vec::new();
                 for (source, raw) in batches {
-                    let index = LineIndex::new(&source.text);
                     resolved.extend(raw.into_iter().filter_map(|raw| {
                         let segments = session.path(id, &raw.path, raw.via == Via::Use, 0)?;
                         let target = resolver.target(&segments)?;
@@ -105,7 +103,7 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
                             path: segments.join("::"),
                             target,
                             via: raw.via,
-                            location: index.location(source.relative.clone(), raw.bytes),
+                            location: source.location(raw.bytes),
                         })
                     }));
                 }
@@ -146,6 +144,7 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
                 crate_name: krate.name.clone(),
                 parent: m.parent,
                 file: m.source.relative.to_string(),
+                files: m.files.iter().map(|f| f.to_string()).collect(),
                 items: m.code.items.keys().cloned().collect::<BTreeSet<_>>(),
                 selected: krate.selected,
             }

@@ -20,32 +20,70 @@ pub struct MacroContents {
 /// Parses the whole body as items, or failing that, each brace group in it
 /// (recursively), so `cfg_if! { if #[cfg(a)] { mod x; } else { mod y; } }`
 /// yields both modules.
+///
+/// A failed attempt costs the size of the group tried, nested groups
+/// included, and each nested group is tried again: nested n deep, that is n
+/// times the body. So attempts draw on a budget of a few times the body's
+/// size; once it is spent, groups are only scanned for paths (a `mod` that
+/// deep in a macro is then not seen; nothing is reported wrongly).
 pub fn item_macro_contents(tokens: TokenStream) -> MacroContents {
-    if let Some(items) = parse_items(tokens.clone()) {
-        return MacroContents {
-            items,
-            rest: Vec::new(),
-        };
-    }
     let mut contents = MacroContents {
         items: Vec::new(),
         rest: Vec::new(),
     };
+    let size = stream_bytes(&tokens);
+    let mut budget = PARSE_BUDGET_FACTOR * size + PARSE_BUDGET_BASE;
+    split_contents(tokens, size, &mut budget, &mut contents);
+    contents.rest.retain(|piece| !piece.is_empty());
+    contents
+}
+
+/// Parse attempts may cover this many times a macro body's bytes...
+const PARSE_BUDGET_FACTOR: usize = 4;
+/// ...plus this many, so small bodies always get every attempt.
+const PARSE_BUDGET_BASE: usize = 64 * 1024;
+
+fn split_contents(
+    tokens: TokenStream,
+    size: usize,
+    budget: &mut usize,
+    contents: &mut MacroContents,
+) {
+    if size <= *budget {
+        *budget -= size;
+        if let Some(items) = parse_items(tokens.clone()) {
+            contents.items.extend(items);
+            return;
+        }
+    }
     let mut piece = TokenStream::new();
     for token in tokens {
         match token {
             TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
                 contents.rest.push(std::mem::take(&mut piece));
-                let inner = item_macro_contents(group.stream());
-                contents.items.extend(inner.items);
-                contents.rest.extend(inner.rest);
+                let inner = group.stream();
+                let size = span_len(group.span());
+                split_contents(inner, size, budget, contents);
             }
             other => piece.extend([other]),
         }
     }
     contents.rest.push(piece);
-    contents.rest.retain(|piece| !piece.is_empty());
-    contents
+}
+
+/// The bytes a token stream spans in its file (its tokens are contiguous
+/// source text).
+fn stream_bytes(tokens: &TokenStream) -> usize {
+    let mut iter = tokens.clone().into_iter();
+    let Some(first) = iter.next() else {
+        return 0;
+    };
+    let last = iter.last().unwrap_or_else(|| first.clone());
+    span_bytes(first.span(), last.span()).len()
+}
+
+fn span_len(span: proc_macro2::Span) -> usize {
+    span.byte_range().len()
 }
 
 /// Every maximal `a::b::c` or `::a` run in `tokens` (nested groups

@@ -1,33 +1,28 @@
 //! Module tree discovery: from each crate's root file, follow `mod`
-//! declarations to files (mod.rs and non-mod-rs layouts, `#[path]`, inline
-//! modules with file children), parsing each level's files in parallel.
+//! declarations to files (mod.rs and non-mod-rs layouts, `#[path]`, every
+//! `#[cfg_attr(.., path)]` alternative, inline modules with file children),
+//! parsing each level's files in parallel on the parsing pool.
+//!
+//! Every file read is a regular file inside the workspace root, crate roots
+//! included, and never one of the files the module chain above it is made
+//! of (a module cycle through `#[path]` or a symlink).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::code::{ModDecl, ModuleCode};
-use super::extract::{module_code, ExtractOptions};
+use super::extract::ExtractOptions;
+use super::parse::{parse_file, parsing_pool, ParsedFile};
+use super::read::{contained, Refused};
 use super::ModuleId;
-use crate::location::{display_path, LineIndex, Location};
+use crate::location::display_path;
 use crate::warning::{Warning, WarningCode};
 use crate::workspace::{CrateKind, Workspace};
 
-/// A source file's text, shared by the modules it holds.
-#[derive(Debug)]
-pub struct SourceFile {
-    /// Relative to the workspace root, `/`-separated.
-    pub relative: Arc<str>,
-    pub text: String,
-}
-
-impl SourceFile {
-    pub fn location(&self, bytes: std::ops::Range<usize>) -> Location {
-        LineIndex::new(&self.text).location(self.relative.clone(), bytes)
-    }
-}
+pub use super::parse::SourceFile;
 
 #[derive(Debug)]
 pub struct TreeModule {
@@ -41,9 +36,13 @@ pub struct TreeModule {
     pub code: ModuleCode,
     /// Further files of this module: a module declared twice under opposite
     /// cfgs with different files (`#[cfg(unix)] #[path = "unix.rs"] mod imp;`
-    /// and the windows one) is one module made of both. Each part keeps its
-    /// references with its own file.
+    /// and the windows one), or with `#[cfg_attr(.., path)]` alternatives,
+    /// is one module made of all of them. Each part keeps its references
+    /// with its own file.
     pub parts: Vec<(Arc<SourceFile>, Vec<super::code::RawRef>)>,
+    /// Every file the module is made of, sorted, relative to the workspace
+    /// root; empty for a crate root that was not read.
+    pub files: Vec<Arc<str>>,
 }
 
 #[derive(Debug)]
@@ -54,26 +53,50 @@ pub struct Tree {
     pub warnings: Vec<Warning>,
     pub suppressions: Vec<super::Suppression>,
     pub files: usize,
-    /// The file each file module was found in, by (parent, name), to tell a
+    /// The files each file module was found in, by (parent, name), to tell a
     /// second declaration of the same file from one of another file.
-    located: BTreeMap<(ModuleId, String), Vec<PathBuf>>,
+    located: BTreeMap<(ModuleId, String), Vec<FileId>>,
+    /// Every canonical file queued, numbered.
+    file_ids: HashMap<PathBuf, FileId>,
+    /// How many modules of a crate each file already is.
+    modules_per_file: HashMap<(usize, FileId), usize>,
 }
+
+/// How many modules of one crate one file may be. A file included by two
+/// modules is legal Rust, but files that each include the next twice make
+/// 2^n modules out of n small files.
+const MAX_MODULES_PER_FILE: usize = 16;
+
+/// A canonical file path, numbered: module chains compare these.
+type FileId = usize;
+
+/// The files of a module and of its ancestors, from the crate root down: a
+/// file already in it would be a module cycle.
+type Chain = Arc<Vec<FileId>>;
 
 /// Stands in a parent's children for a file module not parsed yet.
 const PENDING: ModuleId = ModuleId::MAX;
 
 /// A file waiting to be parsed, and where its module goes in the tree.
 struct Pending {
-    file: PathBuf,
+    /// The canonical file; `None` for a crate root that is not read.
+    file: Option<PathBuf>,
+    relative: Arc<str>,
     segments: Vec<String>,
     crate_index: usize,
     parent: Option<ModuleId>,
     /// The file is another part of a module already in the tree.
     part: bool,
+    /// Whether the file's `mod x;` children live beside it (`lib.rs`,
+    /// `mod.rs`, `#[path]` files) or in a folder named after it
+    /// (`a.rs` → `a/x.rs`).
+    owns_dir: bool,
+    /// The module chain down to this file, the file included.
+    chain: Chain,
 }
 
-/// Whether a file's `mod x;` children live beside it (`lib.rs`, `mod.rs`,
-/// `#[path]` files) or in a folder named after it (`a.rs` → `a/x.rs`).
+/// Where `mod x;` looks for `x.rs`, for a file whose own children live
+/// beside it (`owns_dir`) or in a folder named after it.
 fn child_dir(file: &Path, owns_dir: bool) -> PathBuf {
     let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
     if owns_dir {
@@ -84,6 +107,12 @@ fn child_dir(file: &Path, owns_dir: bool) -> PathBuf {
 }
 
 pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
+    // The whole walk runs on the parsing pool: its threads have the stack
+    // that deep code needs, for syn and for the recursive walks here.
+    parsing_pool().install(|| discover_on_pool(workspace, options))
+}
+
+fn discover_on_pool(workspace: &Workspace, options: ExtractOptions) -> Tree {
     let mut tree = Tree {
         modules: Vec::new(),
         crate_roots: BTreeMap::new(),
@@ -91,69 +120,83 @@ pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
         suppressions: Vec::new(),
         files: 0,
         located: BTreeMap::new(),
+        file_ids: HashMap::new(),
+        modules_per_file: HashMap::new(),
     };
-    let mut pending: Vec<(Pending, bool)> = workspace
-        .crates
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| options.include_tests || c.kind != CrateKind::TestLike)
-        .map(|(i, c)| {
-            (
-                Pending {
-                    file: c.root_file.clone(),
-                    segments: vec![c.name.clone()],
-                    crate_index: i,
-                    parent: None,
-                    part: false,
-                },
-                true,
-            )
-        })
-        .collect();
+    let mut pending: Vec<Pending> = Vec::new();
+    for (index, krate) in workspace.crates.iter().enumerate() {
+        if !options.include_tests && krate.kind == CrateKind::TestLike {
+            continue;
+        }
+        let relative: Arc<str> = shown_path(workspace, &krate.root_file).into();
+        let file = match contained(&workspace.root, &krate.root_file) {
+            Ok(canonical) => Some(canonical),
+            Err(refused) => {
+                tree.warnings
+                    .push(root_refused(&krate.name, &relative, &refused));
+                None
+            }
+        };
+        let chain = Arc::new(file.iter().map(|f| tree.file_id(f)).collect());
+        pending.push(Pending {
+            file,
+            relative,
+            segments: vec![krate.name.clone()],
+            crate_index: index,
+            parent: None,
+            part: false,
+            owns_dir: true,
+            chain,
+        });
+    }
 
     while !pending.is_empty() {
-        let parsed: Vec<(ParsedFile, bool)> = pending
+        let parsed: Vec<ParsedFile> = pending
             .par_iter()
-            .map(|(p, owns_dir)| (parse_file(workspace, &p.file, options), *owns_dir))
+            .map(|p| match &p.file {
+                Some(file) => parse_file(p.relative.clone(), file, options),
+                None => ParsedFile::unread(p.relative.clone()),
+            })
             .collect();
         let mut next = Vec::new();
-        for ((pending, _), (parsed, owns_dir)) in pending.into_iter().zip(parsed) {
-            tree.files += 1;
+        for (pending, parsed) in pending.into_iter().zip(parsed) {
+            tree.files += usize::from(pending.file.is_some());
             tree.warnings.extend(parsed.warning);
             tree.suppressions.extend(parsed.suppressions);
             let source = Arc::new(parsed.source);
-            let id = tree.modules.len();
-            if pending.parent.is_none() {
-                tree.crate_roots.insert(pending.crate_index, id);
-            }
-            let dir = child_dir(&pending.file, owns_dir);
-            let file_dir = pending.file.parent().unwrap_or(Path::new("")).to_path_buf();
+            let read = pending.file.is_some();
+            let file = pending.file.unwrap_or_default();
+            let dir = child_dir(&file, pending.owns_dir);
+            let file_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+            let mut discovery = Discovery {
+                workspace,
+                tree: &mut tree,
+                next: &mut next,
+                chain: pending.chain,
+                base: file_dir.clone(),
+            };
             if let (true, Some(parent)) = (pending.part, pending.parent) {
                 let name = pending.segments.last().cloned().unwrap_or_default();
-                let Some(&module) = tree.modules[parent]
+                let Some(&module) = discovery.tree.modules[parent]
                     .children
                     .get(&name)
                     .filter(|&&id| id != PENDING)
                 else {
                     continue;
                 };
-                let mut discovery = Discovery {
-                    workspace,
-                    tree: &mut tree,
-                    next: &mut next,
-                };
                 discovery.add_part(module, &source, parsed.code, &dir, &file_dir);
                 continue;
             }
-            if let Some(parent) = pending.parent {
-                let name = pending.segments.last().cloned().unwrap_or_default();
-                tree.modules[parent].children.insert(name, id);
+            let id = discovery.tree.modules.len();
+            match pending.parent {
+                Some(parent) => {
+                    let name = pending.segments.last().cloned().unwrap_or_default();
+                    discovery.tree.modules[parent].children.insert(name, id);
+                }
+                None => {
+                    discovery.tree.crate_roots.insert(pending.crate_index, id);
+                }
             }
-            let mut discovery = Discovery {
-                workspace,
-                tree: &mut tree,
-                next: &mut next,
-            };
             discovery.add_module(
                 pending.segments,
                 pending.crate_index,
@@ -163,16 +206,58 @@ pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
                 &dir,
                 Some(&file_dir),
             );
+            if !read {
+                discovery.tree.modules[id].files.clear();
+            }
         }
         pending = next;
     }
+    for module in &mut tree.modules {
+        module.files.sort();
+        module.files.dedup();
+    }
     tree
+}
+
+/// How a file is shown: relative to the workspace root when inside it.
+fn shown_path(workspace: &Workspace, file: &Path) -> String {
+    display_path(workspace.relative(file).unwrap_or(file))
+}
+
+fn root_refused(krate: &str, shown: &str, refused: &Refused) -> Warning {
+    let code = match refused {
+        Refused::Outside(_) => WarningCode::OutsideWorkspace,
+        _ => WarningCode::ParseError,
+    };
+    Warning {
+        location: None,
+        code,
+        message: format!("the root file of crate `{krate}` ({shown}) is not read: {refused}"),
+    }
+}
+
+impl Tree {
+    fn file_id(&mut self, file: &Path) -> FileId {
+        let next = self.file_ids.len();
+        *self.file_ids.entry(file.to_path_buf()).or_insert(next)
+    }
 }
 
 struct Discovery<'a> {
     workspace: &'a Workspace,
     tree: &'a mut Tree,
-    next: &'a mut Vec<(Pending, bool)>,
+    next: &'a mut Vec<Pending>,
+    /// The module chain down to the file being added.
+    chain: Chain,
+    /// The canonical folder of the file being added.
+    base: PathBuf,
+}
+
+/// What looking for one candidate file found.
+enum Found {
+    File(PathBuf),
+    Missing,
+    Outside,
 }
 
 impl Discovery<'_> {
@@ -186,14 +271,29 @@ impl Discovery<'_> {
         crate_index: usize,
         parent: Option<ModuleId>,
         source: &Arc<SourceFile>,
-        mut code: ModuleCode,
+        code: ModuleCode,
         dir: &Path,
         file_dir: Option<&Path>,
     ) -> ModuleId {
+        let (id, children) = self.push_module(segments, crate_index, parent, source, code);
+        self.add_children(id, crate_index, source, children, dir, file_dir);
+        id
+    }
+
+    /// Puts a module in the tree; returns it with the declarations of its
+    /// children, still to be added.
+    fn push_module(
+        &mut self,
+        segments: Vec<String>,
+        crate_index: usize,
+        parent: Option<ModuleId>,
+        source: &Arc<SourceFile>,
+        mut code: ModuleCode,
+    ) -> (ModuleId, Vec<ModDecl>) {
         let id = self.tree.modules.len();
         let children = std::mem::take(&mut code.children);
         self.tree.modules.push(TreeModule {
-            segments: segments.clone(),
+            segments,
             crate_index,
             parent,
             children: BTreeMap::new(),
@@ -201,11 +301,48 @@ impl Discovery<'_> {
             source: source.clone(),
             code,
             parts: Vec::new(),
+            files: vec![source.relative.clone()],
         });
-        for decl in children {
-            self.add_child(id, &segments, crate_index, source, decl, dir, file_dir);
+        (id, children)
+    }
+
+    /// Adds the children declared in one file's code of `parent`, and
+    /// theirs: inline modules nest as deep as the code does, so this is a
+    /// work list, not a recursion. Children are added in declaration order,
+    /// each inline module's own children before its next sibling.
+    fn add_children(
+        &mut self,
+        parent: ModuleId,
+        crate_index: usize,
+        source: &Arc<SourceFile>,
+        children: Vec<ModDecl>,
+        dir: &Path,
+        file_dir: Option<&Path>,
+    ) {
+        let mut work: Vec<(ModuleId, ModDecl, PathBuf, Option<PathBuf>)> = children
+            .into_iter()
+            .rev()
+            .map(|decl| {
+                (
+                    parent,
+                    decl,
+                    dir.to_path_buf(),
+                    file_dir.map(Path::to_path_buf),
+                )
+            })
+            .collect();
+        while let Some((parent, decl, dir, file_dir)) = work.pop() {
+            if let Some((id, children, child_dir)) =
+                self.add_child(parent, crate_index, source, decl, &dir, file_dir.as_deref())
+            {
+                work.extend(
+                    children
+                        .into_iter()
+                        .rev()
+                        .map(|decl| (id, decl, child_dir.clone(), None)),
+                );
+            }
         }
-        id
     }
 
     /// Adds another file's code to `module`: its declarations and imports
@@ -224,32 +361,24 @@ impl Discovery<'_> {
         let target = &mut self.tree.modules[module];
         target.code.merge(code);
         target.parts.push((source.clone(), refs));
-        let (segments, crate_index) = (target.segments.clone(), target.crate_index);
-        for decl in children {
-            self.add_child(
-                module,
-                &segments,
-                crate_index,
-                source,
-                decl,
-                dir,
-                Some(file_dir),
-            );
-        }
+        target.files.push(source.relative.clone());
+        let crate_index = target.crate_index;
+        self.add_children(module, crate_index, source, children, dir, Some(file_dir));
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Adds one declared child of `parent`: an inline module is put in the
+    /// tree and returned with its children's declarations and where they
+    /// look for files; a file module's files are queued.
     fn add_child(
         &mut self,
         parent: ModuleId,
-        parent_segments: &[String],
         crate_index: usize,
         source: &Arc<SourceFile>,
         decl: ModDecl,
         dir: &Path,
         file_dir: Option<&Path>,
-    ) {
-        let mut segments = parent_segments.to_vec();
+    ) -> Option<(ModuleId, Vec<ModDecl>, PathBuf)> {
+        let mut segments = self.tree.modules[parent].segments.clone();
         segments.push(decl.name.clone());
         if decl.is_pub {
             self.tree.modules[parent]
@@ -261,197 +390,245 @@ impl Discovery<'_> {
             // Declared twice under opposite cfgs: one module.
             if existing != PENDING {
                 if let Some(code) = decl.inline {
-                    self.tree.modules[existing].code.merge(code);
+                    let module = &mut self.tree.modules[existing];
+                    module.code.merge(code);
+                    module.files.push(source.relative.clone());
                 }
             }
-            return;
+            return None;
         }
         match decl.inline {
             Some(code) => {
                 let child_dir = dir.join(decl.path_attr.as_deref().unwrap_or(&decl.name));
-                let id = self.add_module(
-                    segments,
-                    crate_index,
-                    Some(parent),
-                    source,
-                    code,
-                    &child_dir,
-                    None,
-                );
+                let (id, children) =
+                    self.push_module(segments, crate_index, Some(parent), source, code);
                 self.tree.modules[parent].children.insert(decl.name, id);
+                Some((id, children, child_dir))
             }
             None => {
-                // `#[path]` alone, or the `#[cfg_attr(.., path)]` files
-                // (all cfgs at once: the first that exists) before the
-                // default places.
-                let attributed: Vec<PathBuf> = decl
-                    .path_attr
-                    .iter()
-                    .chain(&decl.cfg_paths)
-                    .map(|path| file_dir.unwrap_or(dir).join(path))
-                    .collect();
-                let mut candidates = attributed.clone();
-                if decl.path_attr.is_none() {
-                    candidates.push(dir.join(format!("{}.rs", decl.name)));
-                    candidates.push(dir.join(&decl.name).join("mod.rs"));
-                }
-                let Some((file, index)) = self.locate(&candidates, source, &decl) else {
-                    return;
-                };
-                let owns_dir =
-                    index < attributed.len() || file.file_name().is_some_and(|n| n == "mod.rs");
-                let seen = self
-                    .tree
-                    .located
-                    .entry((parent, decl.name.clone()))
-                    .or_default();
-                if seen.contains(&file) {
-                    // The same file declared again: read once.
-                    return;
-                }
-                seen.push(file.clone());
-                // A module already declared (here with another file, or
-                // inline) gets this file as a further part.
-                let part = existing.is_some();
-                if !part {
-                    // The child's id is known once its file is parsed;
-                    // record the name now so a second declaration is
-                    // recognised.
-                    self.tree.modules[parent]
-                        .children
-                        .insert(decl.name, PENDING);
-                }
-                self.next.push((
-                    Pending {
-                        file,
-                        segments,
+                let files = self.module_files(&decl, source, dir, file_dir);
+                let mut part = existing.is_some();
+                for (file, owns_dir) in files {
+                    let id = self.tree.file_id(&file);
+                    if self.chain.contains(&id) {
+                        self.warn_cycle(&decl, source, &file);
+                        continue;
+                    }
+                    let seen = self
+                        .tree
+                        .located
+                        .entry((parent, decl.name.clone()))
+                        .or_default();
+                    if seen.contains(&id) {
+                        // The same file declared again: read once.
+                        continue;
+                    }
+                    seen.push(id);
+                    let uses = self
+                        .tree
+                        .modules_per_file
+                        .entry((crate_index, id))
+                        .or_default();
+                    *uses += 1;
+                    if *uses > MAX_MODULES_PER_FILE {
+                        // Said once per file.
+                        if *uses == MAX_MODULES_PER_FILE + 1 {
+                            self.warn_repeated(&decl, source, &file);
+                        }
+                        continue;
+                    }
+                    if !part {
+                        // The child's id is known once its file is parsed;
+                        // record the name now so a second declaration (or
+                        // the next alternative) is recognised.
+                        self.tree.modules[parent]
+                            .children
+                            .insert(decl.name.clone(), PENDING);
+                    }
+                    let mut chain = Vec::with_capacity(self.chain.len() + 1);
+                    chain.extend_from_slice(&self.chain);
+                    chain.push(id);
+                    self.next.push(Pending {
+                        relative: shown_path(self.workspace, &file).into(),
+                        file: Some(file),
+                        segments: segments.clone(),
                         crate_index,
                         parent: Some(parent),
                         part,
-                    },
-                    owns_dir,
-                ));
+                        owns_dir,
+                        chain: Arc::new(chain),
+                    });
+                    part = true;
+                }
+                None
             }
         }
     }
 
-    /// The first candidate file that exists inside the workspace, or a
-    /// warning saying why there is none.
-    fn locate(
+    /// The files of a `mod x;`, all cfgs at once: every
+    /// `#[cfg_attr(.., path)]` alternative that exists, then the default
+    /// file (`#[path]`, or `x.rs`, or `x/mod.rs`), each with whether its
+    /// children live beside it. Warns when there is none, and for each
+    /// candidate outside the workspace.
+    fn module_files(
         &mut self,
-        candidates: &[PathBuf],
-        source: &SourceFile,
         decl: &ModDecl,
-    ) -> Option<(PathBuf, usize)> {
-        let location = source.location(decl.name_bytes.clone());
-        for (index, candidate) in candidates.iter().enumerate() {
-            let Ok(canonical) = candidate.canonicalize() else {
-                continue;
-            };
-            if !canonical.starts_with(&self.workspace.root) {
-                self.tree.warnings.push(Warning {
-                    location: Some(location),
-                    code: WarningCode::OutsideWorkspace,
-                    message: format!(
-                        "module `{}` points outside the workspace root ({}); it is not read",
-                        decl.name,
-                        candidate.display()
-                    ),
-                });
-                return None;
+        source: &SourceFile,
+        dir: &Path,
+        file_dir: Option<&Path>,
+    ) -> Vec<(PathBuf, bool)> {
+        let attr_base = file_dir.unwrap_or(dir);
+        let alternatives: Vec<PathBuf> = decl.cfg_paths.iter().map(|p| attr_base.join(p)).collect();
+        let defaults: Vec<(PathBuf, bool)> = match &decl.path_attr {
+            Some(path) => vec![(attr_base.join(path), true)],
+            None => vec![
+                (dir.join(format!("{}.rs", decl.name)), false),
+                (dir.join(&decl.name).join("mod.rs"), true),
+            ],
+        };
+        let mut files: Vec<(PathBuf, bool)> = Vec::new();
+        let mut outside = false;
+        for candidate in &alternatives {
+            match self.find(candidate) {
+                Found::File(file) => files.push((file, true)),
+                Found::Outside => outside = true,
+                Found::Missing => {}
             }
-            if canonical.starts_with(&self.workspace.target_dir) || !canonical.is_file() {
-                continue;
-            }
-            return Some((canonical, index));
         }
-        let looked: Vec<String> = candidates
-            .iter()
-            .map(|c| display_path(self.workspace.relative(c).unwrap_or(c)))
-            .collect();
+        for (candidate, owns_dir) in &defaults {
+            match self.find(candidate) {
+                Found::File(file) => {
+                    files.push((file, *owns_dir));
+                    break;
+                }
+                Found::Outside => {
+                    outside = true;
+                    break;
+                }
+                Found::Missing => {}
+            }
+        }
+        if outside {
+            self.tree.warnings.push(Warning {
+                location: Some(source.location(decl.name_bytes.clone())),
+                code: WarningCode::OutsideWorkspace,
+                message: format!(
+                    "module `{}` points outside the workspace root; what lies there is not read",
+                    decl.name
+                ),
+            });
+        }
+        if files.is_empty() && !outside {
+            let looked: Vec<String> = alternatives
+                .iter()
+                .chain(defaults.iter().map(|(c, _)| c))
+                .map(|c| shown_path(self.workspace, c))
+                .collect();
+            self.tree.warnings.push(Warning {
+                location: Some(source.location(decl.name_bytes.clone())),
+                code: WarningCode::MissingModuleFile,
+                message: format!(
+                    "file not found for module `{}`: looked for {}",
+                    decl.name,
+                    looked.join(" and ")
+                ),
+            });
+        }
+        files
+    }
+
+    /// The canonical path of a candidate module file, if it is a regular
+    /// file inside the workspace and outside its target directory.
+    fn find(&self, candidate: &Path) -> Found {
+        let Some(canonical) = canonical(&self.base, candidate) else {
+            return Found::Missing;
+        };
+        if !canonical.starts_with(&self.workspace.root) {
+            return Found::Outside;
+        }
+        if canonical.starts_with(&self.workspace.target_dir) || !canonical.is_file() {
+            return Found::Missing;
+        }
+        Found::File(canonical)
+    }
+
+    fn warn_repeated(&mut self, decl: &ModDecl, source: &SourceFile, file: &Path) {
         self.tree.warnings.push(Warning {
-            location: Some(location),
-            code: WarningCode::MissingModuleFile,
+            location: Some(source.location(decl.name_bytes.clone())),
+            code: WarningCode::RepeatedModuleFile,
             message: format!(
-                "file not found for module `{}`: looked for {}",
+                "module `{}` is {}, already the file of {MAX_MODULES_PER_FILE} modules of this \
+                 crate; it is not read again",
                 decl.name,
-                looked.join(" and ")
+                shown_path(self.workspace, file)
             ),
         });
-        None
+    }
+
+    fn warn_cycle(&mut self, decl: &ModDecl, source: &SourceFile, file: &Path) {
+        self.tree.warnings.push(Warning {
+            location: Some(source.location(decl.name_bytes.clone())),
+            code: WarningCode::ModuleCycle,
+            message: format!(
+                "module `{}` is {}, a file its own module chain is already made of; \
+                 it is not read again",
+                decl.name,
+                shown_path(self.workspace, file)
+            ),
+        });
     }
 }
 
-struct ParsedFile {
-    source: SourceFile,
-    code: ModuleCode,
-    warning: Option<Warning>,
-    suppressions: Vec<super::Suppression>,
-}
-
-/// Reads and parses one file on the current thread, and copies out its code.
-fn parse_file(workspace: &Workspace, file: &Path, options: ExtractOptions) -> ParsedFile {
-    let relative: Arc<str> = display_path(workspace.relative(file).unwrap_or(file)).into();
-    let text = match std::fs::read_to_string(file) {
-        Ok(text) => normalise(text),
-        Err(err) => {
-            return ParsedFile {
-                source: SourceFile {
-                    relative: relative.clone(),
-                    text: String::new(),
-                },
-                code: ModuleCode::default(),
-                suppressions: Vec::new(),
-                warning: Some(Warning {
-                    location: None,
-                    code: WarningCode::ParseError,
-                    message: format!("cannot read {relative}: {err}"),
-                }),
-            };
+/// The canonical form of `path`, a candidate built from `base`, the
+/// canonical folder of the file declaring it. The components after `base`
+/// are checked one by one: while none is a symlink, `..` or `.`, the path is
+/// already canonical, and a full `canonicalize` (which costs a lookup per
+/// component, so a chain of modules nested n folders deep would cost n² per
+/// file) is not needed.
+fn canonical(base: &Path, path: &Path) -> Option<PathBuf> {
+    if let Ok(tail) = path.strip_prefix(base) {
+        if tail.components().all(|c| matches!(c, Component::Normal(_))) {
+            let mut current = base.to_path_buf();
+            for component in tail.components() {
+                current.push(component);
+                match std::fs::symlink_metadata(&current) {
+                    Ok(meta) if meta.file_type().is_symlink() => return path.canonicalize().ok(),
+                    Ok(_) => {}
+                    Err(_) => return None,
+                }
+            }
+            return Some(current);
         }
-    };
-    let (code, warning) = match syn::parse_str::<syn::File>(&text) {
-        Ok(ast) => (module_code(&ast.items, options), None),
-        Err(err) => {
-            let bytes = err.span().byte_range();
-            let location = LineIndex::new(&text).location(relative.clone(), bytes);
-            (
-                ModuleCode::default(),
-                Some(Warning {
-                    location: Some(location),
-                    code: WarningCode::ParseError,
-                    message: format!(
-                        "cannot parse {relative}: {err}; its references are not checked"
-                    ),
-                }),
-            )
-        }
-    };
-    // Spans are plain numbers from here on; free this thread's source map.
-    proc_macro2::extra::invalidate_current_thread_spans();
-    // Suppressions inside test code that is not read would look unused.
-    let skipped = code.all_skipped();
-    let suppressions = super::suppressions::scan(&relative, &text)
-        .into_iter()
-        .filter(|s| !skipped.iter().any(|r| r.contains(&s.location.byte_start)))
-        .collect();
-    ParsedFile {
-        suppressions,
-        source: SourceFile { relative, text },
-        code,
-        warning,
     }
+    path.canonicalize().ok()
 }
 
-/// Drops a byte-order mark and blanks a shebang line, keeping every other
-/// byte where it was so spans index the text directly.
-fn normalise(mut text: String) -> String {
-    if let Some(stripped) = text.strip_prefix('\u{feff}') {
-        text = stripped.to_string();
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_after_the_canonical_folder_is_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(base.join("real/x")).unwrap();
+        std::fs::write(base.join("real/x/mod.rs"), "").unwrap();
+        std::os::unix::fs::symlink(base.join("real"), base.join("link")).unwrap();
+        // Plain components: the path as built.
+        assert_eq!(
+            canonical(&base, &base.join("real/x/mod.rs")),
+            Some(base.join("real/x/mod.rs"))
+        );
+        // A symlink among them, or `..`: resolved in full.
+        assert_eq!(
+            canonical(&base, &base.join("link/x/mod.rs")),
+            Some(base.join("real/x/mod.rs"))
+        );
+        assert_eq!(
+            canonical(&base.join("real/x"), &base.join("real/x/../x/mod.rs")),
+            Some(base.join("real/x/mod.rs"))
+        );
+        assert_eq!(canonical(&base, &base.join("real/y.rs")), None);
     }
-    if text.starts_with("#!") && !text[2..].trim_start().starts_with('[') {
-        let end = text.find('\n').unwrap_or(text.len());
-        text.replace_range(..end, &" ".repeat(end));
-    }
-    text
 }

@@ -61,7 +61,7 @@ fn json_graph_has_exactly_the_documented_fields() {
     assert_eq!(keys(&graph), ["version", "nodes", "edges"]);
     assert_eq!(graph["version"], 1);
     for node in graph["nodes"].as_array().unwrap() {
-        assert_eq!(keys(node), ["id", "crate", "kind", "file"]);
+        assert_eq!(keys(node), ["id", "crate", "kind", "file", "files"]);
     }
     for edge in graph["edges"].as_array().unwrap() {
         assert_eq!(keys(edge), ["from", "to", "count", "violations"]);

@@ -1,7 +1,9 @@
 //! SPEC 5, module tree: every layout rule finds the modules it must, and
 //! files that are not part of the crate are never read.
 
-use crate::support::{check_json, violations, warnings};
+use serde_json::{json, Value};
+
+use crate::support::{check_json, manifest, run, violations, warnings};
 
 fn sorted(mut list: Vec<String>) -> Vec<String> {
     list.sort();
@@ -169,4 +171,53 @@ fn a_module_with_one_file_per_platform_is_made_of_all_of_them() {
     assert_eq!(warnings(&report), Vec::<String>::new());
     assert_eq!(report["stats"]["files"], 5);
     assert_eq!(report["stats"]["modules"], 5);
+}
+
+#[test]
+fn every_cfg_attr_path_alternative_and_the_default_file_are_read() {
+    let report = check_json("layout-cfg-attr-paths");
+    assert_eq!(
+        violations(&report),
+        vec![
+            "backends-not-storage shop::backend::fs -> shop::storage::save (src/backend/libc/fs.rs:2 path)",
+            "backends-not-storage shop::backend::fs -> shop::storage::save (src/backend/linux_raw/fs.rs:3 path)",
+            "backends-not-storage shop::io -> shop::storage::save (src/io_fast.rs:2 path)",
+        ]
+    );
+    // The missing `io_windows.rs` is one of several alternatives: no warning.
+    assert_eq!(warnings(&report), Vec::<String>::new());
+    assert_eq!(report["stats"]["files"], 8);
+
+    let manifest = manifest("layout-cfg-attr-paths");
+    let graph = run(&["graph", "--format", "json", "--manifest-path", &manifest]);
+    assert_eq!(graph.code, 0, "{}", graph.stderr);
+    let graph: Value = serde_json::from_str(&graph.stdout).unwrap();
+    let files = |id: &str| {
+        let node = graph["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == id)
+            .unwrap_or_else(|| panic!("no node {id}"));
+        (node["file"].clone(), node["files"].clone())
+    };
+    assert_eq!(
+        files("shop::backend"),
+        (
+            json!("src/backend/libc/mod.rs"),
+            json!(["src/backend/libc/mod.rs", "src/backend/linux_raw/mod.rs"])
+        )
+    );
+    assert_eq!(
+        files("shop::backend::fs").1,
+        json!(["src/backend/libc/fs.rs", "src/backend/linux_raw/fs.rs"])
+    );
+    assert_eq!(
+        files("shop::io"),
+        (
+            json!("src/io_fast.rs"),
+            json!(["src/io.rs", "src/io_fast.rs"])
+        )
+    );
+    assert_eq!(files("shop").1, json!(["src/lib.rs"]));
 }

@@ -4,9 +4,11 @@
 mod adoption;
 mod baseline_files;
 mod demo;
+mod depinfo;
 mod explain;
 mod formats;
 mod graph;
+mod hostile;
 mod layout;
 mod policy_errors;
 mod presets;

@@ -1,0 +1,423 @@
+//! A cheap bound on how deep parsing a file will recurse, computed before
+//! syn sees it: syn (and every tree walk after it) recurses once per level
+//! of nesting, and a stack overflow aborts the process. Code nested deeper
+//! than [`MAX_NESTING`] is a `parse-error` warning instead.
+//!
+//! The bound over-counts on purpose. It adds up, per delimiter group, the
+//! delimiters around a point and the tokens that syn may recurse on without
+//! a delimiter: since the last `;` or `,`, those whose operand swallows the
+//! rest of the expression (`<` of generics, which `>` takes back, closure
+//! bars, `=`, `..` and the keywords that chain: `else if`, `return`,
+//! `break`, `move`, `let`, `dyn`, `impl`, `box`), and since the last operand,
+//! prefix operators (`!`, `-`, `*`, `&`). Binary operators and pattern bars
+//! (a token after an operand) are parsed in a loop, but each makes the
+//! tree one level deeper for the walks and drops after it: they count one
+//! level per 64 since the last `;` or `,`. `->` and `@` count in full
+//! (return types and bindings nest), and so does the `*` of `*const` and
+//! `*mut` pointers.
+//!
+//! Real code stays far below the limit: of the 15,593 files of tokio,
+//! bevy, cargo, nushell, ripgrep, rust-analyzer and this project's
+//! dependencies, the deepest scores 68 (syn's own tests), and the deepest
+//! parser-torture fixture (rust-analyzer's `weird_exprs.rs`) 155.
+
+/// The deepest nesting score parsed: six times the deepest file we found.
+pub const MAX_NESTING: usize = 1_000;
+
+/// Stack size of the threads that parse and walk syntax trees. Measured at
+/// 990 levels, the hungriest construct (nested generics) takes about 50 KB
+/// of stack per level in a debug build (about 3 KB in a release build), so
+/// [`MAX_NESTING`] levels need about 50 MB: this leaves five times that.
+/// It is only reserved, and touched only as deep as the code goes.
+pub const PARSE_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// How deep a file nests, and where it is deepest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nesting {
+    pub score: usize,
+    /// Byte offset of the token where the score was reached.
+    pub at: usize,
+}
+
+struct Group {
+    /// The score of the point where the group opened, plus one.
+    base: usize,
+    /// Tokens whose operand swallows the rest of the expression (closures,
+    /// `return`, `=`, `..`, generics) since the group opened or its last
+    /// `;` or `,`.
+    run: usize,
+    /// Prefix operators (`!`, `-`, `*`, `&`) since the last operand: their
+    /// recursion ends with it.
+    prefix: usize,
+    /// Operators after an operand (`+`, `.`, `as`, a call's parentheses)
+    /// since the last `;` or `,`: parsed in a loop, but each makes the tree
+    /// one level deeper (`a + b + c` is `(a + b) + c`), and walking or
+    /// dropping the tree recurses on that.
+    links: usize,
+}
+
+/// Operator links that weigh as one level: a level of a left-leaning
+/// binary tree costs a walk or a drop far less stack than a level of
+/// parsing (measured: 400,000 `+` in one expression pass in a debug build,
+/// 3,500,000 overflow 256 MB).
+const LINKS_PER_LEVEL: usize = 64;
+
+impl Group {
+    fn score(&self) -> usize {
+        self.base + self.run + self.prefix + self.links / LINKS_PER_LEVEL
+    }
+
+    /// A `;`, `,` or the end of a block: a new statement or element.
+    fn separate(&mut self) {
+        self.run = 0;
+        self.prefix = 0;
+        self.links = 0;
+    }
+}
+
+/// The nesting score of a Rust source text (see the module's doc).
+pub fn nesting(text: &str) -> Nesting {
+    let bytes = text.as_bytes();
+    let mut groups = vec![Group {
+        base: 0,
+        run: 0,
+        prefix: 0,
+        links: 0,
+    }];
+    let mut deepest = Nesting { score: 0, at: 0 };
+    // Whether the last token ends an operand: then `-`, `*`, `&`, `|` and
+    // `!` are binary operators, macro bangs or pattern bars, which syn
+    // parses in a loop, not prefixes it recurses on.
+    let mut after_operand = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        let mut step = 1;
+        let mut chain = 0;
+        let mut prefix = 0;
+        let mut operand = Some(false);
+        if after_operand && is_link(b, next) {
+            groups.last_mut().expect("a group").links += 1;
+        }
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => operand = None,
+            b'/' if next == Some(b'/') => {
+                step = line_end(bytes, i) - i;
+                operand = None;
+            }
+            b'/' if next == Some(b'*') => {
+                step = block_comment_end(bytes, i) - i;
+                operand = None;
+            }
+            b'"' => {
+                step = quoted_end(bytes, i + 1) - i;
+                operand = Some(true);
+            }
+            b'\'' => {
+                step = char_or_lifetime_len(text, i);
+                operand = Some(true);
+            }
+            b'r' | b'b' | b'c' if starts_raw_or_byte_string(bytes, i) => {
+                step = raw_or_byte_string_end(bytes, i) - i;
+                operand = Some(true);
+            }
+            b'(' | b'[' | b'{' => {
+                let base = groups.last().expect("the file's group").score() + 1;
+                groups.push(Group {
+                    base,
+                    run: 0,
+                    prefix: 0,
+                    links: 0,
+                });
+            }
+            b')' | b']' | b'}' => {
+                operand = Some(true);
+                if groups.len() > 1 {
+                    groups.pop();
+                }
+                // An item or statement ends with its block, unless an
+                // `else` carries the chain on.
+                if b == b'}' && !text[i + 1..].trim_start().starts_with("else") {
+                    groups.last_mut().expect("a group").separate();
+                }
+            }
+            b';' | b',' => groups.last_mut().expect("a group").separate(),
+            b'<' => chain = 1,
+            b'>' if !matches!(i.checked_sub(1).map(|p| bytes[p]), Some(b'-' | b'=')) => {
+                let top = groups.last_mut().expect("a group");
+                top.run = top.run.saturating_sub(1);
+            }
+            // `->` (return types nest: `fn() -> fn() -> T`) and `@`
+            // (bindings nest: `a @ b @ c`).
+            b'-' if next == Some(b'>') => {
+                chain = 1;
+                step = 2;
+            }
+            // `&&` and `||` are one token; a `|` or `||` that is not a
+            // binary operator opens a closure.
+            b'&' | b'|' if next == Some(b) => {
+                step = 2;
+                if !after_operand {
+                    match b {
+                        b'|' => chain = 1,
+                        _ => prefix = 1,
+                    }
+                }
+            }
+            b'|' if !after_operand => chain = 1,
+            b'!' | b'-' | b'*' | b'&' if !after_operand => prefix = 1,
+            b'=' if !matches!(next, Some(b'=' | b'>'))
+                && !matches!(
+                    i.checked_sub(1).map(|p| bytes[p]),
+                    Some(b'=' | b'!' | b'<' | b'>')
+                ) =>
+            {
+                chain = 1
+            }
+            b'@' => chain = 1,
+            // Postfix: what follows still follows an operand.
+            b'?' => operand = Some(true),
+            b'.' if next == Some(b'.') => {
+                chain = 1;
+                step = 2;
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'0'..=b'9' | 0x80.. => {
+                let end = ident_end(bytes, i);
+                let word = &text[i..end];
+                if after_operand && word == "as" {
+                    groups.last_mut().expect("a group").links += 1;
+                }
+                if CHAINING_KEYWORDS.contains(&word) {
+                    chain = 1;
+                }
+                operand = Some(!NOT_OPERANDS.contains(&word) && !CHAINING_KEYWORDS.contains(&word));
+                step = end - i;
+            }
+            _ => {}
+        }
+        let top = groups.last_mut().expect("a group");
+        top.run += chain;
+        top.prefix += prefix;
+        let score = top.score();
+        if let Some(operand) = operand {
+            after_operand = operand;
+            if operand {
+                top.prefix = 0;
+            }
+        }
+        if score > deepest.score {
+            deepest = Nesting { score, at: i };
+        }
+        i += step.max(1);
+    }
+    deepest
+}
+
+const CHAINING_KEYWORDS: [&str; 9] = [
+    "else", "return", "break", "move", "let", "dyn", "impl", "box", "yield",
+];
+
+fn line_end(bytes: &[u8], i: usize) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |n| i + n)
+}
+
+fn block_comment_end(bytes: &[u8], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    while i < bytes.len() {
+        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            depth += 1;
+            i += 2;
+        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    bytes.len()
+}
+
+/// The end of a `"..."` body starting at `i` (after the opening quote).
+fn quoted_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// `'x'`, `'\n'`, `'\u{1F600}'` or a lifetime `'a`: how many bytes to skip.
+fn char_or_lifetime_len(text: &str, i: usize) -> usize {
+    let rest = &text[i + 1..];
+    let mut chars = rest.char_indices();
+    match (chars.next(), chars.next()) {
+        (Some((_, '\\')), _) => rest[1..].find('\'').map_or(rest.len() + 1, |n| n + 3),
+        (Some(_), Some((n, '\''))) => n + 2,
+        _ => 1,
+    }
+}
+
+fn starts_raw_or_byte_string(bytes: &[u8], i: usize) -> bool {
+    let ident_before = i
+        .checked_sub(1)
+        .is_some_and(|p| bytes[p].is_ascii_alphanumeric() || bytes[p] == b'_');
+    if ident_before {
+        return false;
+    }
+    let mut j = i + 1;
+    if bytes[i] != b'r' && bytes.get(j) == Some(&b'r') {
+        j += 1;
+    }
+    while bytes.get(j) == Some(&b'#') {
+        j += 1;
+    }
+    bytes.get(j) == Some(&b'"')
+        && (j > i + 1 || bytes[i] != b'r' || bytes.get(i + 1) == Some(&b'"'))
+}
+
+/// The end of `r#"..."#`, `br"..."`, `b"..."` or `c"..."` starting at `i`.
+fn raw_or_byte_string_end(bytes: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    let raw = bytes[i] == b'r' || bytes.get(j) == Some(&b'r');
+    if bytes[i] != b'r' && bytes.get(j) == Some(&b'r') {
+        j += 1;
+    }
+    let hashes = bytes[j..].iter().take_while(|&&b| b == b'#').count();
+    j += hashes + 1;
+    if !raw {
+        return quoted_end(bytes, j);
+    }
+    while j < bytes.len() {
+        if bytes[j] == b'"'
+            && bytes[j + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&b| b == b'#')
+                .count()
+                == hashes
+        {
+            return j + 1 + hashes;
+        }
+        j += 1;
+    }
+    bytes.len()
+}
+
+/// Whether a byte after an operand is an operator that links it to more
+/// (not a separator, a closing delimiter, a literal or a comment).
+fn is_link(b: u8, next: Option<u8>) -> bool {
+    b.is_ascii_punctuation()
+        && !matches!(b, b',' | b';' | b')' | b']' | b'}' | b'"' | b'\'' | b'_')
+        && !(b == b'/' && matches!(next, Some(b'/' | b'*')))
+}
+
+/// Keywords after which an operator is a prefix.
+const NOT_OPERANDS: [&str; 13] = [
+    "in", "if", "match", "while", "for", "as", "mut", "const", "ref", "where", "unsafe", "async",
+    "loop",
+];
+
+/// The end of an identifier, keyword or number (non-ASCII bytes included,
+/// so the end is a character boundary).
+fn ident_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len()
+        && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+    {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(text: &str) -> usize {
+        nesting(text).score
+    }
+
+    #[test]
+    fn counts_delimiters_and_chains() {
+        assert_eq!(score("fn a() {}"), 1);
+        assert_eq!(score("fn a() { ((1)) }"), 3);
+        assert_eq!(score("type T = Vec<Vec<Vec<u8>>>;"), 4);
+        assert_eq!(score("fn f() { !!!!x; }"), 5);
+        assert_eq!(score("fn f() { if a {} else if b {} else if c { x } }"), 4);
+    }
+
+    #[test]
+    fn resets_at_separators_and_closing_angles() {
+        assert_eq!(score("fn f(a: A<B>, b: C<D>, c: E<F>) {}"), 2);
+        assert_eq!(score("fn f() { a(); b(); c(); d(); }"), 2);
+        assert_eq!(score("fn f() -> u8 { x == y && z >= w }"), 2);
+    }
+
+    #[test]
+    fn skips_strings_comments_and_chars() {
+        assert_eq!(score(r#"const A: &str = "((((((("; // (((((("#), 1);
+        assert_eq!(score("/* {{{{{{ /* ((( */ */ fn a() {}"), 1);
+        assert_eq!(
+            score(r##"const A: &str = r#"{{{{{"#; const B: char = '{';"##),
+            1
+        );
+        assert_eq!(score("fn a<'a>(x: &'a u8) -> &'a u8 { b'(' ; x }"), 2);
+    }
+
+    #[test]
+    fn binary_operators_and_pattern_bars_count_as_links_not_levels() {
+        // 5,000 alternatives: a level per 64 bars, far from the limit.
+        let alternatives = (0..5_000).map(|i| format!("'{i}'")).collect::<Vec<_>>();
+        let pattern = format!(
+            "fn f(c: char) -> bool {{ matches!(c, {}) }}",
+            alternatives.join(" | ")
+        );
+        assert_eq!(score(&pattern), 3 + 5_000 / 64);
+        // A prefix `-` after a binary one ends at its operand.
+        let sum = format!("fn f() -> i64 {{ {} }}", vec!["a * -b"; 640].join(" - "));
+        assert!((20..25).contains(&score(&sum)), "{}", score(&sum));
+        assert_eq!(
+            score("fn f() { x.map(|a, b| a | b); println!(\"{}\", !x) }"),
+            3
+        );
+    }
+
+    #[test]
+    fn return_types_pointers_and_bindings_count_each_level() {
+        assert_eq!(score("type T = fn() -> fn() -> fn() -> u8;"), 4);
+        assert_eq!(score("type T = *const *const *mut u8;"), 4);
+        assert_eq!(score("fn f() { let a @ b @ c = 1; }"), 5);
+    }
+
+    #[test]
+    fn long_operator_chains_count_a_level_per_64_links() {
+        let sum = format!("fn f() -> u32 {{ {} }}", vec!["1"; 6_401].join(" + "));
+        assert_eq!(score(&sum), 2 + 100);
+        let calls = format!("fn f() {{ x{}; }}", ".f()".repeat(640));
+        assert!((21..25).contains(&score(&calls)), "{}", score(&calls));
+        let casts = format!("fn f() {{ x{}; }}", " as u8".repeat(640));
+        assert_eq!(score(&casts), 11);
+    }
+
+    #[test]
+    fn prefix_chains_count_each_operator() {
+        assert_eq!(score("fn f() { - - - -x; }"), 5);
+        assert_eq!(score("fn f() { let _ = && && &x; }"), 6);
+        assert_eq!(score("fn f() { let _ = || || || 1; }"), 6);
+    }
+
+    #[test]
+    fn deep_nesting_scores_its_depth() {
+        let deep = format!("fn f() {{ {}1{} }}", "(".repeat(500), ")".repeat(500));
+        assert_eq!(score(&deep), 501);
+    }
+}

@@ -1,0 +1,341 @@
+//! One file from disk to [`ModuleCode`]: read safely, guard the nesting
+//! depth, parse with syn and copy the code out, on a thread whose stack is
+//! large enough for whatever passed the guard.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::code::ModuleCode;
+use super::depth::{nesting, MAX_NESTING, PARSE_STACK_BYTES};
+use super::extract::{module_code, ExtractOptions};
+use super::read::read_source;
+use super::Suppression;
+use crate::location::{LineTable, Location};
+use crate::warning::{Warning, WarningCode};
+
+/// A source file's text, shared by the modules it holds.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Relative to the workspace root, `/`-separated.
+    pub relative: Arc<str>,
+    pub text: String,
+    lines: LineTable,
+}
+
+impl SourceFile {
+    pub fn new(relative: Arc<str>, text: String) -> SourceFile {
+        let lines = LineTable::new(&text);
+        SourceFile {
+            relative,
+            text,
+            lines,
+        }
+    }
+
+    /// A file that was not read: no code, no text to show.
+    pub fn unread(relative: Arc<str>) -> SourceFile {
+        SourceFile::new(relative, String::new())
+    }
+
+    /// The location of a byte range of this file, in O(log n).
+    pub fn location(&self, bytes: std::ops::Range<usize>) -> Location {
+        self.lines
+            .location(&self.text, self.relative.clone(), bytes)
+    }
+}
+
+pub struct ParsedFile {
+    pub source: SourceFile,
+    pub code: ModuleCode,
+    pub warning: Option<Warning>,
+    pub suppressions: Vec<Suppression>,
+}
+
+impl ParsedFile {
+    /// A file not read (its warning is given where it was refused).
+    pub fn unread(relative: Arc<str>) -> ParsedFile {
+        ParsedFile {
+            source: SourceFile::unread(relative),
+            code: ModuleCode::default(),
+            warning: None,
+            suppressions: Vec::new(),
+        }
+    }
+}
+
+/// The threads that parse: syn and the tree walks after it recurse once per
+/// nesting level, and the guard lets through what this stack holds.
+pub fn parsing_pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(PARSE_STACK_BYTES)
+        .thread_name(|i| format!("boundaries-parse-{i}"))
+        .build()
+        .or_else(|_| {
+            // Fewer threads, if the reservations did not fit.
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .stack_size(PARSE_STACK_BYTES)
+                .build()
+        })
+        .expect("a thread to parse on")
+}
+
+/// Reads and parses one file (already known to lie inside the workspace)
+/// on the current thread, and copies out its code.
+pub fn parse_file(relative: Arc<str>, file: &Path, options: ExtractOptions) -> ParsedFile {
+    let text = match read_source(file) {
+        Ok(text) => normalise(text),
+        Err(refused) => {
+            let message = format!("cannot read {relative}: {refused}");
+            return unparsed(SourceFile::unread(relative), None, message);
+        }
+    };
+    parse_text(SourceFile::new(relative, text), options)
+}
+
+/// Parses a file's text (see [`parse_file`]).
+fn parse_text(source: SourceFile, options: ExtractOptions) -> ParsedFile {
+    let deepest = nesting(&source.text);
+    if deepest.score > MAX_NESTING {
+        let message = format!(
+            "cannot parse {}: code nested deeper than the {MAX_NESTING} levels parsed; \
+             its references are not checked",
+            source.relative
+        );
+        let location = source.location(deepest.at..deepest.at + 1);
+        return unparsed(source, Some(location), message);
+    }
+    let (code, warning) = match parse_items_one_by_one(&source.text, options) {
+        Ok(code) => (code, None),
+        Err(err) => (
+            ModuleCode::default(),
+            Some(Warning {
+                location: Some(source.location(err.span().byte_range())),
+                code: WarningCode::ParseError,
+                message: format!(
+                    "cannot parse {}: {err}; its references are not checked",
+                    source.relative
+                ),
+            }),
+        ),
+    };
+    // Spans are plain numbers from here on; free this thread's source map.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    // Suppressions inside test code that is not read would look unused.
+    let skipped = code.all_skipped();
+    let suppressions = super::suppressions::scan(&source.relative, &source.text)
+        .into_iter()
+        .filter(|s| !skipped.iter().any(|r| r.contains(&s.location.byte_start)))
+        .collect();
+    ParsedFile {
+        suppressions,
+        source,
+        code,
+        warning,
+    }
+}
+
+/// Parses a file's items one at a time, copying each one's code out before
+/// the next is parsed: only one item's syntax tree is alive at once, so a
+/// 10 MB file does not hold a 10 MB file's tree (about 50 bytes per byte of
+/// source) beside its tokens.
+fn parse_items_one_by_one(text: &str, options: ExtractOptions) -> syn::Result<ModuleCode> {
+    let items = |input: syn::parse::ParseStream| {
+        syn::Attribute::parse_inner(input)?;
+        let mut code = ModuleCode::default();
+        while !input.is_empty() {
+            let item: syn::Item = input.parse()?;
+            code.merge(module_code(std::slice::from_ref(&item), options));
+        }
+        Ok(code)
+    };
+    syn::parse::Parser::parse_str(items, text)
+}
+
+fn unparsed(source: SourceFile, location: Option<Location>, message: String) -> ParsedFile {
+    proc_macro2::extra::invalidate_current_thread_spans();
+    ParsedFile {
+        source,
+        code: ModuleCode::default(),
+        suppressions: Vec::new(),
+        warning: Some(Warning {
+            location,
+            code: WarningCode::ParseError,
+            message,
+        }),
+    }
+}
+
+/// Drops a byte-order mark and blanks a shebang line, keeping every other
+/// byte where it was so spans index the text directly.
+fn normalise(mut text: String) -> String {
+    if let Some(stripped) = text.strip_prefix('\u{feff}') {
+        text = stripped.to_string();
+    }
+    if text.starts_with("#!") && !text[2..].trim_start().starts_with('[') {
+        let end = text.find('\n').unwrap_or(text.len());
+        text.replace_range(..end, &" ".repeat(end));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    //! Property tests: no text, however broken, makes reading a file's code
+    //! panic, and every location given stays inside the file.
+
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    use super::*;
+    use crate::source::tokens::{item_macro_contents, path_runs};
+
+    /// Pieces of Rust that exercise modules, paths, macros, attributes,
+    /// literals, comments and nesting.
+    const PIECES: &[&str] = &[
+        "mod",
+        "m",
+        "pub",
+        "use",
+        "crate",
+        "super",
+        "self",
+        "::",
+        "a",
+        "b",
+        "*",
+        ";",
+        ",",
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        "<",
+        ">",
+        "fn",
+        "f",
+        "!",
+        "#",
+        "#[path = \"x.rs\"]",
+        "#[cfg(test)]",
+        "#[cfg_attr(unix, path = \"y.rs\")]",
+        "cfg_if!",
+        "macro_rules!",
+        "=>",
+        "$",
+        "$crate",
+        "'a",
+        "'x'",
+        "\"s\"",
+        "r#\"r\"#",
+        "b\"\\n\"",
+        "/*",
+        "*/",
+        "//",
+        "// boundaries: allow(r) why",
+        "\n",
+        " ",
+        "é",
+        "𝄞",
+        "\u{feff}",
+        "#!",
+        "r#type",
+        "1",
+        "1.0",
+        "let",
+        "if",
+        "else",
+        "match",
+        "impl",
+        "struct",
+        "S",
+        "as",
+        "extern",
+        "=",
+        "&",
+        "|",
+        "-",
+        "..",
+        "?",
+        "async",
+        "move",
+        "where",
+        "dyn",
+        "'",
+    ];
+
+    fn soup() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..120)
+            .prop_map(|pieces| pieces.join(" "))
+    }
+
+    /// Runs `test` on many inputs, on a thread with the parsing stack.
+    fn check(strategy: impl Strategy<Value = String> + Send + 'static, test: fn(&str)) {
+        std::thread::Builder::new()
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn(move || {
+                let mut runner = TestRunner::new(Config {
+                    cases: 200,
+                    failure_persistence: None,
+                    ..Config::default()
+                });
+                runner
+                    .run(&strategy, |text| {
+                        test(&text);
+                        Ok(())
+                    })
+                    .unwrap();
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    fn parse_anything(text: &str) {
+        let options = ExtractOptions {
+            include_tests: text.len().is_multiple_of(2),
+        };
+        let parsed = parse_text(SourceFile::new("a.rs".into(), text.to_string()), options);
+        let len = parsed.source.text.len();
+        if let Some(location) = parsed.warning.and_then(|w| w.location) {
+            assert!(location.byte_start <= len && location.line >= 1);
+        }
+        for suppression in &parsed.suppressions {
+            assert!(suppression.location.byte_end <= len);
+        }
+        for raw in &parsed.code.refs {
+            assert!(raw.bytes.end <= len, "{:?} in {len} bytes", raw.bytes);
+            let location = parsed.source.location(raw.bytes.clone());
+            assert!(location.line <= parsed.source.text.lines().count().max(1));
+        }
+        if let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() {
+            let contents = item_macro_contents(tokens.clone());
+            for piece in contents.rest {
+                path_runs(piece);
+            }
+            path_runs(tokens);
+        }
+    }
+
+    #[test]
+    fn random_rust_like_text_never_panics() {
+        check(soup(), parse_anything);
+    }
+
+    #[test]
+    fn random_text_never_panics() {
+        check(any::<String>(), parse_anything);
+    }
+
+    #[test]
+    fn wrapped_in_a_macro_or_a_module_random_text_never_panics() {
+        check(
+            soup().prop_map(|s| {
+                format!("m! {{ {s} }}\nmod x {{ {s} }}\ncfg_if! {{ if #[cfg(a)] {{ {s} }} }}")
+            }),
+            parse_anything,
+        );
+    }
+}
