@@ -225,7 +225,11 @@ pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analys
                 ),
                 _ => (FailureCode::Policy, None),
             };
-            return Err(Failure::new(code, e, help).within(workspace));
+            let mut failure = Failure::new(code, &e, help);
+            if code == FailureCode::Policy {
+                failure.problems[0].detail = Some(e.code());
+            }
+            return Err(failure.within(workspace));
         }
     };
     let (policy, mut errors) = match found {

@@ -509,3 +509,99 @@ fn a_toml_syntax_error_is_listed_first_and_alone() {
     assert!(!run.stderr.contains("bad pattern"), "{}", run.stderr);
     assert!(run.stderr.contains("has 1 problem"), "{}", run.stderr);
 }
+
+// ------------------------------------------------------- diagnostic codes
+
+/// Each policy problem is named by its own typed code, in the human output
+/// and in the machine formats CI and editors read on exit 2.
+#[test]
+fn policy_diagnostics_show_their_own_code() {
+    let run = check("bad-policy", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let codes: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("boundaries::"))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "boundaries::policy::unknown-kind",
+            "boundaries::policy::missing-field",
+            "boundaries::policy::unknown-field",
+            "boundaries::policy::wrong-type",
+            "boundaries::policy::bad-pattern",
+            "boundaries::policy::matches-nothing",
+            "boundaries::policy::unknown-name",
+            "boundaries::policy::duplicate-rule-name",
+            "boundaries::policy::unknown-key",
+        ],
+        "{}",
+        run.stderr
+    );
+
+    let cargo = check("bad-policy", &["--message-format", "json"]);
+    let codes: Vec<String> = cargo
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|m| m["reason"] == "compiler-message")
+        .map(|m| m["message"]["code"]["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 9, "{}", cargo.stdout);
+    assert!(
+        codes.contains(&"boundaries::policy::duplicate-rule-name".to_string()),
+        "{codes:?}"
+    );
+    assert!(
+        cargo
+            .stdout
+            .contains("error[boundaries::policy::unknown-kind]: unknown rule kind `forbd`"),
+        "the rendered text names the code too: {}",
+        cargo.stdout
+    );
+
+    let gitlab = check("bad-policy", &["--format", "gitlab"]);
+    let issues: serde_json::Value = serde_json::from_str(&gitlab.stdout).unwrap();
+    assert!(
+        issues
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["check_name"] == "policy::matches-nothing"),
+        "{issues:#}"
+    );
+}
+
+/// A policy that cannot be used at all carries its code as well.
+#[test]
+fn finding_two_policies_is_named_by_its_code() {
+    let manifest = format!(
+        "\n[workspace.metadata.boundaries]\nversion = 1\n{}",
+        RULE.replace("[[rule]]", "[[workspace.metadata.boundaries.rule]]")
+    );
+    let dir = workspace(
+        &manifest,
+        &[("boundaries.toml", &format!("version = 1\n{RULE}"))],
+    );
+    let sarif = run_bounded(dir.path(), &["check", "--format", "sarif"], 60);
+    assert_eq!(sarif.code, 2, "{}", sarif.stderr);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let notification = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(
+        notification["descriptor"]["id"], "policy::two-policies",
+        "{log:#}"
+    );
+    assert_eq!(
+        log["runs"][0]["tool"]["driver"]["notifications"][0]["id"],
+        "policy::two-policies"
+    );
+    let github = run_bounded(dir.path(), &["check", "--format", "github"], 60);
+    assert!(
+        github
+            .stdout
+            .starts_with("::error title=policy%3A%3Atwo-policies::two policies found"),
+        "{}",
+        github.stdout
+    );
+}
