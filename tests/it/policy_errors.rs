@@ -510,6 +510,89 @@ fn a_toml_syntax_error_is_listed_first_and_alone() {
     assert!(run.stderr.contains("has 1 problem"), "{}", run.stderr);
 }
 
+/// The `-v` lines that are not timed phases: what the run read.
+fn verbose_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("           ") && !l.trim().is_empty())
+        .map(str::trim)
+        .collect()
+}
+
+/// `-v` says which policy (a file, `--policy`, or a table of the root
+/// manifest) and which baseline file the run used, or that there was none.
+#[test]
+fn verbose_says_which_policy_and_baseline_were_used() {
+    let said = |name: &str, extra: &[&str]| {
+        let mut args = vec!["-v"];
+        args.extend_from_slice(extra);
+        let run = check(name, &args);
+        assert!(run.code < 2, "{name}: {}", run.stderr);
+        verbose_lines(&run.stderr)
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        said("stale-baseline", &[]),
+        [
+            "policy: boundaries.toml",
+            "baseline: boundaries-baseline.toml (1 entry)"
+        ]
+    );
+    assert_eq!(
+        said("stale-baseline", &["--no-baseline"]),
+        ["policy: boundaries.toml", "no baseline file: --no-baseline"]
+    );
+    assert_eq!(
+        said("policy-in-manifest", &[]),
+        [
+            "policy: [workspace.metadata.boundaries] in Cargo.toml",
+            "no baseline file: boundaries-baseline.toml does not exist"
+        ]
+    );
+    let policy = fixture("stale-baseline").join("boundaries.toml");
+    let lines = said(
+        "policy-in-manifest",
+        &["--policy", &policy.display().to_string()],
+    );
+    assert_eq!(
+        lines[0],
+        format!("policy: {} (--policy)", policy.display()),
+        "{lines:?}"
+    );
+
+    // A single package's own table; `baseline` says what it read too.
+    let table = format!(
+        "\n[package.metadata.boundaries]\nversion = 1\n{}",
+        RULE.replace("[[rule]]", "[[package.metadata.boundaries.rule]]")
+    );
+    let dir = workspace(&table, &[]);
+    let written = run_bounded(dir.path(), &["baseline", "-v"], 60);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert_eq!(
+        verbose_lines(&written.stderr),
+        [
+            "policy: [package.metadata.boundaries] in Cargo.toml",
+            "no baseline file: boundaries-baseline.toml does not exist"
+        ]
+    );
+    let checked = run_bounded(dir.path(), &["check", "-v"], 60);
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
+    assert_eq!(
+        verbose_lines(&checked.stderr)[1],
+        "baseline: boundaries-baseline.toml (0 entries)"
+    );
+
+    // `graph` needs no policy, and says it found none.
+    let graph = run(&["graph", "-v", "--manifest-path", &manifest("no-policy")]);
+    assert_eq!(graph.code, 0, "{}", graph.stderr);
+    assert_eq!(
+        verbose_lines(&graph.stderr),
+        ["no policy found: no rules apply"]
+    );
+}
+
 // ------------------------------------------------------- diagnostic codes
 
 /// Each policy problem is named by its own typed code, in the human output
