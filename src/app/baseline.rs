@@ -21,6 +21,12 @@ pub fn baseline(args: &BaselineArgs) -> Result<i32, Failure> {
     let analysis = analyze(&args.common)?;
     let path = baseline_path(&analysis)?;
     let old = read_file(&analysis)?;
+    super::say_baseline(
+        &analysis,
+        old.as_ref().map_or(super::BaselineUse::NoFile, |(e, _)| {
+            super::BaselineUse::Read(e.len())
+        }),
+    );
     let scope = Scope::new(&analysis.graph, &analysis.policy);
     let (old_entries, old_text) = match &old {
         Some((entries, text)) => (entries.as_slice(), Some(text.as_str())),

@@ -1,6 +1,9 @@
 //! `cargo boundaries check`: check and print in the chosen format.
 
-use super::{analyze, output_style, print, Failure, Stream, EXIT_OK, EXIT_VIOLATIONS};
+use super::{
+    analyze, output_style, print, say_baseline, BaselineUse, Failure, Stream, EXIT_OK,
+    EXIT_VIOLATIONS,
+};
 use crate::check::verdict::Verdict;
 use crate::cli::{CheckArgs, Format, MessageFormat};
 use crate::report::{self, CheckRun};
@@ -12,8 +15,17 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
 fn run(args: &CheckArgs) -> Result<i32, Failure> {
     let stdout = output_style(&args.common, Stream::Stdout)?;
     let mut analysis = analyze(&args.common)?;
-    if !args.no_baseline {
-        if let Some(entries) = super::baseline::read(&analysis)? {
+    if args.no_baseline {
+        say_baseline(&analysis, BaselineUse::NotRead);
+    } else {
+        let entries = super::baseline::read(&analysis)?;
+        say_baseline(
+            &analysis,
+            entries
+                .as_ref()
+                .map_or(BaselineUse::NoFile, |e| BaselineUse::Read(e.len())),
+        );
+        if let Some(entries) = entries {
             let stale = crate::check::baseline::apply(
                 &mut analysis.violations,
                 &entries,

@@ -3,6 +3,9 @@
 //! indirect, with the rules each edge breaks in the same run as `check` and
 //! the rules that explicitly allow it.
 //!
+//! FROM and TO are taken as users write them: a package spelling
+//! (`hir-def`, `tree-sitter-x`) means its crate, as in a policy.
+//!
 //! Exit codes: 0 the dependency exists, 1 it does not, 2 a pattern names
 //! nothing in the workspace (with a suggestion). Without a policy, the
 //! references are explained and no rule is named.
@@ -16,7 +19,7 @@ use super::{analyze_with, print, Analysis, Failure, PolicyUse, EXIT_OK, EXIT_VIO
 use crate::check::Context;
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::graph::paths;
-use crate::policy::{Pattern, Severity};
+use crate::policy::{CrateNames, Pattern, Severity};
 use crate::report::Level;
 use crate::source::Target;
 
@@ -24,8 +27,9 @@ pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
     let analysis = analyze_with(&args.common, PolicyUse::IfPresent)?;
     let context = Context::new(&analysis.graph);
     let names = known_names(&analysis);
+    let spellings = CrateNames::of(&analysis.workspace);
     let model = &analysis.graph.model;
-    let from = pattern(&args.from, "FROM", &names)?;
+    let from = pattern(&args.from, "FROM", &names, &spellings)?;
     if !model
         .modules
         .iter()
@@ -36,7 +40,7 @@ pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
             args.from
         )));
     }
-    let to = pattern(&args.to, "TO", &names)?;
+    let to = pattern(&args.to, "TO", &names, &spellings)?;
     let covers_from = |id: usize| from.covers(&segments(&model.modules[id].path));
     let into_to = |index: usize| to.covers(&segments(&model.references[index].path));
 
@@ -340,10 +344,17 @@ pub fn known_names(analysis: &Analysis) -> Vec<String> {
     names.into_iter().collect()
 }
 
-/// Parses `text`, which must cover a known name or lie inside an external
-/// crate (`std::process::exit`).
-fn pattern(text: &str, role: &str, names: &[String]) -> Result<Pattern, Failure> {
-    let pattern = Pattern::parse(text, 0..0)
+/// Parses `text` as the user wrote it (a package spelling means its crate);
+/// it must cover a known name or lie inside an external crate
+/// (`std::process::exit`).
+fn pattern(
+    text: &str,
+    role: &str,
+    names: &[String],
+    spellings: &CrateNames,
+) -> Result<Pattern, Failure> {
+    let canonical = spellings.canonical(text);
+    let pattern = Pattern::parse(&canonical, 0..0)
         .map_err(|e| Failure::error(format!("bad {role} pattern `{text}`: {e}")))?;
     let covers_known = names.iter().any(|name| pattern.covers(&segments(name)));
     let in_external_crate = pattern.first_name().is_some_and(|first| {
@@ -351,9 +362,59 @@ fn pattern(text: &str, role: &str, names: &[String]) -> Result<Pattern, Failure>
             && !names.iter().any(|n| n.starts_with(&format!("{first}::")))
     });
     if covers_known || in_external_crate {
-        Ok(pattern)
+        return Ok(pattern);
+    }
+    let message = format!("{role} `{text}` matches no module or crate of the workspace");
+    let renamed = pattern
+        .first_name()
+        .and_then(|first| Some((first, spellings.renamed(first)?)));
+    let help = match renamed {
+        // A dependency's name in code, not its crate: say which crate.
+        Some((first, package)) => Some(format!(
+            "`{first}` is what a `Cargo.toml` renames `{package}` to; explain names a \
+             dependency by its package: did you mean `{package}{}`?",
+            &canonical[first.len()..]
+        )),
+        None => suggestion(text, &canonical, names, spellings),
+    };
+    Err(Failure::new(
+        crate::report::FailureCode::Error,
+        message,
+        help,
+    ))
+}
+
+/// "did you mean" for a name that matches nothing: the closest module, item
+/// or crate name, else the closest other spelling of a crate (a package
+/// name, a rename), shown with the crate it stands for.
+fn suggestion(
+    text: &str,
+    canonical: &str,
+    names: &[String],
+    spellings: &CrateNames,
+) -> Option<String> {
+    let by_name = || {
+        crate::suggest::closest(canonical, names.iter().map(String::as_str))
+            .map(|close| format!("did you mean `{close}`?"))
+    };
+    let spellings: Vec<(&str, &str)> = spellings.spellings().collect();
+    let by_spelling = || {
+        let close = crate::suggest::closest(text, spellings.iter().map(|(spelling, _)| *spelling))?;
+        let means = spellings
+            .iter()
+            .find(|(spelling, crate_name)| *spelling == close && crate_name != spelling)
+            .map(|(_, crate_name)| *crate_name);
+        Some(match means {
+            Some(crate_name) => format!("did you mean `{close}` (the crate `{crate_name}`)?"),
+            None => format!("did you mean `{close}`?"),
+        })
+    };
+    // A bare package spelling is answered with its like; a crate name or a
+    // path with the workspace's names.
+    if text == canonical || text.contains("::") {
+        by_name().or_else(by_spelling)
     } else {
-        Err(unknown(text, role, names))
+        by_spelling().or_else(by_name)
     }
 }
 

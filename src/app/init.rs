@@ -147,8 +147,11 @@ fn refuse_a_second_policy(root: &Path) -> Result<(), Failure> {
 /// nothing broken, no baseline is written, except over an old one (with
 /// `--force`), which would no longer match the new policy.
 fn record_baseline(args: &InitArgs, staged: &Path) -> Result<Option<(PathBuf, usize)>, Failure> {
+    // The staged policy's temporary name is nobody's business: `-v` would
+    // show it.
     let common = CommonArgs {
         policy: Some(staged.to_path_buf()),
+        verbose: false,
         ..args.common.clone()
     };
     let analysis = analyze(&common)?;

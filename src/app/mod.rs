@@ -18,7 +18,7 @@ use std::time::Instant;
 use crate::check::{self, CompiledPolicy, Violation};
 use crate::cli::{self, Command, CommonArgs};
 use crate::graph::Graph;
-use crate::policy::{self, PolicyErrors, PolicySource, Universe};
+use crate::policy::{self, PolicyErrors, PolicyPlace, PolicySource, Universe};
 use crate::report::{self, FailureCode, Problem};
 use crate::source::{self, ExtractOptions};
 use crate::warning::Warning;
@@ -144,6 +144,8 @@ pub struct Analysis {
     pub warnings: Vec<Warning>,
     pub settings: policy::Settings,
     pub started: Instant,
+    /// `-v`: say what was read, on stderr.
+    pub verbose: bool,
 }
 
 /// Whether a command needs a policy: `check` and `baseline` do; `graph` and
@@ -225,19 +227,20 @@ pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analys
                 ),
                 _ => (FailureCode::Policy, None),
             };
-            return Err(Failure::new(code, e, help).within(workspace));
+            let mut failure = Failure::new(code, &e, help);
+            if code == FailureCode::Policy {
+                failure.problems[0].detail = Some(e.code());
+            }
+            return Err(failure.within(workspace));
         }
     };
+    let policy_used = match &found {
+        Some((source, place)) => policy_used(source, *place, common.policy.is_some()),
+        None => "no policy found: no rules apply".to_string(),
+    };
     let (policy, mut errors) = match found {
-        Some((source, in_manifest)) => {
-            policy::parse(source, in_manifest, &policy::CrateNames::of(&workspace))
-        }
-        None => {
-            if common.verbose {
-                eprintln!("no policy found: no rules apply");
-            }
-            (empty_policy(&workspace), Vec::new())
-        }
+        Some((source, place)) => policy::parse(source, place, &policy::CrateNames::of(&workspace)),
+        None => (empty_policy(&workspace), Vec::new()),
     };
     let (compiled, compile_errors) = check::compile(&policy);
     errors.extend(compile_errors);
@@ -253,26 +256,30 @@ pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analys
         crate_counts(&workspace, left_out),
         workspace.root.display()
     ));
-    if let Some(member) = &workspace.current_member {
-        if common.verbose {
-            eprintln!(
-                "           checking member `{member}`, whose directory the run started in \
+    if common.verbose {
+        if let Some(member) = &workspace.current_member {
+            say(format_args!(
+                "checking member `{member}`, whose directory the run started in \
                  (--workspace checks every member)"
-            );
+            ));
         }
+        say(format_args!("{policy_used}"));
     }
     let model = source::load(&workspace, ExtractOptions { include_tests });
     phases.done(format_args!(
-        "parsed {} files into {} modules; {} references resolved, {} paths skipped as unresolvable",
-        model.files,
-        model.modules.len(),
-        model.references.len(),
-        model.unresolved
+        "parsed {} into {}; {} resolved, {} skipped as unresolvable",
+        plural(model.files, "file", "files"),
+        plural(model.modules.len(), "module", "modules"),
+        plural(model.references.len(), "reference", "references"),
+        plural(model.unresolved, "path", "paths"),
     ));
     let universe = universe(&workspace, &model);
     errors.extend(policy::validate(&policy, compiled.patterns(), &universe));
     errors.extend(compiled.validate(&universe));
-    phases.done(format_args!("validated {} rules", compiled.rules.len()));
+    phases.done(format_args!(
+        "validated {}",
+        plural(compiled.rules.len(), "rule", "rules")
+    ));
     if !errors.is_empty() {
         let errors = PolicyErrors {
             source: policy.source.clone(),
@@ -348,7 +355,10 @@ pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analys
         return Err(failure.within(workspace));
     }
     let violations = suppressed.violations;
-    phases.done(format_args!("checked: {} violations", violations.len()));
+    phases.done(format_args!(
+        "checked: {}",
+        plural(violations.len(), "violation", "violations")
+    ));
     warnings.extend(suppressed.warnings);
     warnings.sort();
     Ok(Analysis {
@@ -360,7 +370,57 @@ pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analys
         warnings,
         settings: policy.settings,
         started,
+        verbose: common.verbose,
     })
+}
+
+/// A `-v` line that is not a timed phase, aligned under the phases' text.
+fn say(what: std::fmt::Arguments) {
+    eprintln!("           {what}");
+}
+
+/// What `-v` says about the policy: its file, or its table in the root
+/// manifest.
+fn policy_used(source: &PolicySource, place: PolicyPlace, explicit: bool) -> String {
+    match place {
+        PolicyPlace::File if explicit => format!("policy: {} (--policy)", source.display),
+        PolicyPlace::File => format!("policy: {}", source.display),
+        PolicyPlace::WorkspaceMetadata | PolicyPlace::PackageMetadata => {
+            format!("policy: {} in {}", place.table(), source.display)
+        }
+    }
+}
+
+/// Which baseline a run compared with, for `-v`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaselineUse {
+    /// The file was read: its number of entries.
+    Read(usize),
+    /// The file does not exist.
+    NoFile,
+    /// `--no-baseline`: the file was not read.
+    NotRead,
+}
+
+/// `-v`: says which baseline file the run used, or why none.
+pub fn say_baseline(analysis: &Analysis, used: BaselineUse) {
+    if !analysis.verbose {
+        return;
+    }
+    let shown = baseline::baseline_path(analysis).ok().map(|path| {
+        let root = &analysis.workspace.root;
+        crate::location::display_path(path.strip_prefix(root).unwrap_or(&path))
+    });
+    let shown = shown.as_deref().unwrap_or("the baseline");
+    let text = match used {
+        BaselineUse::Read(entries) => format!(
+            "baseline: {shown} ({})",
+            plural(entries, "entry", "entries")
+        ),
+        BaselineUse::NoFile => format!("no baseline file: {shown} does not exist"),
+        BaselineUse::NotRead => "no baseline file: --no-baseline".to_string(),
+    };
+    say(format_args!("{text}"));
 }
 
 /// What `-v` says the workspace holds, in the words the summary uses:

@@ -130,7 +130,7 @@ pub fn cargo_messages(run: &CheckRun) -> String {
 pub fn cargo_failure(run: &FailedRun) -> String {
     let mut out = String::new();
     for problem in run.problems {
-        let code = format!("boundaries::{}", problem.code.as_str());
+        let code = format!("boundaries::{}", problem.id());
         let children: Vec<Diagnostic> = problem
             .help
             .iter()

@@ -62,6 +62,9 @@ impl FailureCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub code: FailureCode,
+    /// The problem's own code within its kind, when it has one: a policy
+    /// problem's `unknown-kind`.
+    pub detail: Option<&'static str>,
     pub message: String,
     pub help: Option<String>,
     /// Where the problem is (the policy entry, the suppression comment), with
@@ -76,10 +79,20 @@ impl Problem {
     pub fn new(code: FailureCode, message: impl Into<String>) -> Problem {
         Problem {
             code,
+            detail: None,
             message: message.into(),
             help: None,
             location: None,
             crate_name: None,
+        }
+    }
+
+    /// What the machine formats name the problem by: its kind's code, then
+    /// its own (`policy::unknown-kind`).
+    pub fn id(&self) -> String {
+        match self.detail {
+            Some(detail) => format!("{}::{detail}", self.code.as_str()),
+            None => self.code.as_str().to_string(),
         }
     }
 

@@ -48,7 +48,7 @@ pub fn github_failure(run: &FailedRun) -> String {
             workflow_command(
                 Level::Error.as_str(),
                 problem.location.as_ref(),
-                problem.code.as_str(),
+                &problem.id(),
                 &problem.message_with_help(),
             )
         })

@@ -89,17 +89,19 @@ pub fn gitlab(run: &CheckRun) -> String {
 
 /// One `blocker` issue per problem of a run that could not check.
 pub fn gitlab_failure(run: &FailedRun) -> String {
+    let ids: Vec<String> = run.problems.iter().map(|p| p.id()).collect();
     let issues: Vec<Issue> = run
         .problems
         .iter()
-        .map(|problem| {
+        .zip(&ids)
+        .map(|(problem, id)| {
             let (path, line) = match &problem.location {
                 Some(l) => (&*l.file, l.line),
                 None => (run.fallback_file(), 1),
             };
             Issue {
                 description: problem.message_with_help(),
-                check_name: problem.code.as_str(),
+                check_name: id,
                 fingerprint: fingerprint(&[
                     "failure",
                     problem.code.as_str(),

@@ -14,7 +14,11 @@ pub fn policy_errors(errors: &PolicyErrors, style: &super::Style) -> String {
     let policy_text: std::sync::Arc<str> = errors.source.text.as_str().into();
     let mut out = String::new();
     for error in &sorted {
-        let mut report = Report::new(Severity::Error, "boundaries::policy", error.message.clone());
+        let mut report = Report::new(
+            Severity::Error,
+            format!("boundaries::policy::{}", error.code.as_str()),
+            error.message.clone(),
+        );
         report.help = error.help.clone();
         report.source = Some(NamedSource::new(
             &errors.source.display,
@@ -49,6 +53,7 @@ pub fn policy_problems(errors: &PolicyErrors) -> Vec<Problem> {
     sorted(errors)
         .into_iter()
         .map(|error| Problem {
+            detail: Some(error.code.as_str()),
             help: error.help.clone(),
             location: error
                 .span

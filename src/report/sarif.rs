@@ -84,7 +84,7 @@ struct Notification {
 
 #[derive(Serialize)]
 struct DescriptorReference {
-    id: &'static str,
+    id: String,
     index: usize,
 }
 
@@ -330,17 +330,19 @@ pub fn sarif(run: &CheckRun) -> String {
 /// The log of a run that could not check: no results, an unsuccessful
 /// invocation, and its problems as notifications.
 pub fn sarif_failure(run: &FailedRun) -> String {
-    let codes: Vec<FailureCode> = run
+    // One descriptor per problem id (`policy::unknown-kind`), described by
+    // its kind.
+    let ids: Vec<(String, FailureCode)> = run
         .problems
         .iter()
-        .map(|p| p.code)
+        .map(|p| (p.id(), p.code))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let descriptors = codes
+    let descriptors = ids
         .iter()
-        .map(|code| ReportingDescriptor {
-            id: code.as_str(),
+        .map(|(id, code)| ReportingDescriptor {
+            id,
             short_description: Text::new(code.description()),
             full_description: Text::new(code.description()),
             help: Text::new(code.description()),
@@ -369,11 +371,11 @@ pub fn sarif_failure(run: &FailedRun) -> String {
                 })
                 .collect(),
             descriptor: DescriptorReference {
-                id: problem.code.as_str(),
-                index: codes
+                index: ids
                     .iter()
-                    .position(|c| *c == problem.code)
+                    .position(|(id, _)| *id == problem.id())
                     .expect("listed above"),
+                id: problem.id(),
             },
         })
         .collect();

@@ -147,3 +147,98 @@ fn explain_works_without_a_policy() {
          no rule forbids this edge\n\n"
     );
 }
+
+/// `explain` on `fixtures/names-as-written`.
+fn explain_names(from: &str, to: &str) -> Run {
+    let manifest = manifest("names-as-written");
+    run(&["explain", "--manifest-path", &manifest, from, to])
+}
+
+/// Names are taken as users write them: `tree-sitter-x` is the package
+/// whose library is `ts_x`, `cargo-util` the crate `cargo_util`; both
+/// spellings give the same answer, on either side.
+#[test]
+fn package_spellings_mean_their_crate() {
+    let by_package = explain_names("app::core", "tree-sitter-x");
+    assert_eq!(by_package.code, 0, "{}", by_package.stderr);
+    assert!(
+        by_package
+            .stdout
+            .starts_with("`app::core` depends on `tree-sitter-x` directly: 2 references\n"),
+        "{}",
+        by_package.stdout
+    );
+    let by_crate = explain_names("app::core", "ts_x");
+    assert_eq!(
+        by_package.stdout.replace("`tree-sitter-x`", "`ts_x`"),
+        by_crate.stdout
+    );
+    assert!(by_crate.stdout.contains("app::core -> ts_x\n"));
+
+    let deeper = explain_names("app", "tree-sitter-x::parse");
+    assert_eq!(deeper.code, 0, "{}", deeper.stderr);
+    assert!(
+        deeper.stdout.contains("path  ts_x::parse"),
+        "{}",
+        deeper.stdout
+    );
+
+    // FROM too: `cargo-util` depends on nothing of the app.
+    let from = explain_names("cargo-util", "app");
+    assert_eq!(from.code, 1, "{}", from.stderr);
+    let reverse = explain_names("app", "cargo-util");
+    assert_eq!(reverse.code, 0, "{}", reverse.stderr);
+    assert!(
+        reverse.stdout.contains("app::core -> cargo_util\n"),
+        "{}",
+        reverse.stdout
+    );
+}
+
+/// A name that matches nothing gets "did you mean" across crate names,
+/// package spellings and the names dependencies are renamed to.
+#[test]
+fn unknown_names_are_answered_in_every_spelling() {
+    for (to, expected) in [
+        // A typo in a package spelling: the package, with its crate.
+        (
+            "tree-siter-x",
+            "help: did you mean `tree-sitter-x` (the crate `ts_x`)?",
+        ),
+        (
+            "cargo-utl",
+            "help: did you mean `cargo-util` (the crate `cargo_util`)?",
+        ),
+        // The Rust spelling of a package whose library has another name.
+        (
+            "tree_sitter_x",
+            "help: did you mean `tree-sitter-x` (the crate `ts_x`)?",
+        ),
+        // A typo in a crate name or a path: the workspace's name.
+        ("ts_y", "help: did you mean `ts_x`?"),
+        ("tree-sitter-x::pars", "help: did you mean `ts_x::parse`?"),
+        // The name code uses for a renamed dependency: its crate.
+        (
+            "lsp_types",
+            "help: `lsp_types` is what a `Cargo.toml` renames `gen_lsp_types` to; explain names \
+             a dependency by its package: did you mean `gen_lsp_types`?",
+        ),
+        (
+            "lsp_types::Position",
+            "help: `lsp_types` is what a `Cargo.toml` renames `gen_lsp_types` to; explain names \
+             a dependency by its package: did you mean `gen_lsp_types::Position`?",
+        ),
+    ] {
+        let out = explain_names("app", to);
+        assert_eq!(out.code, 2, "{to}: {}{}", out.stdout, out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!("error: TO `{to}` matches no module or crate of the workspace\n{expected}\n"),
+            "{to}"
+        );
+    }
+    // A dash inside a module path says how modules are spelled.
+    let out = explain_names("app::billing-api", "app");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("`-` is spelled `_`"), "{}", out.stderr);
+}

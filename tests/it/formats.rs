@@ -591,7 +591,7 @@ fn machine_formats_speak_on_a_bad_policy() {
     assert_eq!(notifications.len(), 9);
     let first = &notifications[0];
     assert_eq!(first["level"], "error");
-    assert_eq!(first["descriptor"]["id"], "policy");
+    assert_eq!(first["descriptor"]["id"], "policy::unknown-kind");
     assert_eq!(
         first["message"]["text"],
         "unknown rule kind `forbd`\nhelp: did you mean `forbid`?"
@@ -614,7 +614,7 @@ fn machine_formats_speak_on_a_bad_policy() {
         ));
     assert_eq!(
         sarif_run["tool"]["driver"]["notifications"][0]["id"],
-        "policy"
+        "policy::bad-pattern"
     );
 
     let github = failed(&["--format", "github"]);
@@ -622,7 +622,7 @@ fn machine_formats_speak_on_a_bad_policy() {
     assert_eq!(lines.len(), 9, "{github}");
     assert_eq!(
         lines[0],
-        "::error file=boundaries.toml,line=9,col=8,endLine=9,endColumn=15,title=policy::\
+        "::error file=boundaries.toml,line=9,col=8,endLine=9,endColumn=15,title=policy%3A%3Aunknown-kind::\
          unknown rule kind `forbd`%0Ahelp: did you mean `forbid`?"
     );
     assert!(lines
@@ -632,7 +632,7 @@ fn machine_formats_speak_on_a_bad_policy() {
     let gitlab = parse(&failed(&["--format", "gitlab"]));
     let issues = gitlab.as_array().unwrap();
     assert_eq!(issues.len(), 9);
-    assert_eq!(issues[0]["check_name"], "policy");
+    assert_eq!(issues[0]["check_name"], "policy::unknown-kind");
     assert_eq!(issues[0]["severity"], "blocker");
     assert_eq!(issues[0]["location"]["path"], "boundaries.toml");
     assert_eq!(issues[0]["location"]["lines"]["begin"], 9);
@@ -650,7 +650,7 @@ fn machine_formats_speak_on_a_bad_policy() {
     let message = &lines[0]["message"];
     assert_eq!(lines[0]["reason"], "compiler-message");
     assert_eq!(message["level"], "error");
-    assert_eq!(message["code"]["code"], "boundaries::policy");
+    assert_eq!(message["code"]["code"], "boundaries::policy::unknown-kind");
     let span = &message["spans"][0];
     assert_eq!(span["file_name"], "boundaries.toml");
     assert_eq!(

@@ -509,3 +509,182 @@ fn a_toml_syntax_error_is_listed_first_and_alone() {
     assert!(!run.stderr.contains("bad pattern"), "{}", run.stderr);
     assert!(run.stderr.contains("has 1 problem"), "{}", run.stderr);
 }
+
+/// The `-v` lines that are not timed phases: what the run read.
+fn verbose_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("           ") && !l.trim().is_empty())
+        .map(str::trim)
+        .collect()
+}
+
+/// `-v` says which policy (a file, `--policy`, or a table of the root
+/// manifest) and which baseline file the run used, or that there was none.
+#[test]
+fn verbose_says_which_policy_and_baseline_were_used() {
+    let said = |name: &str, extra: &[&str]| {
+        let mut args = vec!["-v"];
+        args.extend_from_slice(extra);
+        let run = check(name, &args);
+        assert!(run.code < 2, "{name}: {}", run.stderr);
+        verbose_lines(&run.stderr)
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        said("stale-baseline", &[]),
+        [
+            "policy: boundaries.toml",
+            "baseline: boundaries-baseline.toml (1 entry)"
+        ]
+    );
+    assert_eq!(
+        said("stale-baseline", &["--no-baseline"]),
+        ["policy: boundaries.toml", "no baseline file: --no-baseline"]
+    );
+    assert_eq!(
+        said("policy-in-manifest", &[]),
+        [
+            "policy: [workspace.metadata.boundaries] in Cargo.toml",
+            "no baseline file: boundaries-baseline.toml does not exist"
+        ]
+    );
+    let policy = fixture("stale-baseline").join("boundaries.toml");
+    let lines = said(
+        "policy-in-manifest",
+        &["--policy", &policy.display().to_string()],
+    );
+    assert_eq!(
+        lines[0],
+        format!("policy: {} (--policy)", policy.display()),
+        "{lines:?}"
+    );
+
+    // A single package's own table; `baseline` says what it read too.
+    let table = format!(
+        "\n[package.metadata.boundaries]\nversion = 1\n{}",
+        RULE.replace("[[rule]]", "[[package.metadata.boundaries.rule]]")
+    );
+    let dir = workspace(&table, &[]);
+    let written = run_bounded(dir.path(), &["baseline", "-v"], 60);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert_eq!(
+        verbose_lines(&written.stderr),
+        [
+            "policy: [package.metadata.boundaries] in Cargo.toml",
+            "no baseline file: boundaries-baseline.toml does not exist"
+        ]
+    );
+    let checked = run_bounded(dir.path(), &["check", "-v"], 60);
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
+    assert_eq!(
+        verbose_lines(&checked.stderr)[1],
+        "baseline: boundaries-baseline.toml (0 entries)"
+    );
+
+    // `graph` needs no policy, and says it found none.
+    let graph = run(&["graph", "-v", "--manifest-path", &manifest("no-policy")]);
+    assert_eq!(graph.code, 0, "{}", graph.stderr);
+    assert_eq!(
+        verbose_lines(&graph.stderr),
+        ["no policy found: no rules apply"]
+    );
+}
+
+// ------------------------------------------------------- diagnostic codes
+
+/// Each policy problem is named by its own typed code, in the human output
+/// and in the machine formats CI and editors read on exit 2.
+#[test]
+fn policy_diagnostics_show_their_own_code() {
+    let run = check("bad-policy", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let codes: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("boundaries::"))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "boundaries::policy::unknown-kind",
+            "boundaries::policy::missing-field",
+            "boundaries::policy::unknown-field",
+            "boundaries::policy::wrong-type",
+            "boundaries::policy::bad-pattern",
+            "boundaries::policy::matches-nothing",
+            "boundaries::policy::unknown-name",
+            "boundaries::policy::duplicate-rule-name",
+            "boundaries::policy::unknown-key",
+        ],
+        "{}",
+        run.stderr
+    );
+
+    let cargo = check("bad-policy", &["--message-format", "json"]);
+    let codes: Vec<String> = cargo
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|m| m["reason"] == "compiler-message")
+        .map(|m| m["message"]["code"]["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 9, "{}", cargo.stdout);
+    assert!(
+        codes.contains(&"boundaries::policy::duplicate-rule-name".to_string()),
+        "{codes:?}"
+    );
+    assert!(
+        cargo
+            .stdout
+            .contains("error[boundaries::policy::unknown-kind]: unknown rule kind `forbd`"),
+        "the rendered text names the code too: {}",
+        cargo.stdout
+    );
+
+    let gitlab = check("bad-policy", &["--format", "gitlab"]);
+    let issues: serde_json::Value = serde_json::from_str(&gitlab.stdout).unwrap();
+    assert!(
+        issues
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["check_name"] == "policy::matches-nothing"),
+        "{issues:#}"
+    );
+}
+
+/// A policy that cannot be used at all carries its code as well.
+#[test]
+fn finding_two_policies_is_named_by_its_code() {
+    let manifest = format!(
+        "\n[workspace.metadata.boundaries]\nversion = 1\n{}",
+        RULE.replace("[[rule]]", "[[workspace.metadata.boundaries.rule]]")
+    );
+    let dir = workspace(
+        &manifest,
+        &[("boundaries.toml", &format!("version = 1\n{RULE}"))],
+    );
+    let sarif = run_bounded(dir.path(), &["check", "--format", "sarif"], 60);
+    assert_eq!(sarif.code, 2, "{}", sarif.stderr);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let notification = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(
+        notification["descriptor"]["id"], "policy::two-policies",
+        "{log:#}"
+    );
+    assert_eq!(
+        log["runs"][0]["tool"]["driver"]["notifications"][0]["id"],
+        "policy::two-policies"
+    );
+    let github = run_bounded(dir.path(), &["check", "--format", "github"], 60);
+    assert!(
+        github
+            .stdout
+            .starts_with("::error title=policy%3A%3Atwo-policies::two policies found"),
+        "{}",
+        github.stdout
+    );
+}

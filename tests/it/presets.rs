@@ -407,3 +407,75 @@ fn what_a_preset_names_that_the_workspace_lacks_is_left_out_with_why() {
     // No rule is left with only `!` exceptions: that would mean everything.
     assert!(!policy.contains("from = [\"!"), "{policy}");
 }
+
+/// Whether `text` names `shop` as a name of its own (not inside `workshop`
+/// or `shop_x`).
+fn names_shop(text: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| word == "shop")
+}
+
+#[test]
+fn an_instantiated_preset_names_the_real_crate_in_its_comments_too() {
+    // A package spelled with `-`: its crate is `store_front`.
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"store-front\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [workspace]\n",
+        ),
+        (
+            "src/lib.rs",
+            "pub mod web;\npub mod application;\npub mod domain;\npub mod infrastructure;\n\
+             pub mod adapters;\npub mod accounts;\npub mod shared;\n",
+        ),
+        ("src/web.rs", "pub fn get() {}\n"),
+        ("src/application.rs", "pub fn run() {}\n"),
+        ("src/domain.rs", "pub struct Order;\n"),
+        ("src/infrastructure.rs", "pub fn save() {}\n"),
+        ("src/adapters/mod.rs", "pub mod http;\npub mod postgres;\n"),
+        ("src/adapters/http.rs", "pub fn serve() {}\n"),
+        ("src/adapters/postgres.rs", "pub fn connect() {}\n"),
+        ("src/accounts/mod.rs", "pub mod api;\npub mod storage;\n"),
+        ("src/accounts/api.rs", "pub fn open() {}\n"),
+        ("src/accounts/storage.rs", "pub fn load() {}\n"),
+        ("src/shared.rs", "pub struct Id(pub u64);\n"),
+    ];
+    for preset in PRESETS {
+        let policy = init_then_check(&Scratch::generated(&files), Some(preset), preset);
+        let comments: Vec<&str> = policy
+            .lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .collect();
+        let stale: Vec<&&str> = comments.iter().filter(|l| names_shop(l)).collect();
+        assert!(
+            stale.is_empty(),
+            "{preset}: comments still name `shop`: {stale:#?}\n{policy}"
+        );
+        assert!(
+            !names_shop(&policy),
+            "{preset}: the policy still names `shop`:\n{policy}"
+        );
+        assert!(
+            comments
+                .iter()
+                .any(|l| l.contains("`store_front` is your crate")),
+            "{preset}:\n{policy}"
+        );
+    }
+    // The preset's table of modules keeps its column.
+    let policy = init_then_check(&Scratch::generated(&files), Some("layered"), "layered");
+    let preset = std::fs::read_to_string(project_root().join("rules/layered.toml")).unwrap();
+    let column = |text: &str, start: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line starting with {start:?} in:\n{text}"));
+        line.find("HTTP handlers").unwrap()
+    };
+    assert_eq!(
+        column(&policy, "#   store_front::web "),
+        column(&preset, "#   shop::web "),
+        "{policy}"
+    );
+}

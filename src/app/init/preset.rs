@@ -1,6 +1,7 @@
 //! `init --preset`: a preset of `rules/` instantiated for a workspace with
 //! `toml_edit`, its comments kept. The preset is written for a crate called
-//! `shop`; it becomes the workspace's crate, its technology components are
+//! `shop`; it becomes the workspace's crate (in the comments too, so they
+//! describe the policy as written), its technology components are
 //! filled with the crates the workspace declares, and then what validation
 //! says the workspace lacks is taken out, by error code:
 //! - a list entry that names nothing here is left out, with a comment above
@@ -12,7 +13,7 @@
 
 use std::ops::Range;
 
-use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
+use toml_edit::{Array, ArrayOfTables, Decor, DocumentMut, Item, RawString, Table, Value};
 
 use super::Fit;
 use crate::app::Failure;
@@ -288,11 +289,13 @@ fn add_starter_rules(doc: &mut DocumentMut, fit: &Fit) {
     doc.insert("rule", Item::ArrayOfTables(rules));
 }
 
-/// Gives the preset's crate the workspace's name in every absolute pattern.
+/// Gives the preset's crate the workspace's name in every absolute pattern
+/// and in every comment.
 fn rename_crate(doc: &mut DocumentMut, target: &str) {
     if target == PRESET_CRATE {
         return;
     }
+    rename_in_comments(doc, target);
     if let Some(components) = doc.get_mut("components").and_then(Item::as_table_mut) {
         for (_, item) in components.iter_mut() {
             if let Some(value) = item.as_value_mut() {
@@ -314,6 +317,106 @@ fn rename_crate(doc: &mut DocumentMut, target: &str) {
             }
         }
     }
+}
+
+/// The comments name the preset's crate as its patterns do (`shop::web`
+/// HTTP handlers, the crate root `shop`): they are rewritten alike, so they
+/// describe the policy as it is written.
+fn rename_in_comments(doc: &mut DocumentMut, target: &str) {
+    if let Some(renamed) = renamed_comment(doc.trailing(), target) {
+        doc.set_trailing(renamed);
+    }
+    rename_in_table_comments(doc.as_table_mut(), target);
+}
+
+fn rename_in_table_comments(table: &mut Table, target: &str) {
+    rename_in_decor(table.decor_mut(), target);
+    for (mut key, item) in table.iter_mut() {
+        rename_in_decor(key.leaf_decor_mut(), target);
+        rename_in_decor(key.dotted_decor_mut(), target);
+        match item {
+            Item::Table(table) => rename_in_table_comments(table, target),
+            Item::ArrayOfTables(tables) => tables
+                .iter_mut()
+                .for_each(|table| rename_in_table_comments(table, target)),
+            Item::Value(value) => rename_in_value_comments(value, target),
+            Item::None => {}
+        }
+    }
+}
+
+fn rename_in_value_comments(value: &mut Value, target: &str) {
+    rename_in_decor(value.decor_mut(), target);
+    match value {
+        Value::Array(items) => {
+            if let Some(renamed) = renamed_comment(items.trailing(), target) {
+                items.set_trailing(renamed);
+            }
+            items
+                .iter_mut()
+                .for_each(|item| rename_in_value_comments(item, target));
+        }
+        Value::InlineTable(table) => {
+            if let Some(renamed) = renamed_comment(table.trailing(), target) {
+                table.set_trailing(renamed);
+            }
+            for (mut key, item) in table.iter_mut() {
+                rename_in_decor(key.leaf_decor_mut(), target);
+                rename_in_decor(key.dotted_decor_mut(), target);
+                rename_in_value_comments(item, target);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn rename_in_decor(decor: &mut Decor, target: &str) {
+    if let Some(renamed) = decor.prefix().and_then(|p| renamed_comment(p, target)) {
+        decor.set_prefix(renamed);
+    }
+    if let Some(renamed) = decor.suffix().and_then(|s| renamed_comment(s, target)) {
+        decor.set_suffix(renamed);
+    }
+}
+
+/// The whitespace and comments of `raw` with the preset's crate renamed, if
+/// they name it.
+fn renamed_comment(raw: &RawString, target: &str) -> Option<String> {
+    let text = raw.as_str()?;
+    let renamed = rename_word(text, PRESET_CRATE, target);
+    (renamed != text).then_some(renamed)
+}
+
+/// `text` with every `word` that stands alone (not inside a longer name:
+/// `workshop` stays) replaced by `with`. A column of text after the name
+/// (`shop::web      HTTP handlers`) stays aligned.
+fn rename_word(text: &str, word: &str, with: &str) -> String {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().last().or_else(|| out.chars().last());
+        let after = &rest[at + word.len()..];
+        out.push_str(&rest[..at]);
+        rest = after;
+        if before.is_some_and(is_name) || after.chars().next().is_some_and(is_name) {
+            out.push_str(word);
+            continue;
+        }
+        out.push_str(with);
+        // The rest of the path, then a gap of two spaces or more: a column.
+        let path = after.find(char::is_whitespace).unwrap_or(after.len());
+        let gap = after[path..].chars().take_while(|&c| c == ' ').count();
+        let (written, wanted) = (with.chars().count(), word.chars().count());
+        if gap >= 2 && !after[path + gap..].starts_with(['\n', '\r']) {
+            out.push_str(&after[..path]);
+            let kept = (gap + wanted).saturating_sub(written).max(2);
+            out.push_str(&" ".repeat(kept));
+            rest = &after[path + gap..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn rename_in(value: &mut Value, target: &str) {
@@ -768,5 +871,54 @@ fn positives(value: &Value) -> usize {
         Value::String(s) => usize::from(!s.value().starts_with('!')),
         Value::Array(items) => items.iter().map(positives).sum(),
         _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rename_word;
+
+    #[test]
+    fn only_the_crate_name_standing_alone_is_renamed() {
+        for (text, with, expected) in [
+            ("# shop::web HTTP", "app", "# app::web HTTP"),
+            (
+                "# the crate root `shop`, `shop::*`",
+                "app",
+                "# the crate root `app`, `app::*`",
+            ),
+            ("# \"!shop::shared\"\n", "app", "# \"!app::shared\"\n"),
+            (
+                "# workshop shops shop_x my_shop",
+                "app",
+                "# workshop shops shop_x my_shop",
+            ),
+            ("shop", "app", "app"),
+            ("", "app", ""),
+        ] {
+            assert_eq!(rename_word(text, "shop", with), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_column_after_the_name_stays_aligned() {
+        for (text, with, expected) in [
+            (
+                "#   shop::web      HTTP\n",
+                "app",
+                "#   app::web       HTTP\n",
+            ),
+            (
+                "#   shop::web      HTTP\n",
+                "orders",
+                "#   orders::web    HTTP\n",
+            ),
+            // Two spaces at least, however long the name.
+            ("#   shop::web  HTTP", "orders", "#   orders::web  HTTP"),
+            // Spaces at the end of a line are no column.
+            ("# shop  \n", "orders", "# orders  \n"),
+        ] {
+            assert_eq!(rename_word(text, "shop", with), expected, "{text:?}");
+        }
     }
 }
