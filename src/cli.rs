@@ -82,6 +82,11 @@ pub struct CheckArgs {
     /// Ignore the baseline file: report every violation
     #[arg(long)]
     pub no_baseline: bool,
+    /// Check again on every change to the sources, the policy, the
+    /// baseline or a manifest, until Ctrl-C (with the human, short and json
+    /// formats; json writes one document per check)
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

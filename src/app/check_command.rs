@@ -1,20 +1,39 @@
 //! `cargo boundaries check`: check and print in the chosen format.
 
 use super::{
-    analyze, output_style, print, say_baseline, BaselineUse, Failure, Stream, EXIT_OK,
-    EXIT_VIOLATIONS,
+    analyze_loaded, output_style, print, say_baseline, Analysis, BaselineUse, Failure, PolicyUse,
+    Stream, EXIT_OK, EXIT_VIOLATIONS,
 };
 use crate::check::verdict::Verdict;
 use crate::cli::{CheckArgs, Format, MessageFormat};
 use crate::report::{self, CheckRun};
+use crate::workspace::Workspace;
 
 pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
-    run(args).inspect_err(|failure| speak_failure(args, failure))
+    let result = if args.watch {
+        super::watch::watch(args)
+    } else {
+        run(args, None).map(|checked| {
+            print(&checked.output);
+            checked.exit
+        })
+    };
+    result.inspect_err(|failure| speak_failure(args, failure))
 }
 
-fn run(args: &CheckArgs) -> Result<i32, Failure> {
+/// One check done: what it found, the text it prints on stdout and its
+/// exit code.
+pub struct Checked {
+    pub analysis: Analysis,
+    pub output: String,
+    pub exit: i32,
+}
+
+/// Checks once, on `workspace` when it was read before (`--watch`), and
+/// renders the result in the chosen format without printing it.
+pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Failure> {
     let stdout = output_style(&args.common, Stream::Stdout)?;
-    let mut analysis = analyze(&args.common)?;
+    let mut analysis = analyze_loaded(&args.common, PolicyUse::Required, workspace)?;
     if args.no_baseline {
         say_baseline(&analysis, BaselineUse::NotRead);
     } else {
@@ -78,11 +97,15 @@ fn run(args: &CheckArgs) -> Result<i32, Failure> {
         (None, Format::Github) => report::github(&run),
         (None, Format::Gitlab) => report::gitlab(&run),
     };
-    print(&output);
-    Ok(if verdict.fails() {
+    let exit = if verdict.fails() {
         EXIT_VIOLATIONS
     } else {
         EXIT_OK
+    };
+    Ok(Checked {
+        analysis,
+        output,
+        exit,
     })
 }
 

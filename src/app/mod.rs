@@ -9,6 +9,7 @@ mod graph_command;
 mod init;
 mod rules;
 mod style;
+mod watch;
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -209,13 +210,26 @@ pub fn analyze(common: &CommonArgs) -> Result<Analysis, Failure> {
 }
 
 pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analysis, Failure> {
+    analyze_loaded(common, policy_use, None)
+}
+
+/// `analyze_with` on a workspace already read (`check --watch` reads it
+/// again only when a manifest changes), or on one it reads itself.
+pub fn analyze_loaded(
+    common: &CommonArgs,
+    policy_use: PolicyUse,
+    loaded: Option<Workspace>,
+) -> Result<Analysis, Failure> {
     let started = Instant::now();
     let stderr = output_style(common, Stream::Stderr)?;
     let mut phases = Phases {
         verbose: common.verbose,
         last: started,
     };
-    let mut workspace = load_workspace(common)?;
+    let mut workspace = match loaded {
+        Some(workspace) => workspace,
+        None => load_workspace(common)?,
+    };
     let found = match policy::find(&workspace.root, common.policy.as_deref()) {
         Ok(found) => Some(found),
         Err(policy::FindError::NotFound { .. }) if policy_use == PolicyUse::IfPresent => None,

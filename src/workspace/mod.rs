@@ -23,7 +23,7 @@ pub const BUILTIN_CRATES: [&str; 5] = ["std", "core", "alloc", "proc_macro", "te
 /// code may use without a dependency, and that the `allow` rule never counts.
 pub const STANDARD_LIBRARY: &[&str] = BUILTIN_CRATES.split_at(3).0;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Workspace {
     /// The workspace root, canonicalized. Nothing outside it is ever read.
     pub root: PathBuf,
@@ -58,7 +58,7 @@ pub enum Edition {
     E2018OrLater,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Crate {
     /// The name used in patterns and paths (see [`crate_address`]).
     pub name: String,

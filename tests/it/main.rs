@@ -20,3 +20,4 @@ mod safety;
 mod snapshots;
 mod support;
 mod suppressions;
+mod watch;

@@ -1,0 +1,335 @@
+//! `cargo boundaries check --watch`: checks, then checks again after each
+//! change to what a check reads (sources, policy, baseline, manifests),
+//! until Ctrl-C, which exits 0.
+//!
+//! The workspace is read once and again only when a manifest changes; a
+//! check that fails (a policy broken mid-edit) prints why and the watch
+//! goes on.
+
+mod changes;
+mod folders;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+
+use super::check_command::{self, Checked};
+use super::{Failure, EXIT_OK};
+use crate::cli::{CheckArgs, Format};
+use crate::report::FailureCode;
+use crate::workspace::Workspace;
+use changes::{Changes, Signal, Wake};
+use folders::{Plan, PlanBuilder};
+
+/// Clears a terminal as `clear` does: home, screen, scrollback.
+const CLEAR_SCREEN: &str = "\x1b[H\x1b[2J\x1b[3J";
+
+pub fn watch(args: &CheckArgs) -> Result<i32, Failure> {
+    refuse_one_shot_formats(args)?;
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let (sender, signals) = mpsc::channel();
+    let on_interrupt = {
+        let sender = sender.clone();
+        let interrupted = Arc::clone(&interrupted);
+        move || {
+            interrupted.store(true, Ordering::SeqCst);
+            let _ = sender.send(Signal::Interrupt);
+        }
+    };
+    ctrlc::set_handler(on_interrupt)
+        .map_err(|e| Failure::error(format!("cannot catch Ctrl-C: {e}")))?;
+    let watcher = RecommendedWatcher::new(
+        move |event| {
+            let _ = sender.send(Signal::Fs(event));
+        },
+        // A symlinked folder may lead out of the workspace.
+        notify::Config::default().with_follow_symlinks(false),
+    )
+    .map_err(|e| Failure::error(format!("cannot watch files: {e}")))?;
+    // Without a workspace there is nothing to watch: exit 2, as `check`.
+    let workspace = super::load_workspace(&args.common)?;
+    let mut session = Session {
+        args,
+        plan: first_plan(args, &workspace),
+        workspace: Some(workspace),
+        watches: Watches::new(watcher, args.common.quiet),
+    };
+    // Watched before the first check reads anything, so no edit made
+    // while it runs is missed.
+    session.watches.follow(&session.plan);
+    let screen = Screen::new(args);
+    let mut changes = Changes::default();
+    for round in 0.. {
+        let outcome = session.check(changes.reload);
+        // Ctrl-C also reaches `cargo metadata`: a check it cut short is
+        // not shown.
+        if interrupted.load(Ordering::SeqCst) {
+            break;
+        }
+        session.plan = session.plan_after(&outcome);
+        session.watches.forget(&changes.lost_folders);
+        session.watches.follow(&session.plan);
+        if screen
+            .show(round, &changes, &outcome, &session.plan.root)
+            .is_err()
+        {
+            // Nobody reads what we print any more (`| head`).
+            break;
+        }
+        drop(outcome);
+        changes = match changes::next(&signals, &session.plan) {
+            Wake::Interrupted => break,
+            Wake::Changed(changes) => changes,
+        };
+    }
+    Ok(EXIT_OK)
+}
+
+/// SARIF, GitLab's report, GitHub's annotations and cargo's messages are
+/// read once, at the end of one run: a stream of them means nothing to
+/// their readers.
+fn refuse_one_shot_formats(args: &CheckArgs) -> Result<(), Failure> {
+    let refused = match (args.message_format, args.format) {
+        (Some(_), _) => "--message-format json",
+        (None, Format::Sarif) => "--format sarif",
+        (None, Format::Github) => "--format github",
+        (None, Format::Gitlab) => "--format gitlab",
+        (None, Format::Human | Format::Short | Format::Json) => return Ok(()),
+    };
+    Err(Failure::new(
+        FailureCode::Error,
+        format!("`--watch` cannot be used with `{refused}`, which is read once per run"),
+        Some(
+            "with `--watch`, use `--format human`, `short` or `json` (one JSON document per check)"
+                .to_string(),
+        ),
+    ))
+}
+
+/// What the watch keeps from one check to the next.
+struct Session<'a> {
+    args: &'a CheckArgs,
+    /// The workspace as `cargo metadata` last described it; `None` when
+    /// that failed (a manifest broken mid-edit): the next check reads it
+    /// again.
+    workspace: Option<Workspace>,
+    plan: Plan,
+    watches: Watches,
+}
+
+impl Session<'_> {
+    fn check(&mut self, reload: bool) -> Result<Checked, Failure> {
+        if reload {
+            self.workspace = None;
+        }
+        let workspace = match self.workspace.take() {
+            Some(workspace) => workspace,
+            None => super::load_workspace(&self.args.common)?,
+        };
+        self.workspace = Some(workspace.clone());
+        check_command::run(self.args, Some(workspace))
+    }
+
+    /// What to watch after a check: everything a successful check read; a
+    /// failed one adds what it knows to what was watched before.
+    fn plan_after(&self, outcome: &Result<Checked, Failure>) -> Plan {
+        match outcome {
+            Ok(checked) => plan_of_analysis(self.args, &checked.analysis),
+            Err(failure) => {
+                let workspace = failure.workspace.as_deref().or(self.workspace.as_ref());
+                match workspace {
+                    Some(workspace) => builder(self.args, workspace).keep(&self.plan).build(),
+                    None => self.plan.clone(),
+                }
+            }
+        }
+    }
+}
+
+/// Before the first check: the crates' folders, the manifests and where
+/// the policy and baseline are by default.
+fn first_plan(args: &CheckArgs, workspace: &Workspace) -> Plan {
+    builder(args, workspace).build()
+}
+
+/// What the workspace alone says to watch.
+fn builder(args: &CheckArgs, workspace: &Workspace) -> PlanBuilder {
+    let mut builder = PlanBuilder::new(&workspace.root, &workspace.target_dir);
+    builder
+        .manifest(&workspace.root_manifest)
+        .config_file(&workspace.root.join("boundaries.toml"))
+        .config_file(&workspace.root.join("boundaries-baseline.toml"));
+    if let Some(policy) = &args.common.policy {
+        builder.config_file(&absolute(policy));
+    }
+    for krate in &workspace.crates {
+        builder.manifest(&krate.manifest_path);
+        if let Some(folder) = krate.root_file.parent() {
+            builder.source_folder(folder);
+        }
+    }
+    builder
+}
+
+/// Everything a successful check read: every module's files, the policy
+/// and the baseline it used.
+fn plan_of_analysis(args: &CheckArgs, analysis: &super::Analysis) -> Plan {
+    let root = &analysis.workspace.root;
+    let mut builder = builder(args, &analysis.workspace);
+    builder.config_file(&absolute(&analysis.policy_source.path));
+    if let Ok(baseline) = super::baseline::baseline_path(analysis) {
+        builder.config_file(&baseline);
+    }
+    for module in &analysis.graph.model.modules {
+        for file in &module.files {
+            builder.source_file(&root.join(file));
+        }
+    }
+    builder.build()
+}
+
+/// `path` as event paths spell it: canonical when it exists.
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| std::path::absolute(path).unwrap_or_default())
+}
+
+/// The folders being watched, kept in step with the plan.
+struct Watches {
+    watcher: RecommendedWatcher,
+    current: BTreeMap<PathBuf, RecursiveMode>,
+    /// Folders that could not be watched for a reason other than being
+    /// gone, said once each.
+    reported: BTreeSet<PathBuf>,
+    quiet: bool,
+}
+
+impl Watches {
+    fn new(watcher: RecommendedWatcher, quiet: bool) -> Watches {
+        Watches {
+            watcher,
+            current: BTreeMap::new(),
+            reported: BTreeSet::new(),
+            quiet,
+        }
+    }
+
+    /// Folders whose watch went with them (removed, renamed): set again
+    /// by the next [`Watches::follow`] if they are still wanted.
+    fn forget(&mut self, folders: &BTreeSet<PathBuf>) {
+        for folder in folders {
+            if self.current.remove(folder).is_some() {
+                let _ = self.watcher.unwatch(folder);
+            }
+        }
+    }
+
+    fn follow(&mut self, plan: &Plan) {
+        let wanted: BTreeMap<PathBuf, RecursiveMode> = plan
+            .recursive
+            .iter()
+            .map(|folder| (folder.clone(), RecursiveMode::Recursive))
+            .chain(
+                plan.flat
+                    .iter()
+                    .map(|folder| (folder.clone(), RecursiveMode::NonRecursive)),
+            )
+            .collect();
+        let stale: Vec<PathBuf> = self
+            .current
+            .iter()
+            .filter(|&(folder, mode)| wanted.get(folder) != Some(mode))
+            .map(|(folder, _)| folder.clone())
+            .collect();
+        for folder in stale {
+            self.current.remove(&folder);
+            let _ = self.watcher.unwatch(&folder);
+        }
+        for (folder, mode) in wanted {
+            if self.current.contains_key(&folder) {
+                continue;
+            }
+            match self.watcher.watch(&folder, mode) {
+                Ok(()) => {
+                    self.current.insert(folder, mode);
+                }
+                // Gone: tried again after the next check.
+                Err(e) if matches!(e.kind, notify::ErrorKind::PathNotFound) => {}
+                Err(e) => {
+                    if !self.quiet && self.reported.insert(folder.clone()) {
+                        eprintln!("warning: cannot watch {}: {e}", folder.display());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How each check is shown.
+struct Screen {
+    /// stdout is a terminal: clear it before each check.
+    terminal: bool,
+    /// Not a terminal: a line between checks, for the formats people
+    /// read (JSON documents follow each other as they are).
+    separators: bool,
+    quiet: bool,
+}
+
+impl Screen {
+    fn new(args: &CheckArgs) -> Screen {
+        Screen {
+            terminal: std::io::stdout().is_terminal(),
+            separators: matches!(args.format, Format::Human | Format::Short),
+            quiet: args.common.quiet,
+        }
+    }
+
+    /// Prints one check's result; fails when stdout is closed.
+    fn show(
+        &self,
+        round: usize,
+        changes: &Changes,
+        outcome: &Result<Checked, Failure>,
+        root: &Path,
+    ) -> std::io::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        if self.terminal {
+            stdout.write_all(CLEAR_SCREEN.as_bytes())?;
+        } else if self.separators && round > 0 {
+            writeln!(
+                stdout,
+                "--- checked again after a change to {} ---",
+                what_changed(changes, root)
+            )?;
+        }
+        match outcome {
+            Ok(checked) => stdout.write_all(checked.output.as_bytes())?,
+            Err(failure) => {
+                stdout.flush()?;
+                let text = failure.human.trim_end_matches('\n');
+                eprintln!("{text}");
+            }
+        }
+        stdout.flush()?;
+        if !self.quiet {
+            eprintln!("watching for changes (Ctrl-C to stop)");
+        }
+        Ok(())
+    }
+}
+
+/// `src/lib.rs`, or `src/lib.rs and 3 other paths`, relative to the root.
+fn what_changed(changes: &Changes, root: &Path) -> String {
+    let Some(first) = changes.paths.first() else {
+        return "the workspace".to_string();
+    };
+    let shown = crate::location::display_path(first.strip_prefix(root).unwrap_or(first));
+    match changes.paths.len() - 1 {
+        0 => shown,
+        1 => format!("{shown} and 1 other path"),
+        more => format!("{shown} and {more} other paths"),
+    }
+}
