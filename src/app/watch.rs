@@ -4,7 +4,8 @@
 //!
 //! The workspace is read once and again only when a manifest changes; a
 //! check that fails (a policy broken mid-edit) prints why and the watch
-//! goes on.
+//! goes on. Each check runs on a thread of its own while the main thread
+//! listens for file events and Ctrl-C, so Ctrl-C never waits for a check.
 
 mod changes;
 mod folders;
@@ -12,8 +13,7 @@ mod folders;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
@@ -22,71 +22,128 @@ use super::{Failure, EXIT_OK};
 use crate::cli::{CheckArgs, Format};
 use crate::report::FailureCode;
 use crate::workspace::Workspace;
-use changes::{Changes, Signal, Wake};
+use changes::{Changes, Wake};
 use folders::{Plan, PlanBuilder};
 
 /// Clears a terminal as `clear` does: home, screen, scrollback.
 const CLEAR_SCREEN: &str = "\x1b[H\x1b[2J\x1b[3J";
 
+/// What reaches the watching loop.
+pub enum Signal {
+    /// Ctrl-C (SIGINT).
+    Interrupt,
+    Fs(notify::Result<notify::Event>),
+    /// A check ended.
+    Checked(Box<Round>),
+}
+
+/// One check, run on a thread of its own so that Ctrl-C never waits for
+/// it.
+pub struct Round {
+    /// The workspace it checked, as `cargo metadata` described it; `None`
+    /// when reading it failed.
+    workspace: Option<Workspace>,
+    outcome: Result<Checked, Failure>,
+}
+
 pub fn watch(args: &CheckArgs) -> Result<i32, Failure> {
     refuse_one_shot_formats(args)?;
-    let interrupted = Arc::new(AtomicBool::new(false));
     let (sender, signals) = mpsc::channel();
     let on_interrupt = {
         let sender = sender.clone();
-        let interrupted = Arc::clone(&interrupted);
         move || {
-            interrupted.store(true, Ordering::SeqCst);
             let _ = sender.send(Signal::Interrupt);
         }
     };
     ctrlc::set_handler(on_interrupt)
         .map_err(|e| Failure::error(format!("cannot catch Ctrl-C: {e}")))?;
     let watcher = RecommendedWatcher::new(
-        move |event| {
-            let _ = sender.send(Signal::Fs(event));
+        {
+            let sender = sender.clone();
+            move |event| {
+                let _ = sender.send(Signal::Fs(event));
+            }
         },
         // A symlinked folder may lead out of the workspace.
         notify::Config::default().with_follow_symlinks(false),
     )
     .map_err(|e| Failure::error(format!("cannot watch files: {e}")))?;
     // Without a workspace there is nothing to watch: exit 2, as `check`.
-    let workspace = super::load_workspace(&args.common)?;
-    let mut session = Session {
-        args,
-        plan: first_plan(args, &workspace),
-        workspace: Some(workspace),
-        watches: Watches::new(watcher, args.common.quiet),
-    };
+    let first = super::load_workspace(&args.common)?;
+    let mut plan = builder(args, &first).build();
+    let mut workspace = Some(first);
+    let mut watches = Watches::new(watcher, args.common.quiet);
     // Watched before the first check reads anything, so no edit made
     // while it runs is missed.
-    session.watches.follow(&session.plan);
+    watches.follow(&plan);
     let screen = Screen::new(args);
     let mut changes = Changes::default();
     for round in 0.. {
-        let outcome = session.check(changes.reload);
-        // Ctrl-C also reaches `cargo metadata`: a check it cut short is
-        // not shown.
-        if interrupted.load(Ordering::SeqCst) {
-            break;
+        // A manifest changed: `cargo metadata` again.
+        if changes.reload {
+            workspace = None;
         }
-        session.plan = session.plan_after(&outcome);
-        session.watches.forget(&changes.lost_folders);
-        session.watches.follow(&session.plan);
+        start_check(args, workspace.take(), sender.clone());
+        // What changes while the check runs is the next check's business.
+        let mut seen_meanwhile = Changes::default();
+        let done = loop {
+            match signals.recv() {
+                Ok(Signal::Checked(done)) => break *done,
+                Ok(Signal::Fs(event)) => {
+                    seen_meanwhile.add(&plan, event);
+                }
+                // Ctrl-C: the check is left to die with the process.
+                Ok(Signal::Interrupt) | Err(_) => return Ok(EXIT_OK),
+            }
+        };
+        workspace = done.workspace;
+        plan = plan_after(args, &done.outcome, workspace.as_ref(), &plan);
+        watches.forget(&changes.lost_folders);
+        watches.forget(&seen_meanwhile.lost_folders);
+        watches.follow(&plan);
         if screen
-            .show(round, &changes, &outcome, &session.plan.root)
+            .show(round, &changes, &done.outcome, &plan.root)
             .is_err()
         {
             // Nobody reads what we print any more (`| head`).
             break;
         }
-        drop(outcome);
-        changes = match changes::next(&signals, &session.plan) {
+        drop(done.outcome);
+        changes = match changes::next(&signals, &plan, seen_meanwhile) {
             Wake::Interrupted => break,
             Wake::Changed(changes) => changes,
         };
     }
     Ok(EXIT_OK)
+}
+
+/// Checks on a thread of its own (with the main thread's stack size),
+/// reading the workspace first when `workspace` is `None`; the result
+/// comes back as a [`Signal::Checked`].
+fn start_check(args: &CheckArgs, workspace: Option<Workspace>, sender: mpsc::Sender<Signal>) {
+    let args = args.clone();
+    let check = move || {
+        let loaded = match workspace {
+            Some(workspace) => Ok(workspace),
+            None => super::load_workspace(&args.common),
+        };
+        let round = match loaded {
+            Ok(workspace) => Round {
+                outcome: check_command::run(&args, Some(workspace.clone())),
+                workspace: Some(workspace),
+            },
+            Err(failure) => Round {
+                workspace: None,
+                outcome: Err(failure),
+            },
+        };
+        let _ = sender.send(Signal::Checked(Box::new(round)));
+    };
+    std::thread::Builder::new()
+        .name("check".to_string())
+        .stack_size(8 << 20)
+        .spawn(check)
+        .expect("a thread for the check");
 }
 
 /// SARIF, GitLab's report, GitHub's annotations and cargo's messages are
@@ -110,50 +167,21 @@ fn refuse_one_shot_formats(args: &CheckArgs) -> Result<(), Failure> {
     ))
 }
 
-/// What the watch keeps from one check to the next.
-struct Session<'a> {
-    args: &'a CheckArgs,
-    /// The workspace as `cargo metadata` last described it; `None` when
-    /// that failed (a manifest broken mid-edit): the next check reads it
-    /// again.
-    workspace: Option<Workspace>,
-    plan: Plan,
-    watches: Watches,
-}
-
-impl Session<'_> {
-    fn check(&mut self, reload: bool) -> Result<Checked, Failure> {
-        if reload {
-            self.workspace = None;
-        }
-        let workspace = match self.workspace.take() {
-            Some(workspace) => workspace,
-            None => super::load_workspace(&self.args.common)?,
-        };
-        self.workspace = Some(workspace.clone());
-        check_command::run(self.args, Some(workspace))
+/// What to watch after a check: everything a successful check read; a
+/// failed one adds what it knows to what was watched before.
+fn plan_after(
+    args: &CheckArgs,
+    outcome: &Result<Checked, Failure>,
+    workspace: Option<&Workspace>,
+    previous: &Plan,
+) -> Plan {
+    match outcome {
+        Ok(checked) => plan_of_analysis(args, &checked.analysis),
+        Err(failure) => match failure.workspace.as_deref().or(workspace) {
+            Some(workspace) => builder(args, workspace).keep(previous).build(),
+            None => previous.clone(),
+        },
     }
-
-    /// What to watch after a check: everything a successful check read; a
-    /// failed one adds what it knows to what was watched before.
-    fn plan_after(&self, outcome: &Result<Checked, Failure>) -> Plan {
-        match outcome {
-            Ok(checked) => plan_of_analysis(self.args, &checked.analysis),
-            Err(failure) => {
-                let workspace = failure.workspace.as_deref().or(self.workspace.as_ref());
-                match workspace {
-                    Some(workspace) => builder(self.args, workspace).keep(&self.plan).build(),
-                    None => self.plan.clone(),
-                }
-            }
-        }
-    }
-}
-
-/// Before the first check: the crates' folders, the manifests and where
-/// the policy and baseline are by default.
-fn first_plan(args: &CheckArgs, workspace: &Workspace) -> Plan {
-    builder(args, workspace).build()
 }
 
 /// What the workspace alone says to watch.

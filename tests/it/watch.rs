@@ -22,6 +22,7 @@ struct Watching {
     child: Child,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Watching {
@@ -37,17 +38,18 @@ impl Watching {
             .stderr(Stdio::piped())
             .spawn()
             .expect("the binary starts");
-        let collect = |mut pipe: Box<dyn Read + Send>| {
+        let mut readers = Vec::new();
+        let mut collect = |mut pipe: Box<dyn Read + Send>| {
             let text = Arc::new(Mutex::new(String::new()));
             let sink = Arc::clone(&text);
-            std::thread::spawn(move || {
+            readers.push(std::thread::spawn(move || {
+                let mut bytes = Vec::new();
                 let mut buffer = [0; 4096];
                 while let Ok(n @ 1..) = pipe.read(&mut buffer) {
-                    sink.lock()
-                        .unwrap()
-                        .push_str(&String::from_utf8_lossy(&buffer[..n]));
+                    bytes.extend_from_slice(&buffer[..n]);
+                    *sink.lock().unwrap() = String::from_utf8_lossy(&bytes).into_owned();
                 }
-            });
+            }));
             text
         };
         let stdout = collect(Box::new(child.stdout.take().unwrap()));
@@ -56,6 +58,7 @@ impl Watching {
             child,
             stdout,
             stderr,
+            readers,
         }
     }
 
@@ -100,8 +103,9 @@ impl Watching {
         documents(&self.stdout()).swap_remove(n - 1)
     }
 
-    /// Sends SIGINT, as Ctrl-C does, and returns the exit code.
-    fn interrupt(mut self) -> Option<i32> {
+    /// Sends SIGINT, as Ctrl-C does, and returns the exit code once the
+    /// watch ended and all it printed was read.
+    fn interrupt(&mut self) -> Option<i32> {
         let status = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status()
@@ -110,6 +114,9 @@ impl Watching {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
+                for reader in self.readers.drain(..) {
+                    reader.join().unwrap();
+                }
                 return status.code();
             }
             assert!(
@@ -348,4 +355,45 @@ fn without_a_workspace_there_is_nothing_to_watch() {
         },
     );
     assert_eq!(run.code, Some(2), "{}", run.stderr);
+}
+
+#[test]
+fn ctrl_c_does_not_wait_for_a_long_check() {
+    // About 2.4 MB of source: seconds of work for a debug build.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"t\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("boundaries.toml"),
+        "version = 1\n\n[[rule]]\nkind = \"forbid\"\nname = \"no-exit\"\nfrom = \"t\"\nto = \"std::process::exit\"\n",
+    )
+    .unwrap();
+    let mut lib = String::new();
+    let body: String = (0..1000)
+        .map(|i| format!("pub fn f{i}(x: u64) -> u64 {{ crate::m0::f0(x) + x * {i} }}\n"))
+        .collect();
+    for m in 0..40 {
+        lib.push_str(&format!("pub mod m{m};\n"));
+        std::fs::write(root.join(format!("src/m{m}.rs")), &body).unwrap();
+    }
+    std::fs::write(root.join("src/lib.rs"), lib).unwrap();
+
+    let mut watch = Watching::start(root, &["check", "--watch", "--format", "json", "-v"]);
+    // `-v` says the workspace was read: Ctrl-C is handled, the check runs.
+    watch.wait_until("the check to start", |_, err| {
+        err.contains("cargo metadata:")
+    });
+    assert_eq!(watch.interrupt(), Some(0));
+    // `-v` would have said the check ended (its last phase) had the watch
+    // waited for it.
+    let stderr = watch.stderr();
+    assert!(
+        !stderr.contains("checked:") && watch.stdout().is_empty(),
+        "the check ended before the watch did:\n{stderr}"
+    );
 }

@@ -9,19 +9,13 @@ use std::time::{Duration, Instant};
 use notify::event::{EventKind, ModifyKind};
 
 use super::folders::Plan;
+use super::Signal;
 
 /// A new check waits until no relevant event came for this long...
 const QUIET: Duration = Duration::from_millis(50);
 /// ...but never longer than this after the first one, so a folder that
 /// never settles is still checked.
 const LONGEST_WAIT: Duration = Duration::from_secs(2);
-
-/// What reaches the watching loop.
-pub enum Signal {
-    /// Ctrl-C (SIGINT).
-    Interrupt,
-    Fs(notify::Result<notify::Event>),
-}
 
 /// Why the wait ended.
 pub enum Wake {
@@ -50,8 +44,13 @@ enum Relevance {
 }
 
 impl Changes {
+    /// Whether anything that matters changed.
+    pub fn any(&self) -> bool {
+        self.reload || !self.paths.is_empty()
+    }
+
     /// Takes in one event; whether it matters.
-    fn add(&mut self, plan: &Plan, event: notify::Result<notify::Event>) -> bool {
+    pub fn add(&mut self, plan: &Plan, event: notify::Result<notify::Event>) -> bool {
         let event = match event {
             Ok(event) => event,
             // The watcher lost track (a queue overflow, a removed watch):
@@ -145,17 +144,17 @@ fn in_hidden_folder(plan: &Plan, path: &Path) -> bool {
     false
 }
 
-/// Waits for the next relevant change and the burst it starts, or for
+/// Waits for the next relevant change (unless `changes`, seen while the
+/// last check ran, already holds one) and the burst it starts, or for
 /// Ctrl-C.
-pub fn next(signals: &Receiver<Signal>, plan: &Plan) -> Wake {
-    let mut changes = Changes::default();
-    loop {
+pub fn next(signals: &Receiver<Signal>, plan: &Plan, mut changes: Changes) -> Wake {
+    while !changes.any() {
         match signals.recv() {
             Ok(Signal::Fs(event)) => {
-                if changes.add(plan, event) {
-                    break;
-                }
+                changes.add(plan, event);
             }
+            // No check runs while we wait.
+            Ok(Signal::Checked(_)) => {}
             // Nothing can send any more: nothing will ever change.
             Ok(Signal::Interrupt) | Err(_) => return Wake::Interrupted,
         }
@@ -171,6 +170,7 @@ pub fn next(signals: &Receiver<Signal>, plan: &Plan) -> Wake {
                     quiet_until = Instant::now() + QUIET;
                 }
             }
+            Ok(Signal::Checked(_)) => {}
             Ok(Signal::Interrupt) | Err(RecvTimeoutError::Disconnected) => {
                 return Wake::Interrupted
             }
@@ -242,7 +242,7 @@ mod tests {
         send.send(event(EventKind::Create(CreateKind::File), "/ws/a/src/x.rs"))
             .unwrap();
         send.send(modify("/ws/a/Cargo.toml")).unwrap();
-        let Wake::Changed(changes) = next(&receive, &plan) else {
+        let Wake::Changed(changes) = next(&receive, &plan, Changes::default()) else {
             panic!("a change was expected");
         };
         assert!(changes.reload);
@@ -256,7 +256,10 @@ mod tests {
         send.send(event(EventKind::Access(AccessKind::Any), "/ws/a/src/x.rs"))
             .unwrap();
         send.send(Signal::Interrupt).unwrap();
-        assert!(matches!(next(&receive, &plan), Wake::Interrupted));
+        assert!(matches!(
+            next(&receive, &plan, Changes::default()),
+            Wake::Interrupted
+        ));
     }
 
     #[test]
@@ -265,7 +268,7 @@ mod tests {
         let (send, receive) = mpsc::channel();
         send.send(event(EventKind::Remove(RemoveKind::Folder), "/ws/a"))
             .unwrap();
-        let Wake::Changed(changes) = next(&receive, &plan) else {
+        let Wake::Changed(changes) = next(&receive, &plan, Changes::default()) else {
             panic!("a change was expected");
         };
         assert_eq!(
