@@ -137,6 +137,11 @@ impl Drop for Watching {
     }
 }
 
+/// How many checks ended: each is followed by this line on stderr.
+fn checks_done(stderr: &str) -> usize {
+    stderr.matches("watching for changes").count()
+}
+
 /// The complete JSON documents printed so far, in order.
 fn documents(text: &str) -> Vec<Value> {
     serde_json::Deserializer::from_str(text)
@@ -295,14 +300,37 @@ fn a_manifest_change_reads_the_workspace_again() {
     assert_eq!(rules(&report), ["app-not-storage app/Cargo.toml"]);
     assert_eq!(report["violations"][0]["via"], "manifest");
 
-    // A new file of a module declared in the same save is read too.
+    // A module declared in the same save as its file, in a new folder, is
+    // read too.
     write("app/src/lib.rs", "pub mod store;\npub fn run() {}\n");
-    write("app/src/store.rs", "pub fn go() { storage::save() }\n");
-    watch.wait_until("the module's reference", |out, _| {
+    write("app/src/store/mod.rs", "pub fn go() { storage::save() }\n");
+    watch.wait_until("the new module's reference", |out, _| {
         documents(out)
             .last()
-            .is_some_and(|r| rules(r).contains(&"app-not-storage app/src/store.rs".to_string()))
+            .is_some_and(|r| rules(r).contains(&"app-not-storage app/src/store/mod.rs".to_string()))
     });
+    let documents_so_far = documents(&watch.stdout()).len();
+
+    // A manifest saved half-written: cargo metadata fails, the watch says
+    // so on stderr (JSON has no shape for it) and goes on.
+    let checks_so_far = checks_done(&watch.stderr());
+    write("app/Cargo.toml", "[package\n");
+    watch.wait_until("the failed check", |_, err| {
+        checks_done(err) > checks_so_far
+    });
+    assert_eq!(documents(&watch.stdout()).len(), documents_so_far);
+    write(
+        "app/Cargo.toml",
+        &format!("{app_manifest}\n[dependencies]\nstorage = {{ path = \"../storage\" }}\n"),
+    );
+    let report = watch.document(documents_so_far + 1);
+    assert_eq!(
+        rules(&report),
+        [
+            "app-not-storage app/Cargo.toml",
+            "app-not-storage app/src/store/mod.rs"
+        ]
+    );
 
     // Ctrl-C ends the watch with 0, whatever the last check found.
     assert_eq!(watch.interrupt(), Some(0));
