@@ -137,6 +137,16 @@ impl Drop for Watching {
     }
 }
 
+/// Saves as editors do: a new file renamed over the old one, one event
+/// (a plain write is a truncation and a write, which a loaded machine may
+/// space out enough to be two changes).
+fn save(path: &Path, text: impl AsRef<[u8]>) {
+    let mut saving = path.as_os_str().to_owned();
+    saving.push(".saving");
+    std::fs::write(&saving, text).unwrap();
+    std::fs::rename(&saving, path).unwrap();
+}
+
 /// How many checks ended: each is followed by this line on stderr.
 fn checks_done(stderr: &str) -> usize {
     stderr.matches("watching for changes").count()
@@ -188,12 +198,12 @@ fn each_change_is_checked_again_and_ctrl_c_exits_0() {
     let first = watch.document(1);
     assert_eq!(rules(&first), Vec::<String>::new());
 
-    std::fs::write(&rates, format!("{clean}{LEAK}")).unwrap();
+    save(&rates, format!("{clean}{LEAK}"));
     let broken = watch.document(2);
     assert_eq!(rules(&broken), [format!("domains-are-independent {RATES}")]);
     assert_eq!(broken["violations"][0]["to"], "shop::catalog::pricing");
 
-    std::fs::write(&rates, &clean).unwrap();
+    save(&rates, &clean);
     let fixed = watch.document(3);
     assert_eq!(rules(&fixed), Vec::<String>::new());
 
@@ -223,7 +233,7 @@ fn a_broken_policy_is_reported_and_the_watch_goes_on() {
     });
 
     // Saved half-written: the check cannot run, the watch says why.
-    std::fs::write(&policy, "version = 1\n[[rule]\n").unwrap();
+    save(&policy, "version = 1\n[[rule]\n");
     watch.wait_until("the policy error", |_, err| {
         err.contains("boundaries::policy::toml-syntax")
     });
@@ -232,7 +242,7 @@ fn a_broken_policy_is_reported_and_the_watch_goes_on() {
     let stricter = format!(
         "{good}\n[[rule]]\nkind = \"forbid\"\nname = \"no-kernel\"\nfrom = \"shop::shipping\"\nto = \"shop_kernel\"\n"
     );
-    std::fs::write(&policy, stricter).unwrap();
+    save(&policy, stricter);
     watch.wait_until("the violation of the new rule", |out, _| {
         out.contains("boundaries::forbid") && out.contains("no-kernel")
     });
@@ -252,7 +262,7 @@ fn a_broken_policy_is_reported_and_the_watch_goes_on() {
     );
     assert!(!stdout.contains('\x1b'), "no screen clearing on a pipe");
 
-    std::fs::write(&policy, &good).unwrap();
+    save(&policy, &good);
     watch.wait_until("the clean result again", |out, _| {
         out.rsplit("--- checked again")
             .next()
@@ -270,7 +280,7 @@ fn a_manifest_change_reads_the_workspace_again() {
     let write = |path: &str, text: &str| {
         let path = root.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        save(&path, text);
     };
     write(
         "Cargo.toml",
