@@ -223,6 +223,44 @@ fn each_change_is_checked_again_and_ctrl_c_exits_0() {
 }
 
 #[test]
+fn a_burst_of_changes_is_one_check() {
+    let dir = copy_of("kind-independent-pass");
+    let mut watch = Watching::start(dir.path(), &["check", "--watch", "--format", "json"]);
+    watch.document(1);
+    // As a `git checkout` does: every source file rewritten at once, the
+    // shipping domain now calling into the catalog.
+    let files: Vec<_> = walkdir::WalkDir::new(dir.path())
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| e.into_path())
+        .collect();
+    for file in &files {
+        let mut text = std::fs::read_to_string(file).unwrap();
+        text.push_str("\n// rewritten\n");
+        if file.ends_with(RATES) {
+            text.push_str(LEAK);
+        }
+        std::fs::write(file, text).unwrap();
+    }
+    watch.wait_until("the check of the whole burst", |out, _| {
+        documents(out)
+            .last()
+            .is_some_and(|r| rules(r) == [format!("domains-are-independent {RATES}")])
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    // One check (a machine that stalls for 50 ms in the middle of the burst
+    // may make it two), never one per file.
+    let checks = documents(&watch.stdout()).len() - 1;
+    assert!(
+        (1..=2).contains(&checks),
+        "{checks} checks for {} files",
+        files.len()
+    );
+    assert_eq!(watch.interrupt(), Some(0));
+}
+
+#[test]
 fn a_broken_policy_is_reported_and_the_watch_goes_on() {
     let dir = copy_of("kind-independent-pass");
     let policy = dir.path().join("boundaries.toml");

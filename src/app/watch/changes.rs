@@ -263,6 +263,24 @@ mod tests {
     }
 
     #[test]
+    fn changes_spaced_closer_than_the_quiet_time_are_one() {
+        let plan = plan();
+        let (send, receive) = mpsc::channel();
+        let sender = std::thread::spawn(move || {
+            for i in 0..5 {
+                send.send(modify(&format!("/ws/a/src/f{i}.rs"))).unwrap();
+                std::thread::sleep(QUIET / 10);
+            }
+            send
+        });
+        let Wake::Changed(changes) = next(&receive, &plan, Changes::default()) else {
+            panic!("a change was expected");
+        };
+        assert_eq!(changes.paths.len(), 5, "{changes:?}");
+        drop(sender.join());
+    }
+
+    #[test]
     fn a_removed_source_folder_loses_its_watch() {
         let plan = plan();
         let (send, receive) = mpsc::channel();
