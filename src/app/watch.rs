@@ -4,7 +4,7 @@
 //!
 //! The workspace is read once and again only when a manifest changes; a
 //! check that fails (a policy broken mid-edit) prints why and the watch
-//! goes on. Each check runs on a thread of its own while the main thread
+//! goes on. The checks run on a thread of their own while the main thread
 //! listens for file events and Ctrl-C, so Ctrl-C never waits for a check.
 
 mod changes;
@@ -37,13 +37,23 @@ pub enum Signal {
     Checked(Box<Round>),
 }
 
-/// One check, run on a thread of its own so that Ctrl-C never waits for
-/// it.
+/// A check to run: on this workspace, or on one read again (`None`).
+struct Job {
+    workspace: Option<Workspace>,
+    /// What was watched before, for a check that fails part way.
+    plan: Plan,
+}
+
+/// One check done, as the loop needs it: the model and the graph stay and
+/// are freed on the checking thread.
 pub struct Round {
     /// The workspace it checked, as `cargo metadata` described it; `None`
     /// when reading it failed.
     workspace: Option<Workspace>,
-    outcome: Result<Checked, Failure>,
+    /// What to watch now.
+    plan: Plan,
+    /// The result for stdout, or why the check could not run, for stderr.
+    shown: Result<String, String>,
 }
 
 pub fn watch(args: &CheckArgs) -> Result<i32, Failure> {
@@ -76,6 +86,7 @@ pub fn watch(args: &CheckArgs) -> Result<i32, Failure> {
     // Watched before the first check reads anything, so no edit made
     // while it runs is missed.
     watches.follow(&plan);
+    let checker = start_checker(args, sender);
     let screen = Screen::new(args);
     let mut changes = Changes::default();
     for round in 0.. {
@@ -83,7 +94,13 @@ pub fn watch(args: &CheckArgs) -> Result<i32, Failure> {
         if changes.reload {
             workspace = None;
         }
-        start_check(args, workspace.take(), sender.clone());
+        let job = Job {
+            workspace: workspace.take(),
+            plan: plan.clone(),
+        };
+        if checker.send(job).is_err() {
+            return Err(Failure::error("the checking thread stopped"));
+        }
         // What changes while the check runs is the next check's business.
         let mut seen_meanwhile = Changes::default();
         let done = loop {
@@ -97,18 +114,17 @@ pub fn watch(args: &CheckArgs) -> Result<i32, Failure> {
             }
         };
         workspace = done.workspace;
-        plan = plan_after(args, &done.outcome, workspace.as_ref(), &plan);
+        plan = done.plan;
         watches.forget(&changes.lost_folders);
         watches.forget(&seen_meanwhile.lost_folders);
         watches.follow(&plan);
         if screen
-            .show(round, &changes, &done.outcome, &plan.root)
+            .show(round, &changes, &done.shown, &plan.root)
             .is_err()
         {
             // Nobody reads what we print any more (`| head`).
             break;
         }
-        drop(done.outcome);
         changes = match changes::next(&signals, &plan, seen_meanwhile) {
             Wake::Interrupted => break,
             Wake::Changed(changes) => changes,
@@ -117,33 +133,51 @@ pub fn watch(args: &CheckArgs) -> Result<i32, Failure> {
     Ok(EXIT_OK)
 }
 
-/// Checks on a thread of its own (with the main thread's stack size),
-/// reading the workspace first when `workspace` is `None`; the result
-/// comes back as a [`Signal::Checked`].
-fn start_check(args: &CheckArgs, workspace: Option<Workspace>, sender: mpsc::Sender<Signal>) {
+/// The thread that runs the checks (one for all, with the main thread's
+/// stack size, so the memory of one check is reused by the next); each
+/// result comes back as a [`Signal::Checked`].
+fn start_checker(args: &CheckArgs, sender: mpsc::Sender<Signal>) -> mpsc::Sender<Job> {
     let args = args.clone();
-    let check = move || {
-        let loaded = match workspace {
-            Some(workspace) => Ok(workspace),
-            None => super::load_workspace(&args.common),
-        };
-        let round = match loaded {
-            Ok(workspace) => Round {
-                outcome: check_command::run(&args, Some(workspace.clone())),
-                workspace: Some(workspace),
-            },
-            Err(failure) => Round {
-                workspace: None,
-                outcome: Err(failure),
-            },
-        };
-        let _ = sender.send(Signal::Checked(Box::new(round)));
+    let (jobs, next_job) = mpsc::channel::<Job>();
+    let work = move || {
+        for job in next_job {
+            let round = check(&args, job);
+            if sender.send(Signal::Checked(Box::new(round))).is_err() {
+                break;
+            }
+        }
     };
     std::thread::Builder::new()
         .name("check".to_string())
         .stack_size(8 << 20)
-        .spawn(check)
-        .expect("a thread for the check");
+        .spawn(work)
+        .expect("a thread for the checks");
+    jobs
+}
+
+/// Runs one check, reading the workspace first when the job has none.
+fn check(args: &CheckArgs, job: Job) -> Round {
+    let loaded = match job.workspace {
+        Some(workspace) => Ok(workspace),
+        None => super::load_workspace(&args.common),
+    };
+    let (workspace, outcome) = match loaded {
+        Ok(workspace) => (
+            Some(workspace.clone()),
+            check_command::run(args, Some(workspace)),
+        ),
+        Err(failure) => (None, Err(failure)),
+    };
+    let plan = plan_after(args, &outcome, workspace.as_ref(), &job.plan);
+    let shown = match outcome {
+        Ok(checked) => Ok(checked.output),
+        Err(failure) => Err(failure.human),
+    };
+    Round {
+        workspace,
+        plan,
+        shown,
+    }
 }
 
 /// SARIF, GitLab's report, GitHub's annotations and cargo's messages are
@@ -320,7 +354,7 @@ impl Screen {
         &self,
         round: usize,
         changes: &Changes,
-        outcome: &Result<Checked, Failure>,
+        shown: &Result<String, String>,
         root: &Path,
     ) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();
@@ -333,12 +367,11 @@ impl Screen {
                 what_changed(changes, root)
             )?;
         }
-        match outcome {
-            Ok(checked) => stdout.write_all(checked.output.as_bytes())?,
+        match shown {
+            Ok(output) => stdout.write_all(output.as_bytes())?,
             Err(failure) => {
                 stdout.flush()?;
-                let text = failure.human.trim_end_matches('\n');
-                eprintln!("{text}");
+                eprintln!("{}", failure.trim_end_matches('\n'));
             }
         }
         stdout.flush()?;
