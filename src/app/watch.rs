@@ -141,10 +141,12 @@ fn start_checker(args: &CheckArgs, sender: mpsc::Sender<Signal>) -> mpsc::Sender
     let (jobs, next_job) = mpsc::channel::<Job>();
     let work = move || {
         for job in next_job {
-            let round = check(&args, job);
+            let (round, leftovers) = check(&args, job);
             if sender.send(Signal::Checked(Box::new(round))).is_err() {
                 break;
             }
+            // Freeing a model takes a while: after the result is out.
+            drop(leftovers);
         }
     };
     std::thread::Builder::new()
@@ -155,13 +157,14 @@ fn start_checker(args: &CheckArgs, sender: mpsc::Sender<Signal>) -> mpsc::Sender
     jobs
 }
 
-/// Runs one check, reading the workspace first when the job has none.
-fn check(args: &CheckArgs, job: Job) -> Round {
+/// Runs one check, reading the workspace first when the job has none;
+/// returns the round and what is left of the check, to be freed.
+fn check(args: &CheckArgs, job: Job) -> (Round, Result<Checked, Failure>) {
     let loaded = match job.workspace {
         Some(workspace) => Ok(workspace),
         None => super::load_workspace(&args.common),
     };
-    let (workspace, outcome) = match loaded {
+    let (workspace, mut outcome) = match loaded {
         Ok(workspace) => (
             Some(workspace.clone()),
             check_command::run(args, Some(workspace)),
@@ -169,15 +172,16 @@ fn check(args: &CheckArgs, job: Job) -> Round {
         Err(failure) => (None, Err(failure)),
     };
     let plan = plan_after(args, &outcome, workspace.as_ref(), &job.plan);
-    let shown = match outcome {
-        Ok(checked) => Ok(checked.output),
-        Err(failure) => Err(failure.human),
+    let shown = match &mut outcome {
+        Ok(checked) => Ok(std::mem::take(&mut checked.output)),
+        Err(failure) => Err(std::mem::take(&mut failure.human)),
     };
-    Round {
+    let round = Round {
         workspace,
         plan,
         shown,
-    }
+    };
+    (round, outcome)
 }
 
 /// SARIF, GitLab's report, GitHub's annotations and cargo's messages are
