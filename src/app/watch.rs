@@ -141,7 +141,22 @@ fn start_checker(args: &CheckArgs, sender: mpsc::Sender<Signal>) -> mpsc::Sender
     let (jobs, next_job) = mpsc::channel::<Job>();
     let work = move || {
         for job in next_job {
-            let (round, leftovers) = check(&args, job);
+            let plan = job.plan.clone();
+            // A bug that panics in one check (the hook has printed it)
+            // must not leave the watch waiting for ever.
+            let checked =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&args, job)));
+            let (round, leftovers) = match checked {
+                Ok((round, leftovers)) => (round, Some(leftovers)),
+                Err(_) => (
+                    Round {
+                        workspace: None,
+                        plan,
+                        shown: Err("error: the check stopped on an internal error".to_string()),
+                    },
+                    None,
+                ),
+            };
             if sender.send(Signal::Checked(Box::new(round))).is_err() {
                 break;
             }
