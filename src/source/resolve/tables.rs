@@ -431,6 +431,14 @@ impl Tables {
         let Some(Some(first)) = segments.first() else {
             return Namespaces::ALL;
         };
+        // `use quote::quote;`: were the import a type, it would shadow the
+        // crate its own path starts from, which rustc rejects as ambiguous
+        // in the module's other imports (`use quote::ToTokens;`).
+        let unknown = if *first == import.name && segments.len() > 1 {
+            Namespaces::ALL.minus(Namespaces::of(Namespace::Type))
+        } else {
+            Namespaces::ALL
+        };
         let module = import.module;
         let edition = self.edition(module);
         let root = self.root_of(module);
@@ -439,7 +447,7 @@ impl Tables {
             (_, first) if first == self.kw.self_ => (module, 1),
             (_, first) if first == self.kw.super_ => (module, 0),
             (Some(root), _) if edition == Edition::E2015 => (root, 0),
-            _ => return Namespaces::ALL,
+            _ => return unknown,
         };
         let mut parent = None;
         while i < segments.len() {
@@ -447,7 +455,7 @@ impl Tables {
             if segment == self.kw.super_ {
                 match self.modules[current].parent {
                     Some(p) => current = p,
-                    None => return Namespaces::ALL,
+                    None => return unknown,
                 }
             } else if let Some((child, _)) = self.child(current, segment) {
                 parent = Some((current, segment));
@@ -464,20 +472,20 @@ impl Tables {
             (0, None) => return Namespaces::of(Namespace::Type),
             (1, _) => match segments[i] {
                 Some(name) => (current, name),
-                None => return Namespaces::ALL,
+                None => return unknown,
             },
-            _ => return Namespaces::ALL,
+            _ => return unknown,
         };
         let has_globs = !self.globs_of(module).is_empty();
         let Some(local) = self.local_of(module, name) else {
-            return Namespaces::ALL;
+            return unknown;
         };
         let mut ns = local.item.namespaces;
         if local.child.is_some() || local.extern_crate.is_some() {
             ns = ns.with(Namespace::Type);
         }
         if has_globs || local.imports.0 != local.imports.1 || ns.is_empty() {
-            return Namespaces::ALL;
+            return unknown;
         }
         ns
     }

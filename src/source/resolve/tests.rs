@@ -446,6 +446,23 @@ fn extern_prelude_renames_workspace_crates_and_self_imports() {
 }
 
 #[test]
+fn an_import_named_like_its_crate_does_not_hide_the_crate() {
+    // `use quote::{quote, ToTokens};`: the macro `quote` is no type, so
+    // `quote::` still starts from the crate.
+    check(
+        r#"
+        use serde::{serde, Serialize};
+        fn f() { serde::de::x(); }
+        "#,
+        r#"
+        c: serde::serde => serde::serde [serde]
+        c: serde::Serialize => serde::Serialize [serde]
+        c: serde::de::x => serde::de::x [serde]
+        "#,
+    );
+}
+
+#[test]
 fn edition_2015_use_paths_are_crate_relative() {
     check(
         r#"
