@@ -189,18 +189,12 @@ impl<'t> Resolver<'t> {
         let tail: Option<Vec<Sym>> = segments[resolved.tail..].iter().copied().collect();
         let tail = tail?;
         Some(match resolved.head {
-            Head::Module(m) => Res {
-                base: Base::Module(m),
-                rest: tail.into(),
-            },
+            Head::Module(m) => Res::new(Base::Module(m), tail),
             Head::Bound(found) => {
                 let res = self.res_of(found);
-                let mut rest = res.rest.to_vec();
+                let mut rest = res.rest().to_vec();
                 rest.extend(tail);
-                Res {
-                    base: res.base,
-                    rest: rest.into(),
-                }
+                Res::new(res.base, rest)
             }
         })
     }
@@ -211,7 +205,7 @@ impl<'t> Resolver<'t> {
             Head::Module(m) => (Base::Module(m), &[]),
             Head::Bound(found) => {
                 let res = self.res_of(found);
-                (res.base, &res.rest)
+                (res.base, res.rest())
             }
         }
     }
@@ -356,7 +350,7 @@ impl<'t> Resolver<'t> {
         origin: ModuleId,
     ) -> Option<Resolved> {
         let res = self.res_of(found);
-        if let (Base::Module(module), true) = (res.base, res.rest.is_empty()) {
+        if let (Base::Module(module), true) = (res.base, res.rest().is_empty()) {
             return self.walk(module, segments, next, false, position, origin, None);
         }
         Some(Resolved {
@@ -458,6 +452,13 @@ impl<'t> Resolver<'t> {
             return decided;
         }
         let globs = self.globs;
+        if !globs.by_module[module].iter().any(|g| g.ancestor) {
+            let joined = self.join_globs(module, name, ns, &FxHashMap::default());
+            if exclude.is_none() && self.cuts == cuts {
+                self.memo.insert((module, name, ns), joined);
+            }
+            return joined;
+        }
         let mut values: FxHashMap<ModuleId, Lookup> = FxHashMap::default();
         let mut stack = vec![module];
         while let Some(&top) = stack.last() {
@@ -518,13 +519,12 @@ impl<'t> Resolver<'t> {
             if local.item.namespaces.contains(ns) {
                 return Some(Lookup::Found(Found::Res(local.own)));
             }
-            let imports: Vec<ImportId> = local
-                .imports()
-                .filter(|&id| t.imports[id].occupies.contains(ns))
-                .filter(|&id| !exclude.is_some_and(|e| is_excluded(&t.imports[id].path, e)))
-                .collect();
-            if !imports.is_empty() {
-                return Some(self.agree(&imports, ns));
+            let imports = local.imports().filter(|&id| {
+                t.imports[id].occupies.contains(ns)
+                    && !exclude.is_some_and(|e| is_excluded(&t.imports[id].path, e))
+            });
+            if let Some(agreed) = self.agree(imports, ns) {
+                return Some(agreed);
             }
             if let (Namespace::Type, Some((krate, _))) = (ns, local.extern_crate) {
                 return Some(Lookup::Found(Found::Res(krate)));
@@ -538,11 +538,12 @@ impl<'t> Resolver<'t> {
 
     /// Imports of one name resolve only when they all agree (two imports of
     /// one name under opposite cfgs may mean different things).
-    fn agree(&mut self, imports: &[ImportId], ns: Namespace) -> Lookup {
+    /// `None` when there are no such imports.
+    fn agree(&mut self, imports: impl Iterator<Item = ImportId>, ns: Namespace) -> Option<Lookup> {
         let mut found: Option<Found> = None;
-        for &id in imports {
+        for id in imports {
             if !self.import(id) {
-                return Lookup::Blocked;
+                return Some(Lookup::Blocked);
             }
             let ty = ns == Namespace::Type;
             let this = Found::Import(id, ty);
@@ -553,15 +554,15 @@ impl<'t> Resolver<'t> {
                 }
             };
             if !present {
-                return Lookup::Blocked;
+                return Some(Lookup::Blocked);
             }
             match found {
                 None => found = Some(this),
-                Some(other) if !self.same(this, other) => return Lookup::Blocked,
+                Some(other) if !self.same(this, other) => return Some(Lookup::Blocked),
                 Some(_) => {}
             }
         }
-        found.map_or(Lookup::Absent, Lookup::Found)
+        found.map(Lookup::Found)
     }
 
     /// The meanings `module`'s globs bring for `name`: ancestors' from

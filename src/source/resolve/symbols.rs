@@ -1,6 +1,8 @@
 //! Interned names: each distinct identifier gets a small id once, so the
 //! resolver's tables hash and compare integers instead of strings.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 /// An interned identifier.
@@ -9,8 +11,8 @@ pub struct Sym(u32);
 
 #[derive(Debug, Default)]
 pub struct Symbols {
-    ids: FxHashMap<Box<str>, Sym>,
-    names: Vec<Box<str>>,
+    ids: FxHashMap<Arc<str>, Sym>,
+    names: Vec<Arc<str>>,
 }
 
 impl Symbols {
@@ -19,8 +21,9 @@ impl Symbols {
             return sym;
         }
         let sym = Sym(u32::try_from(self.names.len()).expect("fewer than 2^32 names"));
-        self.names.push(name.into());
-        self.ids.insert(name.into(), sym);
+        let name: Arc<str> = name.into();
+        self.names.push(name.clone());
+        self.ids.insert(name, sym);
         sym
     }
 

@@ -44,7 +44,49 @@ pub enum Base {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Res {
     pub base: Base,
-    pub rest: Box<[Sym]>,
+    rest: Rest,
+}
+
+/// The segments after a base, kept inline when there are at most one (as
+/// for nearly every binding).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Rest {
+    Empty,
+    One(Sym),
+    Many(Box<[Sym]>),
+}
+
+impl Res {
+    pub fn new(base: Base, rest: Vec<Sym>) -> Res {
+        let rest = match rest.as_slice() {
+            [] => Rest::Empty,
+            [one] => Rest::One(*one),
+            _ => Rest::Many(rest.into()),
+        };
+        Res { base, rest }
+    }
+
+    pub fn base(base: Base) -> Res {
+        Res {
+            base,
+            rest: Rest::Empty,
+        }
+    }
+
+    pub fn item(module: ModuleId, name: Sym) -> Res {
+        Res {
+            base: Base::Module(module),
+            rest: Rest::One(name),
+        }
+    }
+
+    pub fn rest(&self) -> &[Sym] {
+        match &self.rest {
+            Rest::Empty => &[],
+            Rest::One(one) => std::slice::from_ref(one),
+            Rest::Many(many) => many,
+        }
+    }
 }
 
 /// An interned [`Res`].
@@ -177,10 +219,7 @@ impl Tables {
                 let name = tables.symbols.intern(name);
                 if let std::collections::hash_map::Entry::Vacant(slot) = prelude.entry(name) {
                     let base = tables.crate_base(address);
-                    slot.insert(tables.intern(Res {
-                        base,
-                        rest: Box::new([]),
-                    }));
+                    slot.insert(tables.intern(Res::base(base)));
                 }
             }
             tables.crates.push(CrateTable {
@@ -190,10 +229,7 @@ impl Tables {
             });
         }
         for (id, input) in modules.iter().enumerate() {
-            let own = tables.intern(Res {
-                base: Base::Module(id),
-                rest: Box::new([]),
-            });
+            let own = tables.intern(Res::base(Base::Module(id)));
             tables.modules.push(ModuleTable {
                 crate_index: input.crate_index,
                 parent: input.parent,
@@ -235,10 +271,7 @@ impl Tables {
                 let found = self.crates[crate_index].prelude.get(&name).copied();
                 Some(found.unwrap_or_else(|| {
                     let base = self.crate_base(&krate.krate);
-                    self.intern(Res {
-                        base,
-                        rest: Box::new([]),
-                    })
+                    self.intern(Res::base(base))
                 }))
             };
             let name = self.symbols.intern(&krate.name);
@@ -287,10 +320,7 @@ impl Tables {
     /// The binding record of `name` in `module`, created on first use.
     fn local(&mut self, module: ModuleId, sym: Sym) -> &mut Local {
         if !self.modules[module].names.contains_key(&sym) {
-            let own = self.intern(Res {
-                base: Base::Module(module),
-                rest: Box::new([sym]),
-            });
+            let own = self.intern(Res::item(module, sym));
             self.modules[module].names.insert(
                 sym,
                 Local {
