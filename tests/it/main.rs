@@ -6,6 +6,7 @@ mod demo;
 mod explain;
 mod formats;
 mod graph;
+mod hostile_resolution;
 mod layout;
 mod policy_errors;
 mod presets;

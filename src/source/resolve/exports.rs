@@ -55,8 +55,34 @@ pub fn own_binding(tables: &Tables, local: &Local, ns: Namespace) -> Option<(Res
     }
 }
 
+/// An [`Entry`] packed in 4 bytes (globs that re-export each other along a
+/// chain make these tables as large as the names visible along it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed(u32);
+
+impl Packed {
+    const ABSENT: Packed = Packed(0);
+    const AMBIGUOUS: Packed = Packed(u32::MAX);
+
+    fn pack(entry: Entry) -> Packed {
+        match entry {
+            Entry::Absent => Packed::ABSENT,
+            Entry::One(res) => Packed(res.index() + 1),
+            Entry::Ambiguous => Packed::AMBIGUOUS,
+        }
+    }
+
+    fn unpack(self) -> Entry {
+        match self {
+            Packed::ABSENT => Entry::Absent,
+            Packed::AMBIGUOUS => Entry::Ambiguous,
+            Packed(n) => Entry::One(ResId::from_index(n - 1)),
+        }
+    }
+}
+
 pub struct Exports {
-    names: Vec<FxHashMap<Sym, [Entry; 3]>>,
+    names: Vec<FxHashMap<Sym, [Packed; 3]>>,
     /// Modules that re-export each module's names through a public glob.
     importers: Vec<Vec<ModuleId>>,
     queue: Vec<(ModuleId, Sym, Namespace)>,
@@ -71,13 +97,13 @@ impl Exports {
             .map(|module| {
                 let mut names = FxHashMap::default();
                 for (&name, local) in &module.names {
-                    let mut entries = [Entry::Absent; 3];
+                    let mut entries = [Packed::ABSENT; 3];
                     for ns in Namespace::ALL {
                         if let Some((res, true)) = own_binding(tables, local, ns) {
-                            entries[ns.index()] = Entry::One(res);
+                            entries[ns.index()] = Packed::pack(Entry::One(res));
                         }
                     }
-                    if entries != [Entry::Absent; 3] {
+                    if entries != [Packed::ABSENT; 3] {
                         names.insert(name, entries);
                     }
                 }
@@ -94,7 +120,7 @@ impl Exports {
     pub fn get(&self, module: ModuleId, name: Sym, ns: Namespace) -> Entry {
         self.names[module]
             .get(&name)
-            .map_or(Entry::Absent, |entries| entries[ns.index()])
+            .map_or(Entry::Absent, |entries| entries[ns.index()].unpack())
     }
 
     /// `pub use source::*;` in `importer`: everything `source` exports, now
@@ -104,13 +130,13 @@ impl Exports {
             return;
         }
         self.importers[source].push(importer);
-        let offered: Vec<(Sym, [Entry; 3])> = self.names[source]
+        let offered: Vec<(Sym, [Packed; 3])> = self.names[source]
             .iter()
             .map(|(&name, &entries)| (name, entries))
             .collect();
         for (name, entries) in offered {
             for ns in Namespace::ALL {
-                self.offer(tables, importer, name, ns, entries[ns.index()]);
+                self.offer(tables, importer, name, ns, entries[ns.index()].unpack());
             }
         }
         self.propagate(tables);
@@ -134,10 +160,10 @@ impl Exports {
         }
         let slot = &mut self.names[importer]
             .entry(name)
-            .or_insert([Entry::Absent; 3])[ns.index()];
-        let joined = slot.join(entry);
-        if joined != *slot {
-            *slot = joined;
+            .or_insert([Packed::ABSENT; 3])[ns.index()];
+        let joined = slot.unpack().join(entry);
+        if joined != slot.unpack() {
+            *slot = Packed::pack(joined);
             self.queue.push((importer, name, ns));
         }
     }

@@ -93,6 +93,16 @@ impl Res {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ResId(u32);
 
+impl ResId {
+    pub fn index(self) -> u32 {
+        self.0
+    }
+
+    pub fn from_index(index: u32) -> ResId {
+        ResId(index)
+    }
+}
+
 pub type ImportId = usize;
 pub type GlobId = usize;
 
@@ -366,7 +376,12 @@ impl Tables {
         if let Some(&id) = self.res_ids.get(&res) {
             return id;
         }
-        let id = ResId(u32::try_from(self.res.len()).expect("fewer than 2^32 meanings"));
+        // Below `u32::MAX - 1`: export tables pack ids with two sentinels.
+        let id = u32::try_from(self.res.len())
+            .ok()
+            .filter(|&n| n < u32::MAX - 1)
+            .expect("fewer than 2^32 - 2 meanings");
+        let id = ResId(id);
         self.res.push(res.clone());
         self.res_ids.insert(res, id);
         id
