@@ -1,5 +1,6 @@
-//! Turns one parsed file into [`ModuleCode`]: declarations, imports and raw
-//! references, module by module (inline modules get their own code).
+//! Turns one parsed file into [`ModuleCode`]: declarations (with the
+//! namespaces they occupy), imports and raw references, module by module
+//! (inline modules get their own code).
 //!
 //! Runs on the parsing thread: syn's trees are not `Send`, so everything the
 //! later phases need is copied out here as plain data.

@@ -1,6 +1,7 @@
 //! The syn visitor that collects every multi-segment path of an item:
 //! types, expressions, patterns, bounds, impl headers, attributes, derives,
-//! macro paths and path-like runs in macro arguments.
+//! macro paths and path-like runs in macro arguments, each with the
+//! position it is written in (which namespace its last segment asks for).
 //!
 //! It knows the names that cannot be resolved at module level (generic
 //! parameters, `Self`, items and imports local to a block) and drops or
