@@ -103,6 +103,18 @@ pub struct Exclude<'p> {
     pub segments: &'p [Option<Sym>],
 }
 
+/// How a walk through the module tree began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// At `self::` or a 2015 crate-relative path: a name that is no child
+    /// is looked up in the module's scope.
+    InScope,
+    /// At `crate::` or `super::`.
+    Written,
+    /// At a module a name was found to mean.
+    Found,
+}
+
 enum Descend {
     Yes,
     No,
@@ -229,7 +241,7 @@ impl<'t> Resolver<'t> {
             return match edition {
                 Edition::E2015 => {
                     let root = t.root_of(module)?;
-                    self.walk(root, segments, 0, true, position, module, exclude)
+                    self.walk(root, segments, 0, Start::InScope, position, module, exclude)
                 }
                 Edition::E2018OrLater => {
                     let krate = t.prelude(module, first?)?;
@@ -240,11 +252,17 @@ impl<'t> Resolver<'t> {
         match first {
             Some(s) if s == kw.krate => {
                 let root = t.root_of(module)?;
-                self.walk(root, segments, 1, false, position, module, None)
+                self.walk(root, segments, 1, Start::Written, position, module, None)
             }
-            Some(s) if s == kw.self_ => {
-                self.walk(module, segments, 1, true, position, module, exclude)
-            }
+            Some(s) if s == kw.self_ => self.walk(
+                module,
+                segments,
+                1,
+                Start::InScope,
+                position,
+                module,
+                exclude,
+            ),
             Some(s) if s == kw.super_ => {
                 let mut current = module;
                 let mut i = 0;
@@ -252,12 +270,12 @@ impl<'t> Resolver<'t> {
                     current = t.modules[current].parent?;
                     i += 1;
                 }
-                self.walk(current, segments, i, false, position, module, None)
+                self.walk(current, segments, i, Start::Written, position, module, None)
             }
             Some(s) if s == kw.self_type || s == kw.dollar_crate => None,
             _ if edition == Edition::E2015 && is_use => {
                 let root = t.root_of(module)?;
-                self.walk(root, segments, 0, true, position, module, exclude)
+                self.walk(root, segments, 0, Start::InScope, position, module, exclude)
             }
             _ => {
                 let position = if segments.len() > 1 {
@@ -273,16 +291,19 @@ impl<'t> Resolver<'t> {
 
     /// Descends from `start` through child modules (the last segment only
     /// where its position allows). The first segment that is not a child
-    /// is looked up in scope if `in_scope` and nothing was descended, and
-    /// otherwise kept as written: an item or re-export of the module
-    /// reached, which is where the path is attributed.
+    /// is looked up in scope if `Start::InScope` and nothing was descended,
+    /// followed through the module's `extern crate` items if
+    /// `Start::Written` (`crate::serde::X`), and otherwise kept as written:
+    /// an item or re-export of the module reached, which is where the path
+    /// is attributed (`grep::printer::X` through grep's `pub extern crate
+    /// grep_printer as printer;` is grep's).
     #[allow(clippy::too_many_arguments)]
     fn walk(
         &mut self,
         start: ModuleId,
         segments: &[Option<Sym>],
         from: usize,
-        in_scope: bool,
+        how: Start,
         position: Position,
         origin: ModuleId,
         exclude: Option<Exclude>,
@@ -317,7 +338,7 @@ impl<'t> Resolver<'t> {
             });
         }
         let name = segments[i];
-        if in_scope && current == start && i == from {
+        if how == Start::InScope && current == start && i == from {
             let position = if i + 1 < segments.len() {
                 Position::Type
             } else {
@@ -326,8 +347,8 @@ impl<'t> Resolver<'t> {
             let found = self.lookup(current, name?, position, exclude)?;
             return self.then(found, segments, i + 1, position, origin);
         }
-        // `crate::serde::X` through an `extern crate serde;` in the root.
         let extern_crate = name
+            .filter(|_| how != Start::Found)
             .and_then(|name| t.local_of(current, name))
             .and_then(|local| local.extern_crate);
         if let Some((krate, _)) = extern_crate {
@@ -351,7 +372,7 @@ impl<'t> Resolver<'t> {
     ) -> Option<Resolved> {
         let res = self.res_of(found);
         if let (Base::Module(module), true) = (res.base, res.rest().is_empty()) {
-            return self.walk(module, segments, next, false, position, origin, None);
+            return self.walk(module, segments, next, Start::Found, position, origin, None);
         }
         Some(Resolved {
             head: Head::Bound(found),

@@ -422,17 +422,22 @@ fn a_private_module_is_imported_only_inside_its_parent() {
 
 #[test]
 fn extern_prelude_renames_workspace_crates_and_self_imports() {
+    // A crate re-exported by `pub extern crate` is the facade's, as any
+    // re-export is its module's.
     check(
         r#"
         //- app
         use serde;
         use db::Pool;
         mod inner {
-            fn f() { serde::de::x(); lib::api::call(); ::db::Row::new(); }
+            fn f() { serde::de::x(); lib::api::call(); ::db::Row::new(); facade::inner::api::call(); }
         }
         fn g() { serde::ser::y(); }
         //- lib
         pub mod api { pub fn call() {} }
+        //- facade
+        pub extern crate lib as inner;
+        fn f() { crate::inner::api::call(); }
         "#,
         r#"
         app: serde => serde [serde]
@@ -441,6 +446,9 @@ fn extern_prelude_renames_workspace_crates_and_self_imports() {
         app::inner: serde::de::x => serde::de::x [serde]
         app::inner: lib::api::call => lib::api::call [lib::api]
         app::inner: ::db::Row::new => sqlx::Row::new [sqlx]
+        app::inner: facade::inner::api::call => facade::inner::api::call [facade]
+        facade: ::lib => lib [lib]
+        facade: crate::inner::api::call => lib::api::call [lib::api]
         "#,
     );
 }
