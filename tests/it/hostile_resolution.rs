@@ -198,3 +198,24 @@ pub mod user {
         ["t::a -> t::b x1", "t::b -> t::a x1", "t::user -> t::a x2"]
     );
 }
+
+#[test]
+fn an_import_chain_ten_thousand_long() {
+    // `a0` is `a1` is ... is `a10000`, which is `crate::target`: deeper
+    // than any stack should go, and still resolved to the end.
+    let n = 10_000;
+    let mut lib = format!(
+        "pub mod target {{ pub fn f() {{}} }}\npub mod user {{\n    use crate::target as a{n};\n"
+    );
+    for i in 0..n {
+        let next = i + 1;
+        lib.push_str(&format!("    use self::a{next} as a{i};\n"));
+    }
+    lib.push_str("    pub fn g() { a0::f(); }\n}\n");
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &lib, "t::target::f");
+    assert_eq!(
+        forbidden_paths(dir.path()),
+        (1, vec!["t::target::f \"path\"".to_string()])
+    );
+}

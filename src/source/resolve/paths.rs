@@ -134,6 +134,8 @@ pub struct Resolver<'t> {
     /// How many times the import depth limit cut a resolution short:
     /// results computed meanwhile are not remembered.
     cuts: usize,
+    /// The first import the depth limit kept from being entered.
+    deferred: Option<ImportId>,
 }
 
 impl<'t> Resolver<'t> {
@@ -151,13 +153,33 @@ impl<'t> Resolver<'t> {
             memo: FxHashMap::default(),
             depth: 0,
             cuts: 0,
+            deferred: None,
         }
     }
 
     /// Resolves every import (in a fixed order) and returns what each binds.
+    /// A chain of imports deeper than the stack may take is resolved from
+    /// the far end first: each time the depth limit cuts, the import it
+    /// stopped at is resolved on its own, then the cut one again.
     pub fn finish_imports(mut self) -> Vec<ImportRes> {
         for id in 0..self.t.imports.len() {
-            self.import(id);
+            let mut pending = vec![id];
+            while let Some(&next) = pending.last() {
+                if self.is_done(next) {
+                    pending.pop();
+                    continue;
+                }
+                self.deferred = None;
+                self.import(next);
+                match self.deferred.take() {
+                    Some(deeper) if !self.is_done(next) && !pending.contains(&deeper) => {
+                        pending.push(deeper)
+                    }
+                    _ => {
+                        pending.pop();
+                    }
+                }
+            }
         }
         match self.imports {
             Imports::Resolving(states) => states
@@ -427,7 +449,11 @@ impl<'t> Resolver<'t> {
         };
         let mut found: Option<Found> = None;
         let mut blocked = false;
+        let cuts = self.cuts;
         for &ns in namespaces {
+            if self.cuts != cuts {
+                return None;
+            }
             match self.scope(module, name, ns, exclude) {
                 Lookup::Absent => {}
                 Lookup::Blocked => blocked = true,
@@ -619,7 +645,15 @@ impl<'t> Resolver<'t> {
         found.map_or(Lookup::Absent, Lookup::Found)
     }
 
-    /// Makes sure import `id` is resolved; false on a cycle.
+    fn is_done(&self, id: ImportId) -> bool {
+        match &self.imports {
+            Imports::Done(_) => true,
+            Imports::Resolving(states) => matches!(states[id], ImportState::Done(_)),
+        }
+    }
+
+    /// Makes sure import `id` is resolved; false on a cycle, or when the
+    /// depth limit cut its resolution short (it is then left to do).
     fn import(&mut self, id: ImportId) -> bool {
         let Imports::Resolving(states) = &mut self.imports else {
             return true;
@@ -627,12 +661,15 @@ impl<'t> Resolver<'t> {
         match states[id] {
             ImportState::Done(_) => return true,
             ImportState::Busy => return false,
+            ImportState::Todo if self.depth >= MAX_IMPORT_DEPTH => {
+                self.cuts += 1;
+                self.deferred.get_or_insert(id);
+                return false;
+            }
             ImportState::Todo => states[id] = ImportState::Busy,
         }
-        let resolved = if self.depth >= MAX_IMPORT_DEPTH {
-            self.cuts += 1;
-            ImportRes::default()
-        } else {
+        let cuts = self.cuts;
+        let resolved = {
             self.depth += 1;
             let t = self.t;
             let import = &t.imports[id];
@@ -641,9 +678,14 @@ impl<'t> Resolver<'t> {
                 leading_colon: import.path.leading_colon,
                 segments: &import.path.segments,
             };
-            let mut resolve = |position| {
+            let resolve = |this: &mut Self, position| {
+                if this.cuts != cuts {
+                    // Once the depth limit has cut, the import is redone
+                    // anyway: going on would walk the same chain again.
+                    return None;
+                }
                 // An import's own path never resolves through itself.
-                let resolved = self.path(
+                let resolved = this.path(
                     import.module,
                     import.path.leading_colon,
                     &import.path.segments,
@@ -651,17 +693,22 @@ impl<'t> Resolver<'t> {
                     position,
                     Some(exclude),
                 )?;
-                self.to_res(resolved, &import.path.segments)
+                this.to_res(resolved, &import.path.segments)
             };
-            let ty = resolve(Position::Type);
-            let other = resolve(Position::Value);
+            let ty = resolve(self, Position::Type);
+            let other = resolve(self, Position::Value);
             self.depth -= 1;
             ImportRes { ty, other }
         };
+        let cut = self.cuts != cuts;
         if let Imports::Resolving(states) = &mut self.imports {
-            states[id] = ImportState::Done(resolved);
+            states[id] = if cut {
+                ImportState::Todo
+            } else {
+                ImportState::Done(resolved)
+            };
         }
-        true
+        !cut
     }
 }
 
