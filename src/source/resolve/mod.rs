@@ -93,7 +93,17 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
             code: &m.code,
         })
         .collect();
-    let names = Names::build(Tables::build(&inputs, &crates));
+    // Built on a pool thread, whose heap holds the pages parsing freed,
+    // rather than on this thread's fresh ones.
+    let (names, ()) = rayon::join(|| Names::build(Tables::build(&inputs, &crates)), || ());
+    drop(inputs);
+    // The tables hold imports interned: the written ones can go before the
+    // references are resolved.
+    for m in &mut tree.modules {
+        m.code.imports = Vec::new();
+        m.code.globs = Vec::new();
+        m.code.extern_crates = Vec::new();
+    }
     let module_paths: Vec<String> = tree.modules.iter().map(|m| m.segments.join("::")).collect();
 
     let mut references: Vec<Reference> = raw_references
@@ -142,6 +152,8 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
             });
         }
     }
+    // Done with the tables: their memory serves the sort.
+    drop(names);
     references.sort_by(|a, b| (&a.location, &a.path, a.via).cmp(&(&b.location, &b.path, b.via)));
 
     let crates = tree.crate_roots.len();

@@ -228,7 +228,7 @@ impl<'t> Resolver<'t> {
                 let res = self.res_of(found);
                 let mut rest = res.rest().to_vec();
                 rest.extend(tail);
-                Res::new(res.base, rest)
+                Res::new(res.base(), rest)
             }
         })
     }
@@ -239,7 +239,7 @@ impl<'t> Resolver<'t> {
             Head::Module(m) => (Base::Module(m), &[]),
             Head::Bound(found) => {
                 let res = self.res_of(found);
-                (res.base, res.rest())
+                (res.base(), res.rest())
             }
         }
     }
@@ -393,7 +393,7 @@ impl<'t> Resolver<'t> {
         origin: ModuleId,
     ) -> Option<Resolved> {
         let res = self.res_of(found);
-        if let (Base::Module(module), true) = (res.base, res.rest().is_empty()) {
+        if let (Base::Module(module), true) = (res.base(), res.rest().is_empty()) {
             return self.walk(module, segments, next, Start::Found, position, origin, None);
         }
         Some(Resolved {

@@ -9,6 +9,16 @@ use rustc_hash::FxHashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Sym(u32);
 
+impl Sym {
+    pub fn index(self) -> u32 {
+        self.0
+    }
+
+    pub fn from_index(index: u32) -> Sym {
+        Sym(index)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Symbols {
     ids: FxHashMap<Arc<str>, Sym>,

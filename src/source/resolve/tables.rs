@@ -40,12 +40,16 @@ pub enum Base {
 }
 
 /// What a name means: a base and the segments written after it. A module is
-/// `(Module(m), [])`; an item `f` of `m` is `(Module(m), [f])`.
+/// `(Module(m), [])`; an item `f` of `m` is `(Module(m), [f])`. Kept to 24
+/// bytes: there is one per name in the tables.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Res {
-    pub base: Base,
+    /// A module id, or a crate's symbol with [`CRATE_BIT`] set.
+    base: u32,
     rest: Rest,
 }
+
+const CRATE_BIT: u32 = 1 << 31;
 
 /// The segments after a base, kept inline when there are at most one (as
 /// for nearly every binding).
@@ -53,7 +57,8 @@ pub struct Res {
 enum Rest {
     Empty,
     One(Sym),
-    Many(Box<[Sym]>),
+    /// Boxed twice to keep the pointer thin (the enum 16 bytes).
+    Many(Box<Box<[Sym]>>),
 }
 
 impl Res {
@@ -61,22 +66,33 @@ impl Res {
         let rest = match rest.as_slice() {
             [] => Rest::Empty,
             [one] => Rest::One(*one),
-            _ => Rest::Many(rest.into()),
+            _ => Rest::Many(Box::new(rest.into_boxed_slice())),
         };
-        Res { base, rest }
+        Res {
+            base: pack_base(base),
+            rest,
+        }
     }
 
-    pub fn base(base: Base) -> Res {
+    pub fn at(base: Base) -> Res {
         Res {
-            base,
+            base: pack_base(base),
             rest: Rest::Empty,
         }
     }
 
     pub fn item(module: ModuleId, name: Sym) -> Res {
         Res {
-            base: Base::Module(module),
+            base: pack_base(Base::Module(module)),
             rest: Rest::One(name),
+        }
+    }
+
+    pub fn base(&self) -> Base {
+        if self.base & CRATE_BIT == 0 {
+            Base::Module(self.base as ModuleId)
+        } else {
+            Base::Crate(Sym::from_index(self.base & !CRATE_BIT))
         }
     }
 
@@ -87,6 +103,14 @@ impl Res {
             Rest::Many(many) => many,
         }
     }
+}
+
+fn pack_base(base: Base) -> u32 {
+    let packed = match base {
+        Base::Module(m) => u32::try_from(m).ok().filter(|m| m & CRATE_BIT == 0),
+        Base::Crate(sym) => Some(sym.index() | CRATE_BIT).filter(|_| sym.index() & CRATE_BIT == 0),
+    };
+    packed.expect("fewer than 2^31 modules and names")
 }
 
 /// An interned [`Res`].
@@ -229,7 +253,7 @@ impl Tables {
                 let name = tables.symbols.intern(name);
                 if let std::collections::hash_map::Entry::Vacant(slot) = prelude.entry(name) {
                     let base = tables.crate_base(address);
-                    slot.insert(tables.intern(Res::base(base)));
+                    slot.insert(tables.intern(Res::at(base)));
                 }
             }
             tables.crates.push(CrateTable {
@@ -239,7 +263,7 @@ impl Tables {
             });
         }
         for (id, input) in modules.iter().enumerate() {
-            let own = tables.intern(Res::base(Base::Module(id)));
+            let own = tables.intern(Res::at(Base::Module(id)));
             tables.modules.push(ModuleTable {
                 crate_index: input.crate_index,
                 parent: input.parent,
@@ -281,7 +305,7 @@ impl Tables {
                 let found = self.crates[crate_index].prelude.get(&name).copied();
                 Some(found.unwrap_or_else(|| {
                     let base = self.crate_base(&krate.krate);
-                    self.intern(Res::base(base))
+                    self.intern(Res::at(base))
                 }))
             };
             let name = self.symbols.intern(&krate.name);
