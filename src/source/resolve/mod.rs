@@ -112,6 +112,8 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
         .map_init(
             || names.resolver(),
             |resolver, (id, batches)| {
+                // What one module looks up is rarely what the next does.
+                resolver.forget();
                 let mut resolved = Vec::new();
                 for (source, raw) in batches {
                     let index = LineIndex::new(&source.text);
@@ -213,17 +215,21 @@ fn resolve_ref(
         exclude,
     )?;
     let (base, rest) = resolver.head_res(resolved.head);
-    let (mut path, target) = match base {
-        Base::Module(m) => (module_paths[m].clone(), Target::Module(m)),
+    let (start, target) = match base {
+        Base::Module(m) => (module_paths[m].as_str(), Target::Module(m)),
         Base::Crate(krate) => {
-            let name = symbols.name(krate).to_string();
-            (name.clone(), Target::External(name))
+            let name = symbols.name(krate);
+            (name, Target::External(name.to_string()))
         }
     };
     let written = raw.path.segments[resolved.tail..]
         .iter()
         .map(String::as_str);
-    for segment in rest.iter().map(|&s| symbols.name(s)).chain(written) {
+    let segments = || rest.iter().map(|&s| symbols.name(s)).chain(written.clone());
+    let len = start.len() + segments().map(|s| s.len() + 2).sum::<usize>();
+    let mut path = String::with_capacity(len);
+    path.push_str(start);
+    for segment in segments() {
         path.push_str("::");
         path.push_str(segment);
     }

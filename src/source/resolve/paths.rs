@@ -157,6 +157,11 @@ impl<'t> Resolver<'t> {
         }
     }
 
+    /// Forgets the lookups done so far (keeping the memory for the next).
+    pub fn forget(&mut self) {
+        self.memo.clear();
+    }
+
     /// Resolves every import (in a fixed order) and returns what each binds.
     /// A chain of imports deeper than the stack may take is resolved from
     /// the far end first: each time the depth limit cuts, the import it
