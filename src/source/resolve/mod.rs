@@ -17,7 +17,9 @@
 
 mod exports;
 mod fixpoint;
+mod imports;
 mod paths;
+mod scope;
 mod symbols;
 mod tables;
 #[cfg(test)]
