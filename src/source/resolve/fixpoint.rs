@@ -3,7 +3,9 @@
 //! resolving a reference only looks things up.
 
 use super::exports::Exports;
-use super::paths::{GlobSource, ImportRes, ImportState, Imports, Resolver};
+use super::imports::{ImportRes, ImportState, Imports};
+use super::paths::Resolver;
+use super::scope::{GlobSource, GlobSources};
 use super::tables::Tables;
 
 /// A glob's path may go through a name that another glob brings
@@ -15,14 +17,14 @@ const MAX_GLOB_ROUNDS: usize = 32;
 /// The finished name tables of a workspace.
 pub struct Names {
     pub tables: Tables,
-    pub globs: super::paths::GlobSources,
+    pub globs: GlobSources,
     pub exports: Exports,
     pub imports: Vec<ImportRes>,
 }
 
 impl Names {
     pub fn build(tables: Tables) -> Names {
-        let mut globs = super::paths::GlobSources {
+        let mut globs = GlobSources {
             by_module: vec![Vec::new(); tables.modules.len()],
         };
         let mut exports = Exports::new(&tables);

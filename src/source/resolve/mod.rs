@@ -8,16 +8,19 @@
 //!
 //! Resolution works as rustc's does, in two steps. First the tables are
 //! finished once for the whole workspace (`fixpoint`): each module's own
-//! names (`tables`), what its globs import (`exports`, a fixed point over
-//! the glob graph, so globs that import each other cost no more than
-//! others), and what each import binds. Then every reference is resolved by
-//! lookups in those tables (`paths`), in parallel. Names live in three
+//! names, interned (`symbols`, `tables`), what its globs import (`exports`,
+//! a fixed point over the glob graph, so globs that import each other cost
+//! no more than others), and what each import binds (`imports`). Then every
+//! reference is resolved by walking the module tree (`paths`) and looking
+//! names up in those tables (`scope`), in parallel. Names live in three
 //! namespaces (types and modules, values, macros), and a path's last
 //! segment is looked up in the one its position asks for.
 
 mod exports;
 mod fixpoint;
+mod imports;
 mod paths;
+mod scope;
 mod symbols;
 mod tables;
 #[cfg(test)]

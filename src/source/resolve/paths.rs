@@ -1,66 +1,18 @@
 //! Path resolution by lookups in the finished tables: `crate::`, `self::`,
 //! `super::` and leading `::` walk the module tree; a plain first segment
-//! is looked up in the module's scope (its own names, then its imports,
-//! then its globs, then the extern prelude); the last segment is taken in
-//! the namespace its position asks for.
+//! is looked up in the module's scope (`scope`); the last segment is taken
+//! in the namespace its position asks for.
 
 use rustc_hash::FxHashMap;
 
-use super::exports::{Entry, Exports};
+use super::exports::Exports;
+use super::imports::{ImportState, Imports};
+use super::scope::{GlobSources, Lookup};
 use super::symbols::Sym;
-use super::tables::{Base, GlobId, ImportId, PathSyms, Res, ResId, Tables};
+use super::tables::{Base, GlobId, ImportId, Res, ResId, Tables};
 use crate::source::code::{Namespace, Position};
 use crate::source::ModuleId;
 use crate::workspace::Edition;
-
-/// Imports resolve through imports (`use crate::a; use a::b;`); a chain
-/// deeper than this is given up on, which only hostile code reaches.
-const MAX_IMPORT_DEPTH: usize = 256;
-
-/// Where each module's globs import from, once resolved.
-#[derive(Debug, Default)]
-pub struct GlobSources {
-    pub by_module: Vec<Vec<GlobSource>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GlobSource {
-    pub module: ModuleId,
-    /// `use super::*` and the like: the ancestor's private names and
-    /// imports are in scope too.
-    pub ancestor: bool,
-}
-
-/// What an import binds: its path resolved in the type namespace (where it
-/// may name a module) and in the others.
-#[derive(Debug, Clone, Default)]
-pub struct ImportRes {
-    pub ty: Option<Res>,
-    pub other: Option<Res>,
-}
-
-impl ImportRes {
-    fn get(&self, ns: Namespace) -> Option<&Res> {
-        match ns {
-            Namespace::Type => self.ty.as_ref(),
-            _ => self.other.as_ref(),
-        }
-    }
-}
-
-#[derive(Debug)]
-pub enum ImportState {
-    Todo,
-    Busy,
-    Done(ImportRes),
-}
-
-/// Imports are resolved on demand while the tables are being finished,
-/// then read from a finished list.
-pub enum Imports<'t> {
-    Resolving(Vec<ImportState>),
-    Done(&'t [ImportRes]),
-}
 
 /// A meaning found by a lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,16 +20,6 @@ pub enum Found {
     Res(ResId),
     /// What an import binds, in the type namespace or in the others.
     Import(ImportId, bool),
-}
-
-/// The outcome of looking a name up in one namespace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lookup {
-    Absent,
-    Found(Found),
-    /// Ambiguous, or imports that disagree: the name is there but its
-    /// meaning is unsure, so nothing further (the prelude) is tried.
-    Blocked,
 }
 
 /// The start of a resolved path.
@@ -124,18 +66,18 @@ enum Descend {
 }
 
 pub struct Resolver<'t> {
-    t: &'t Tables,
-    globs: &'t GlobSources,
-    exports: &'t Exports,
-    imports: Imports<'t>,
+    pub(super) t: &'t Tables,
+    pub(super) globs: &'t GlobSources,
+    pub(super) exports: &'t Exports,
+    pub(super) imports: Imports<'t>,
     /// Scope lookups (without the extern prelude) already done.
-    memo: FxHashMap<(ModuleId, Sym, Namespace), Lookup>,
-    depth: usize,
+    pub(super) memo: FxHashMap<(ModuleId, Sym, Namespace), Lookup>,
+    pub(super) depth: usize,
     /// How many times the import depth limit cut a resolution short:
     /// results computed meanwhile are not remembered.
-    cuts: usize,
+    pub(super) cuts: usize,
     /// The first import the depth limit kept from being entered.
-    deferred: Option<ImportId>,
+    pub(super) deferred: Option<ImportId>,
 }
 
 impl<'t> Resolver<'t> {
@@ -162,42 +104,6 @@ impl<'t> Resolver<'t> {
         self.memo.clear();
     }
 
-    /// Resolves every import (in a fixed order) and returns what each binds.
-    /// A chain of imports deeper than the stack may take is resolved from
-    /// the far end first: each time the depth limit cuts, the import it
-    /// stopped at is resolved on its own, then the cut one again.
-    pub fn finish_imports(mut self) -> Vec<ImportRes> {
-        for id in 0..self.t.imports.len() {
-            let mut pending = vec![id];
-            while let Some(&next) = pending.last() {
-                if self.is_done(next) {
-                    pending.pop();
-                    continue;
-                }
-                self.deferred = None;
-                self.import(next);
-                match self.deferred.take() {
-                    Some(deeper) if !self.is_done(next) && !pending.contains(&deeper) => {
-                        pending.push(deeper)
-                    }
-                    _ => {
-                        pending.pop();
-                    }
-                }
-            }
-        }
-        match self.imports {
-            Imports::Resolving(states) => states
-                .into_iter()
-                .map(|state| match state {
-                    ImportState::Done(res) => res,
-                    _ => ImportRes::default(),
-                })
-                .collect(),
-            Imports::Done(done) => done.to_vec(),
-        }
-    }
-
     pub fn res_of(&self, found: Found) -> &Res {
         match found {
             Found::Res(id) => self.t.res(id),
@@ -219,7 +125,7 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    fn same(&self, a: Found, b: Found) -> bool {
+    pub(super) fn same(&self, a: Found, b: Found) -> bool {
         a == b || self.res_of(a) == self.res_of(b)
     }
 
@@ -436,289 +342,6 @@ impl<'t> Resolver<'t> {
             }
         }
     }
-
-    /// Looks `name` up in `module`'s scope, in the namespaces `position`
-    /// asks for, then in the extern prelude.
-    fn lookup(
-        &mut self,
-        module: ModuleId,
-        name: Sym,
-        position: Position,
-        exclude: Option<Exclude>,
-    ) -> Option<Found> {
-        let namespaces: &[Namespace] = match position {
-            Position::Type => &[Namespace::Type],
-            Position::Value => &[Namespace::Value],
-            Position::Macro => &[Namespace::Macro],
-            Position::Import | Position::Unknown => &Namespace::ALL,
-        };
-        let mut found: Option<Found> = None;
-        let mut blocked = false;
-        let cuts = self.cuts;
-        for &ns in namespaces {
-            if self.cuts != cuts {
-                return None;
-            }
-            match self.scope(module, name, ns, exclude) {
-                Lookup::Absent => {}
-                Lookup::Blocked => blocked = true,
-                Lookup::Found(f) => match found {
-                    None => found = Some(f),
-                    // Where the position does not tell, two meanings are
-                    // one too many.
-                    Some(g) if !self.same(f, g) => return None,
-                    Some(_) => {}
-                },
-            }
-            if position == Position::Import && found.is_some() {
-                break;
-            }
-        }
-        if blocked && (found.is_none() || position == Position::Unknown) {
-            return None;
-        }
-        found.or_else(|| self.t.prelude(module, name).map(Found::Res))
-    }
-
-    /// A name in one namespace of `module`'s scope, without the extern
-    /// prelude. Globs from ancestors need the ancestor's scope: those are
-    /// evaluated with an explicit stack (the module tree may be deep).
-    fn scope(
-        &mut self,
-        module: ModuleId,
-        name: Sym,
-        ns: Namespace,
-        exclude: Option<Exclude>,
-    ) -> Lookup {
-        let exclude = exclude.filter(|e| e.module == module);
-        if exclude.is_none() {
-            if let Some(&known) = self.memo.get(&(module, name, ns)) {
-                return known;
-            }
-        }
-        let cuts = self.cuts;
-        if let Some(decided) = self.own_scope(module, name, ns, exclude) {
-            if exclude.is_none() && self.cuts == cuts {
-                self.memo.insert((module, name, ns), decided);
-            }
-            return decided;
-        }
-        let globs = self.globs;
-        if !globs.by_module[module].iter().any(|g| g.ancestor) {
-            let joined = self.join_globs(module, name, ns, &FxHashMap::default());
-            if exclude.is_none() && self.cuts == cuts {
-                self.memo.insert((module, name, ns), joined);
-            }
-            return joined;
-        }
-        let mut values: FxHashMap<ModuleId, Lookup> = FxHashMap::default();
-        let mut stack = vec![module];
-        while let Some(&top) = stack.last() {
-            if values.contains_key(&top) {
-                stack.pop();
-                continue;
-            }
-            if top != module {
-                if let Some(&known) = self.memo.get(&(top, name, ns)) {
-                    values.insert(top, known);
-                    stack.pop();
-                    continue;
-                }
-                if let Some(decided) = self.own_scope(top, name, ns, None) {
-                    values.insert(top, decided);
-                    stack.pop();
-                    continue;
-                }
-            }
-            let missing: Vec<ModuleId> = globs.by_module[top]
-                .iter()
-                .filter(|g| g.ancestor && !values.contains_key(&g.module))
-                .map(|g| g.module)
-                .collect();
-            if missing.is_empty() {
-                let joined = self.join_globs(top, name, ns, &values);
-                values.insert(top, joined);
-                stack.pop();
-            } else {
-                stack.extend(missing);
-            }
-        }
-        let result = values[&module];
-        if self.cuts == cuts {
-            for (m, value) in values {
-                if m != module || exclude.is_none() {
-                    self.memo.insert((m, name, ns), value);
-                }
-            }
-        }
-        result
-    }
-
-    /// What `module` binds itself under `name` in `ns` (followed through
-    /// its imports), or `None` when its globs must be asked.
-    fn own_scope(
-        &mut self,
-        module: ModuleId,
-        name: Sym,
-        ns: Namespace,
-        exclude: Option<Exclude>,
-    ) -> Option<Lookup> {
-        let t = self.t;
-        if let Some(local) = t.local_of(module, name) {
-            if let (Namespace::Type, Some(child)) = (ns, local.child) {
-                return Some(Lookup::Found(Found::Res(t.modules[child].own)));
-            }
-            if local.item.namespaces.contains(ns) {
-                return Some(Lookup::Found(Found::Res(local.own)));
-            }
-            let imports = local.imports().filter(|&id| {
-                t.imports[id].occupies.contains(ns)
-                    && !exclude.is_some_and(|e| is_excluded(&t.imports[id].path, e))
-            });
-            if let Some(agreed) = self.agree(imports, ns) {
-                return Some(agreed);
-            }
-            if let (Namespace::Type, Some((krate, _))) = (ns, local.extern_crate) {
-                return Some(Lookup::Found(Found::Res(krate)));
-            }
-        }
-        if self.globs.by_module[module].is_empty() {
-            return Some(Lookup::Absent);
-        }
-        None
-    }
-
-    /// Imports of one name resolve only when they all agree (two imports of
-    /// one name under opposite cfgs may mean different things).
-    /// `None` when there are no such imports.
-    fn agree(&mut self, imports: impl Iterator<Item = ImportId>, ns: Namespace) -> Option<Lookup> {
-        let mut found: Option<Found> = None;
-        for id in imports {
-            if !self.import(id) {
-                return Some(Lookup::Blocked);
-            }
-            let ty = ns == Namespace::Type;
-            let this = Found::Import(id, ty);
-            let present = match &self.imports {
-                Imports::Done(done) => done[id].get(ns).is_some(),
-                Imports::Resolving(states) => {
-                    matches!(&states[id], ImportState::Done(r) if r.get(ns).is_some())
-                }
-            };
-            if !present {
-                return Some(Lookup::Blocked);
-            }
-            match found {
-                None => found = Some(this),
-                Some(other) if !self.same(this, other) => return Some(Lookup::Blocked),
-                Some(_) => {}
-            }
-        }
-        found.map(Lookup::Found)
-    }
-
-    /// The meanings `module`'s globs bring for `name`: ancestors' from
-    /// `values`, the others' from their exports.
-    fn join_globs(
-        &self,
-        module: ModuleId,
-        name: Sym,
-        ns: Namespace,
-        values: &FxHashMap<ModuleId, Lookup>,
-    ) -> Lookup {
-        let mut found: Option<Found> = None;
-        for source in &self.globs.by_module[module] {
-            let brought = if source.ancestor {
-                values[&source.module]
-            } else {
-                match self.exports.get(source.module, name, ns) {
-                    Entry::Absent => Lookup::Absent,
-                    Entry::One(res) => Lookup::Found(Found::Res(res)),
-                    Entry::Ambiguous => Lookup::Blocked,
-                }
-            };
-            match brought {
-                Lookup::Absent => {}
-                Lookup::Blocked => return Lookup::Blocked,
-                Lookup::Found(f) => match found {
-                    None => found = Some(f),
-                    Some(g) if !self.same(f, g) => return Lookup::Blocked,
-                    Some(_) => {}
-                },
-            }
-        }
-        found.map_or(Lookup::Absent, Lookup::Found)
-    }
-
-    fn is_done(&self, id: ImportId) -> bool {
-        match &self.imports {
-            Imports::Done(_) => true,
-            Imports::Resolving(states) => matches!(states[id], ImportState::Done(_)),
-        }
-    }
-
-    /// Makes sure import `id` is resolved; false on a cycle, or when the
-    /// depth limit cut its resolution short (it is then left to do).
-    fn import(&mut self, id: ImportId) -> bool {
-        let Imports::Resolving(states) = &mut self.imports else {
-            return true;
-        };
-        match states[id] {
-            ImportState::Done(_) => return true,
-            ImportState::Busy => return false,
-            ImportState::Todo if self.depth >= MAX_IMPORT_DEPTH => {
-                self.cuts += 1;
-                self.deferred.get_or_insert(id);
-                return false;
-            }
-            ImportState::Todo => states[id] = ImportState::Busy,
-        }
-        let cuts = self.cuts;
-        let resolved = {
-            self.depth += 1;
-            let t = self.t;
-            let import = &t.imports[id];
-            let exclude = Exclude {
-                module: import.module,
-                leading_colon: import.path.leading_colon,
-                segments: &import.path.segments,
-            };
-            let resolve = |this: &mut Self, position| {
-                if this.cuts != cuts {
-                    // Once the depth limit has cut, the import is redone
-                    // anyway: going on would walk the same chain again.
-                    return None;
-                }
-                // An import's own path never resolves through itself.
-                let resolved = this.path(
-                    import.module,
-                    import.path.leading_colon,
-                    &import.path.segments,
-                    true,
-                    position,
-                    Some(exclude),
-                )?;
-                this.to_res(resolved, &import.path.segments)
-            };
-            let ty = resolve(self, Position::Type);
-            let other = resolve(self, Position::Value);
-            self.depth -= 1;
-            ImportRes { ty, other }
-        };
-        let cut = self.cuts != cuts;
-        if let Imports::Resolving(states) = &mut self.imports {
-            states[id] = if cut {
-                ImportState::Todo
-            } else {
-                ImportState::Done(resolved)
-            };
-        }
-        !cut
-    }
-}
-
-fn is_excluded(path: &PathSyms, exclude: Exclude) -> bool {
-    path.leading_colon == exclude.leading_colon && *path.segments == *exclude.segments
 }
 
 impl Resolver<'_> {

@@ -249,7 +249,9 @@ impl Tables {
             let mut prelude = FxHashMap::default();
             let builtins = BUILTIN_CRATES.iter().map(|b| (*b, *b));
             let externs = krate.externs.iter().map(|(n, a)| (n.as_str(), a.as_str()));
-            for (name, address) in externs.chain(builtins) {
+            // A crate the tree left out (a test target) has no code to resolve.
+            let names = externs.chain(builtins).filter(|_| krate.root.is_some());
+            for (name, address) in names {
                 let name = tables.symbols.intern(name);
                 if let std::collections::hash_map::Entry::Vacant(slot) = prelude.entry(name) {
                     let base = tables.crate_base(address);
@@ -353,26 +355,20 @@ impl Tables {
 
     /// The binding record of `name` in `module`, created on first use.
     fn local(&mut self, module: ModuleId, sym: Sym) -> &mut Local {
-        if !self.modules[module].names.contains_key(&sym) {
-            let own = self.intern(Res::item(module, sym));
-            self.modules[module].names.insert(
-                sym,
-                Local {
-                    child: None,
-                    child_pub: false,
-                    item: ItemDecl::default(),
-                    own,
-                    imports: (0, 0),
-                    import_ns: Namespaces::NONE,
-                    public_import_ns: Namespaces::NONE,
-                    extern_crate: None,
-                },
-            );
+        if self.modules[module].names.contains_key(&sym) {
+            return self.modules[module].names.get_mut(&sym).expect("present");
         }
-        self.modules[module]
-            .names
-            .get_mut(&sym)
-            .expect("inserted above")
+        let own = self.intern(Res::item(module, sym));
+        self.modules[module].names.entry(sym).or_insert(Local {
+            child: None,
+            child_pub: false,
+            item: ItemDecl::default(),
+            own,
+            imports: (0, 0),
+            import_ns: Namespaces::NONE,
+            public_import_ns: Namespaces::NONE,
+            extern_crate: None,
+        })
     }
 
     fn path_syms(&mut self, path: &RawPath) -> PathSyms {
