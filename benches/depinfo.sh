@@ -36,4 +36,8 @@ for flags in "" "$@"; do
     crate=${name//-/_}
     # The first line of the library's .d file: `out: in1 in2 ...`.
     head -n 1 "$work/target-$run"/debug/deps/"$crate"-*.d | cut -d: -f2- | tr ' ' '\n'
-done | sed -e "s|^$work/crate/||" | grep -v -e '^/' -e '^$' | sort -u
+done | grep -v '^$' | while read -r file; do
+    # rustc names a `#[path]` file as written (`bits/../../x86/x.rs`); the
+    # tree names it by its real path.
+    realpath -m -s --relative-to="$work/crate" "$file"
+done | grep -v -e '^\.\./' -e '^/' | sort -u

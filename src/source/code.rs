@@ -13,11 +13,101 @@ pub struct RawPath {
     pub segments: Vec<String>,
 }
 
+/// The namespaces rustc keeps apart: a module and a function may share a
+/// name because one is a type and the other a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Namespace {
+    /// Modules, types, traits (and extern crates).
+    Type,
+    /// Functions, constants, statics, unit and tuple struct constructors.
+    Value,
+    /// Macros, attributes and derives.
+    Macro,
+}
+
+impl Namespace {
+    pub const ALL: [Namespace; 3] = [Namespace::Type, Namespace::Value, Namespace::Macro];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A set of namespaces.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Namespaces(u8);
+
+impl Namespaces {
+    pub const NONE: Namespaces = Namespaces(0);
+    pub const ALL: Namespaces = Namespaces(0b111);
+
+    pub fn of(ns: Namespace) -> Namespaces {
+        Namespaces(1 << ns.index())
+    }
+
+    pub fn with(self, ns: Namespace) -> Namespaces {
+        Namespaces(self.0 | Namespaces::of(ns).0)
+    }
+
+    pub fn union(self, other: Namespaces) -> Namespaces {
+        Namespaces(self.0 | other.0)
+    }
+
+    pub fn minus(self, other: Namespaces) -> Namespaces {
+        Namespaces(self.0 & !other.0)
+    }
+
+    pub fn contains(self, ns: Namespace) -> bool {
+        self.0 & Namespaces::of(ns).0 != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// What the last segment of a path asks for, by where the path is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// A type, bound, impl header, struct literal or struct pattern.
+    Type,
+    /// An expression, a tuple-struct or unit pattern: a call or a value.
+    Value,
+    /// A macro invocation, an attribute or a derive.
+    Macro,
+    /// A `use` leaf: it brings every namespace the name has.
+    Import,
+    /// A path-like token run in macro arguments: nobody knows.
+    Unknown,
+}
+
+/// An item declared in a module (not a module): the namespaces it occupies
+/// and those in which it is visible outside (`pub`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ItemDecl {
+    pub namespaces: Namespaces,
+    pub public: Namespaces,
+}
+
+impl ItemDecl {
+    pub fn new(namespaces: Namespaces, is_pub: bool) -> ItemDecl {
+        ItemDecl {
+            namespaces,
+            public: if is_pub { namespaces } else { Namespaces::NONE },
+        }
+    }
+
+    pub fn merge(&mut self, other: ItemDecl) {
+        self.namespaces = self.namespaces.union(other.namespaces);
+        self.public = self.public.union(other.public);
+    }
+}
+
 /// One module's code. An inline module's code is its own, not its parent's.
 #[derive(Debug, Default)]
 pub struct ModuleCode {
-    /// Items declared here (not modules): name → visible outside (`pub`).
-    pub items: BTreeMap<String, bool>,
+    /// Items declared here (not modules), by name.
+    pub items: BTreeMap<String, ItemDecl>,
     pub children: Vec<ModDecl>,
     pub imports: Vec<Import>,
     pub globs: Vec<Glob>,
@@ -70,16 +160,22 @@ pub struct ExternCrate {
 pub struct RawRef {
     pub path: RawPath,
     pub via: Via,
+    pub position: Position,
     pub bytes: Range<usize>,
 }
 
 impl ModuleCode {
+    /// Declares an item named `name`.
+    pub fn declare(&mut self, name: String, item: ItemDecl) {
+        self.items.entry(name).or_default().merge(item);
+    }
+
     /// Adds everything `other` declares and mentions to `self` (for items
     /// found inside macro invocations, and modules declared twice under
     /// opposite cfgs).
     pub fn merge(&mut self, other: ModuleCode) {
-        for (name, is_pub) in other.items {
-            *self.items.entry(name).or_insert(false) |= is_pub;
+        for (name, item) in other.items {
+            self.items.entry(name).or_default().merge(item);
         }
         self.children.extend(other.children);
         self.imports.extend(other.imports);

@@ -1,5 +1,6 @@
-//! Turns one parsed file into [`ModuleCode`]: declarations, imports and raw
-//! references, module by module (inline modules get their own code).
+//! Turns one parsed file into [`ModuleCode`]: declarations (with the
+//! namespaces they occupy), imports and raw references, module by module
+//! (inline modules get their own code).
 //!
 //! Runs on the parsing thread: syn's trees are not `Send`, so everything the
 //! later phases need is copied out here as plain data.
@@ -10,7 +11,10 @@ use proc_macro2::{Span, TokenStream};
 use syn::{Item, UseTree, Visibility};
 
 use super::cfg::is_test_only;
-use super::code::{ExternCrate, Glob, Import, ModDecl, ModuleCode, RawPath, RawRef};
+use super::code::{
+    ExternCrate, Glob, Import, ItemDecl, ModDecl, ModuleCode, Namespace, Namespaces, Position,
+    RawPath, RawRef,
+};
 use super::tokens::item_macro_contents;
 use super::visitor::RefVisitor;
 use super::Via;
@@ -65,6 +69,7 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
                         segments: vec![krate.clone()],
                     },
                     via: Via::Use,
+                    position: Position::Import,
                     bytes: e.ident.span().byte_range(),
                 });
             }
@@ -80,7 +85,10 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
             // A macro's body is a template resolved where it expands; only
             // its name is declared here.
             if let Some(ident) = &m.ident {
-                code.items.insert(unraw(ident), false);
+                code.declare(
+                    unraw(ident),
+                    ItemDecl::new(Namespaces::of(Namespace::Macro), false),
+                );
             }
         }
         Item::Macro(m) => {
@@ -102,8 +110,13 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
             }
         }
         _ => {
-            if let Some((name, vis)) = declared_name(item) {
-                *code.items.entry(name).or_insert(false) |= vis;
+            if let Some((name, decl)) = declared_name(item) {
+                code.declare(name, decl);
+            }
+            if let Item::ForeignMod(foreign) = item {
+                for (name, decl) in foreign.items.iter().filter_map(foreign_name) {
+                    code.declare(name, decl);
+                }
             }
             let mut visitor = RefVisitor::new(&mut code.refs);
             visitor.include_tests = options.include_tests;
@@ -167,6 +180,8 @@ impl UseWalk<'_> {
                     self.code.refs.push(RawRef {
                         path: path.clone(),
                         via: Via::Use,
+                        // What a glob imports from is a module (or an enum).
+                        position: Position::Type,
                         bytes: span_bytes(start, g.star_token.span),
                     });
                 }
@@ -208,6 +223,7 @@ impl UseWalk<'_> {
         self.code.refs.push(RawRef {
             path,
             via: Via::Use,
+            position: Position::Import,
             bytes,
         });
     }
@@ -270,22 +286,39 @@ fn cfg_paths(attrs: &[syn::Attribute]) -> Vec<String> {
         .collect()
 }
 
-/// The name an item declares in its module, with whether it is visible to
-/// other modules.
-pub fn declared_name(item: &Item) -> Option<(String, bool)> {
-    let (ident, vis) = match item {
-        Item::Const(i) => (&i.ident, &i.vis),
-        Item::Enum(i) => (&i.ident, &i.vis),
-        Item::Fn(i) => (&i.sig.ident, &i.vis),
-        Item::Static(i) => (&i.ident, &i.vis),
-        Item::Struct(i) => (&i.ident, &i.vis),
-        Item::Trait(i) => (&i.ident, &i.vis),
-        Item::TraitAlias(i) => (&i.ident, &i.vis),
-        Item::Type(i) => (&i.ident, &i.vis),
-        Item::Union(i) => (&i.ident, &i.vis),
+/// The name an item declares in its module, with the namespaces it
+/// occupies and whether it is visible to other modules.
+pub fn declared_name(item: &Item) -> Option<(String, ItemDecl)> {
+    let types = Namespaces::of(Namespace::Type);
+    let values = Namespaces::of(Namespace::Value);
+    let (ident, vis, namespaces) = match item {
+        Item::Const(i) => (&i.ident, &i.vis, values),
+        Item::Enum(i) => (&i.ident, &i.vis, types),
+        Item::Fn(i) => (&i.sig.ident, &i.vis, values),
+        Item::Static(i) => (&i.ident, &i.vis, values),
+        // A tuple or unit struct is also its own constructor.
+        Item::Struct(i) => match i.fields {
+            syn::Fields::Named(_) => (&i.ident, &i.vis, types),
+            _ => (&i.ident, &i.vis, types.with(Namespace::Value)),
+        },
+        Item::Trait(i) => (&i.ident, &i.vis, types),
+        Item::TraitAlias(i) => (&i.ident, &i.vis, types),
+        Item::Type(i) => (&i.ident, &i.vis, types),
+        Item::Union(i) => (&i.ident, &i.vis, types),
         _ => return None,
     };
-    Some((unraw(ident), is_pub(vis)))
+    Some((unraw(ident), ItemDecl::new(namespaces, is_pub(vis))))
+}
+
+/// What an item of an `extern { .. }` block declares in the module.
+fn foreign_name(item: &syn::ForeignItem) -> Option<(String, ItemDecl)> {
+    let (ident, vis, ns) = match item {
+        syn::ForeignItem::Fn(i) => (&i.sig.ident, &i.vis, Namespace::Value),
+        syn::ForeignItem::Static(i) => (&i.ident, &i.vis, Namespace::Value),
+        syn::ForeignItem::Type(i) => (&i.ident, &i.vis, Namespace::Type),
+        _ => return None,
+    };
+    Some((unraw(ident), ItemDecl::new(Namespaces::of(ns), is_pub(vis))))
 }
 
 pub fn item_attrs(item: &Item) -> &[syn::Attribute] {

@@ -1,6 +1,7 @@
 //! The syn visitor that collects every multi-segment path of an item:
 //! types, expressions, patterns, bounds, impl headers, attributes, derives,
-//! macro paths and path-like runs in macro arguments.
+//! macro paths and path-like runs in macro arguments, each with the
+//! position it is written in (which namespace its last segment asks for).
 //!
 //! It knows the names that cannot be resolved at module level (generic
 //! parameters, `Self`, items and imports local to a block) and drops or
@@ -16,7 +17,7 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Generics, Item, Meta, Path, QSelf, Stmt, Token};
 
 use super::cfg::is_test_only;
-use super::code::{ModuleCode, RawPath, RawRef};
+use super::code::{ModuleCode, Position, RawPath, RawRef};
 use super::extract::{span_bytes, unraw};
 use super::tokens::path_runs;
 use super::Via;
@@ -67,13 +68,14 @@ impl<'a> RefVisitor<'a> {
         }
     }
 
-    /// Records `path` if it has more than one segment (or a leading `::`).
-    fn path(&mut self, path: &Path, via: Via) {
-        self.path_prefix(path, path.segments.len(), via);
+    /// Records `path` if it has more than one segment (or a leading `::`);
+    /// `position` is what its last segment asks for.
+    fn path(&mut self, path: &Path, via: Via, position: Position) {
+        self.path_prefix(path, path.segments.len(), via, position);
     }
 
     /// Records the first `len` segments of `path`.
-    fn path_prefix(&mut self, path: &Path, len: usize, via: Via) {
+    fn path_prefix(&mut self, path: &Path, len: usize, via: Via, position: Position) {
         if len == 0 || (len < 2 && path.leading_colon.is_none()) {
             return;
         }
@@ -94,23 +96,25 @@ impl<'a> RefVisitor<'a> {
                 segments,
             },
             via,
+            position,
             span_bytes(start, end),
         );
     }
 
     pub fn macro_path(&mut self, path: &Path) {
-        self.path(path, Via::Macro);
+        self.path(path, Via::Macro, Position::Macro);
     }
 
+    /// Path-like runs in macro arguments: their position is unknown.
     pub fn macro_tokens(&mut self, tokens: TokenStream) {
         for (path, bytes) in path_runs(tokens) {
-            self.push(path, Via::Macro, bytes);
+            self.push(path, Via::Macro, Position::Unknown, bytes);
         }
     }
 
     /// Adds a reference unless its first segment is local; rewrites it when
     /// the first segment is a block-local import.
-    fn push(&mut self, mut path: RawPath, via: Via, bytes: Range<usize>) {
+    fn push(&mut self, mut path: RawPath, via: Via, position: Position, bytes: Range<usize>) {
         if !path.leading_colon {
             let first = path.segments[0].as_str();
             if first == "Self" || self.generics.iter().any(|g| g.contains(first)) {
@@ -138,20 +142,25 @@ impl<'a> RefVisitor<'a> {
                 }
             }
         }
-        self.refs.push(RawRef { path, via, bytes });
+        self.refs.push(RawRef {
+            path,
+            via,
+            position,
+            bytes,
+        });
     }
 
-    fn qualified(&mut self, qself: &Option<QSelf>, path: &Path) {
+    fn qualified(&mut self, qself: &Option<QSelf>, path: &Path, position: Position) {
         match qself {
             // `<T as a::Trait>::Item` mentions `a::Trait`; `<T>::x` nothing.
             Some(q) => {
                 self.visit_type(&q.ty);
-                self.path_prefix(path, q.position, Via::Path);
-                for segment in &path.segments {
-                    self.visit_path_arguments(&segment.arguments);
-                }
+                self.path_prefix(path, q.position, Via::Path, Position::Type);
             }
-            None => self.visit_path(path),
+            None => self.path(path, Via::Path, position),
+        }
+        for segment in &path.segments {
+            self.visit_path_arguments(&segment.arguments);
         }
     }
 
@@ -176,29 +185,31 @@ impl<'a> RefVisitor<'a> {
 }
 
 impl<'ast> Visit<'ast> for RefVisitor<'_> {
+    /// Paths not met through a more precise visit below sit in bounds and
+    /// impl headers: type positions.
     fn visit_path(&mut self, path: &'ast Path) {
-        self.path(path, Via::Path);
+        self.path(path, Via::Path, Position::Type);
         for segment in &path.segments {
             self.visit_path_arguments(&segment.arguments);
         }
     }
 
     fn visit_type_path(&mut self, node: &'ast syn::TypePath) {
-        self.qualified(&node.qself, &node.path);
+        self.qualified(&node.qself, &node.path, Position::Type);
     }
 
     fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
         for attr in &node.attrs {
             self.visit_attribute(attr);
         }
-        self.qualified(&node.qself, &node.path);
+        self.qualified(&node.qself, &node.path, Position::Value);
     }
 
     fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
         for attr in &node.attrs {
             self.visit_attribute(attr);
         }
-        self.qualified(&node.qself, &node.path);
+        self.qualified(&node.qself, &node.path, Position::Type);
         for field in &node.fields {
             self.visit_field_value(field);
         }
@@ -211,7 +222,7 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
         for attr in &node.attrs {
             self.visit_attribute(attr);
         }
-        self.qualified(&node.qself, &node.path);
+        self.qualified(&node.qself, &node.path, Position::Type);
         for field in &node.fields {
             self.visit_field_pat(field);
         }
@@ -221,7 +232,7 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
         for attr in &node.attrs {
             self.visit_attribute(attr);
         }
-        self.qualified(&node.qself, &node.path);
+        self.qualified(&node.qself, &node.path, Position::Value);
         for elem in &node.elems {
             self.visit_pat(elem);
         }
@@ -232,13 +243,13 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
         if INERT_ATTRIBUTES.iter().any(|name| path.is_ident(name)) {
             return;
         }
-        self.path(path, Via::Path);
+        self.path(path, Via::Path, Position::Macro);
         if path.is_ident("derive") {
             if let Ok(derived) =
                 attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
             {
                 for derived in &derived {
-                    self.path(derived, Via::Path);
+                    self.path(derived, Via::Path, Position::Macro);
                 }
             }
         } else if let Meta::List(list) = &attr.meta {
@@ -321,7 +332,12 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
         }
         self.blocks.push(scope);
         for reference in use_refs {
-            self.push(reference.path, reference.via, reference.bytes);
+            self.push(
+                reference.path,
+                reference.via,
+                reference.position,
+                reference.bytes,
+            );
         }
         visit::visit_block(self, block);
         self.blocks.pop();

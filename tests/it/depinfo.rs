@@ -180,8 +180,6 @@ fn rustix_module_files_cover_rustc_dep_info() {
 }
 
 #[test]
-#[ignore = "libc's glob re-exports make name resolution exponential until the \
-            resolver's fixed-point rewrite (issue 9.2) lands; run with --ignored"]
 fn libc_module_files_cover_rustc_dep_info() {
     assert_covers_depinfo("libc", "0.2.191");
 }

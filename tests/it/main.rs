@@ -9,6 +9,7 @@ mod explain;
 mod formats;
 mod graph;
 mod hostile;
+mod hostile_resolution;
 mod layout;
 mod policy_errors;
 mod presets;

@@ -1,7 +1,7 @@
 //! SPEC 5, resolution: relative paths, imports, globs, the extern prelude,
-//! std, edition 2015, re-exports, and what must be skipped.
+//! std, edition 2015, re-exports, namespaces, and what must be skipped.
 
-use crate::support::{check_json, violations, warnings};
+use crate::support::{check_json, manifest, run, violations, warnings};
 
 #[test]
 fn crate_self_super_chains_and_leading_colons() {
@@ -121,4 +121,42 @@ fn a_block_local_item_shadows_a_glob_imported_name() {
         vec!["billing-not-accounts-storage shop::billing -> shop::accounts::storage::save (src/billing.rs:17 path)"]
     );
     assert_eq!(warnings(&report), Vec::<String>::new());
+}
+
+#[test]
+fn a_path_means_what_its_position_asks_for_a_module_or_its_namesake() {
+    // `crate::future::block_on(x)` calls the function `rt::future`
+    // re-exports; only the type path and the path through `select::` go
+    // into the internal modules.
+    let report = check_json("resolve-namespaces");
+    assert_eq!(
+        violations(&report),
+        vec![
+            "front-doors rt::sync -> rt::time::sleep::Sleep (src/sync.rs:8 path)",
+            "front-doors rt::sync -> rt::macros::select::Branch (src/sync.rs:13 path)",
+        ]
+    );
+    assert_eq!(warnings(&report), Vec::<String>::new());
+
+    let manifest = manifest("resolve-namespaces");
+    let run = run(&["graph", "--format", "json", "--manifest-path", &manifest]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let graph: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let from_sync: Vec<String> = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["from"] == "rt::sync")
+        .map(|e| format!("{} x{}", e["to"].as_str().unwrap(), e["count"]))
+        .collect();
+    assert_eq!(
+        from_sync,
+        [
+            "rt::future x2",
+            "rt::macros x1",
+            "rt::macros::select x1",
+            "rt::time x1",
+            "rt::time::sleep x1",
+        ]
+    );
 }

@@ -1,0 +1,239 @@
+//! Name resolution: turns each raw path into an absolute one, following the
+//! rules of SPEC section 5, and skips what it cannot resolve for sure.
+//!
+//! A path is attributed to the module it names: a re-export (`pub use`) in
+//! `accounts` makes `accounts::Db` a reference to `accounts`, which is what an
+//! interface module is for. Imports are followed only where they are in
+//! scope: the module's own names, and an ancestor's through `use super::*`.
+//!
+//! Resolution works as rustc's does, in two steps. First the tables are
+//! finished once for the whole workspace (`fixpoint`): each module's own
+//! names, interned (`symbols`, `tables`), what its globs import (`exports`,
+//! a fixed point over the glob graph, so globs that import each other cost
+//! no more than others), and what each import binds (`imports`). Then every
+//! reference is resolved by walking the module tree (`paths`) and looking
+//! names up in those tables (`scope`), in parallel. Names live in three
+//! namespaces (types and modules, values, macros), and a path's last
+//! segment is looked up in the one its position asks for.
+
+mod exports;
+mod fixpoint;
+mod imports;
+mod paths;
+mod scope;
+mod symbols;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::code::{Position, RawRef};
+use super::extract::ExtractOptions;
+use super::tree::{SourceFile, Tree, TreeModule};
+use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
+use crate::workspace::Workspace;
+use fixpoint::Names;
+use paths::{Exclude, Resolver};
+use tables::{Base, CrateInput, ModuleInput, Tables};
+
+pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -> SourceModel {
+    // Each module's raw references are consumed as they are resolved, so
+    // they are not all held alongside the resolved ones.
+    // A module's references come in batches, one per file it is made of.
+    let raw_references: Vec<Vec<(Arc<SourceFile>, Vec<RawRef>)>> = tree
+        .modules
+        .iter_mut()
+        .map(|m| {
+            let mut batches = vec![(m.source.clone(), std::mem::take(&mut m.code.refs))];
+            batches.append(&mut m.parts);
+            batches
+        })
+        .collect();
+    let raw_count: usize = raw_references
+        .iter()
+        .flatten()
+        .map(|(_, refs)| refs.len())
+        .sum();
+    let externs: Vec<BTreeMap<String, String>> = workspace
+        .crates
+        .iter()
+        .map(|c| {
+            let mut externs = c.externs.clone();
+            if options.include_tests {
+                for (name, target) in &c.dev_externs {
+                    externs
+                        .entry(name.clone())
+                        .or_insert_with(|| target.clone());
+                }
+            }
+            externs
+        })
+        .collect();
+    let crates: Vec<CrateInput> = workspace
+        .crates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CrateInput {
+            name: &c.name,
+            edition: c.edition,
+            externs: &externs[i],
+            root: tree.crate_roots.get(&i).copied(),
+        })
+        .collect();
+    let inputs: Vec<ModuleInput> = tree
+        .modules
+        .iter()
+        .map(|m| ModuleInput {
+            crate_index: m.crate_index,
+            parent: m.parent,
+            children: &m.children,
+            public_children: &m.public_children,
+            code: &m.code,
+        })
+        .collect();
+    // Built on a pool thread, whose heap holds the pages parsing freed,
+    // rather than on this thread's fresh ones.
+    let (names, ()) = rayon::join(|| Names::build(Tables::build(&inputs, &crates)), || ());
+    drop(inputs);
+    // The tables hold imports interned: the written ones can go before the
+    // references are resolved.
+    for m in &mut tree.modules {
+        m.code.imports = Vec::new();
+        m.code.globs = Vec::new();
+        m.code.extern_crates = Vec::new();
+    }
+    let module_paths: Vec<String> = tree.modules.iter().map(|m| m.segments.join("::")).collect();
+
+    let mut references: Vec<Reference> = raw_references
+        .into_par_iter()
+        .enumerate()
+        .map_init(
+            || names.resolver(),
+            |resolver, (id, batches)| {
+                // What one module looks up is rarely what the next does.
+                resolver.forget();
+                let mut resolved = Vec::new();
+                for (source, raw) in batches {
+                    resolved.extend(raw.into_iter().filter_map(|raw| {
+                        let (path, target) =
+                            resolve_ref(resolver, &names, &module_paths, id, &raw)?;
+                        Some(Reference {
+                            from: id,
+                            path,
+                            target,
+                            via: raw.via,
+                            location: source.location(raw.bytes),
+                        })
+                    }));
+                }
+                resolved
+            },
+        )
+        .flatten_iter()
+        .collect();
+    let unresolved = raw_count - references.len();
+
+    for (&crate_index, &root) in &tree.crate_roots {
+        for dep in &workspace.crates[crate_index].dependencies {
+            if dep.dev && !options.include_tests {
+                continue;
+            }
+            let target = match names.tables.crate_root(&dep.target) {
+                Some(module) => Target::Module(module),
+                None => Target::External(dep.target.clone()),
+            };
+            references.push(Reference {
+                from: root,
+                path: dep.target.clone(),
+                target,
+                via: Via::Manifest,
+                location: dep.location.clone(),
+            });
+        }
+    }
+    // Done with the tables: their memory serves the sort.
+    drop(names);
+    references.sort_by(|a, b| (&a.location, &a.path, a.via).cmp(&(&b.location, &b.path, b.via)));
+
+    let crates = tree.crate_roots.len();
+    let modules = tree
+        .modules
+        .into_iter()
+        .map(|m| module(workspace, m))
+        .collect();
+    SourceModel {
+        modules,
+        references,
+        warnings: tree.warnings,
+        suppressions: tree.suppressions,
+        crates,
+        files: tree.files,
+        unresolved,
+    }
+}
+
+/// The model's record of a module of the tree.
+fn module(workspace: &Workspace, m: TreeModule) -> Module {
+    let krate = &workspace.crates[m.crate_index];
+    Module {
+        path: m.segments.join("::"),
+        crate_name: krate.name.clone(),
+        parent: m.parent,
+        file: m.source.relative.to_string(),
+        files: m.files.iter().map(|f| f.to_string()).collect(),
+        items: m.code.items.keys().cloned().collect::<BTreeSet<_>>(),
+        selected: krate.selected,
+    }
+}
+
+/// One raw reference written in `module`: its absolute path and target.
+fn resolve_ref(
+    resolver: &mut Resolver,
+    names: &Names,
+    module_paths: &[String],
+    module: ModuleId,
+    raw: &RawRef,
+) -> Option<(String, Target)> {
+    let symbols = &names.tables.symbols;
+    let segments: Vec<_> = raw.path.segments.iter().map(|s| symbols.get(s)).collect();
+    let is_use = raw.via == Via::Use;
+    // A `use` leaf is the path of an import of this module: that import
+    // is not in scope for its own path.
+    let exclude = (is_use && raw.position == Position::Import).then_some(Exclude {
+        module,
+        leading_colon: raw.path.leading_colon,
+        segments: &segments,
+    });
+    let resolved = resolver.path(
+        module,
+        raw.path.leading_colon,
+        &segments,
+        is_use,
+        raw.position,
+        exclude,
+    )?;
+    let (base, rest) = resolver.head_res(resolved.head);
+    let (start, target) = match base {
+        Base::Module(m) => (module_paths[m].as_str(), Target::Module(m)),
+        Base::Crate(krate) => {
+            let name = symbols.name(krate);
+            (name, Target::External(name.to_string()))
+        }
+    };
+    let written = raw.path.segments[resolved.tail..]
+        .iter()
+        .map(String::as_str);
+    let segments = || rest.iter().map(|&s| symbols.name(s)).chain(written.clone());
+    let len = start.len() + segments().map(|s| s.len() + 2).sum::<usize>();
+    let mut path = String::with_capacity(len);
+    path.push_str(start);
+    for segment in segments() {
+        path.push_str("::");
+        path.push_str(segment);
+    }
+    Some((path, target))
+}
