@@ -21,6 +21,11 @@
 //! dependencies, the deepest scores 68 (syn's own tests), and the deepest
 //! parser-torture fixture (rust-analyzer's `weird_exprs.rs`) 155.
 
+use super::lexer::{
+    block_comment_end, char_or_lifetime_len, line_end, quoted_end, raw_or_byte_string_end,
+    starts_raw_or_byte_string,
+};
+
 /// The deepest nesting score parsed: six times the deepest file we found.
 pub const MAX_NESTING: usize = 1_000;
 
@@ -217,101 +222,6 @@ pub fn nesting(text: &str) -> Nesting {
 const CHAINING_KEYWORDS: [&str; 9] = [
     "else", "return", "break", "move", "let", "dyn", "impl", "box", "yield",
 ];
-
-fn line_end(bytes: &[u8], i: usize) -> usize {
-    bytes[i..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |n| i + n)
-}
-
-fn block_comment_end(bytes: &[u8], mut i: usize) -> usize {
-    let mut depth = 0usize;
-    while i < bytes.len() {
-        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            depth += 1;
-            i += 2;
-        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-            depth -= 1;
-            i += 2;
-            if depth == 0 {
-                return i;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    bytes.len()
-}
-
-/// The end of a `"..."` body starting at `i` (after the opening quote).
-fn quoted_end(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// `'x'`, `'\n'`, `'\u{1F600}'` or a lifetime `'a`: how many bytes to skip.
-fn char_or_lifetime_len(text: &str, i: usize) -> usize {
-    let rest = &text[i + 1..];
-    let mut chars = rest.char_indices();
-    match (chars.next(), chars.next()) {
-        (Some((_, '\\')), _) => rest[1..].find('\'').map_or(rest.len() + 1, |n| n + 3),
-        (Some(_), Some((n, '\''))) => n + 2,
-        _ => 1,
-    }
-}
-
-fn starts_raw_or_byte_string(bytes: &[u8], i: usize) -> bool {
-    let ident_before = i
-        .checked_sub(1)
-        .is_some_and(|p| bytes[p].is_ascii_alphanumeric() || bytes[p] == b'_');
-    if ident_before {
-        return false;
-    }
-    let mut j = i + 1;
-    if bytes[i] != b'r' && bytes.get(j) == Some(&b'r') {
-        j += 1;
-    }
-    while bytes.get(j) == Some(&b'#') {
-        j += 1;
-    }
-    bytes.get(j) == Some(&b'"')
-        && (j > i + 1 || bytes[i] != b'r' || bytes.get(i + 1) == Some(&b'"'))
-}
-
-/// The end of `r#"..."#`, `br"..."`, `b"..."` or `c"..."` starting at `i`.
-fn raw_or_byte_string_end(bytes: &[u8], i: usize) -> usize {
-    let mut j = i + 1;
-    let raw = bytes[i] == b'r' || bytes.get(j) == Some(&b'r');
-    if bytes[i] != b'r' && bytes.get(j) == Some(&b'r') {
-        j += 1;
-    }
-    let hashes = bytes[j..].iter().take_while(|&&b| b == b'#').count();
-    j += hashes + 1;
-    if !raw {
-        return quoted_end(bytes, j);
-    }
-    while j < bytes.len() {
-        if bytes[j] == b'"'
-            && bytes[j + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|&&b| b == b'#')
-                .count()
-                == hashes
-        {
-            return j + 1 + hashes;
-        }
-        j += 1;
-    }
-    bytes.len()
-}
 
 /// Whether a byte after an operand is an operator that links it to more
 /// (not a separator, a closing delimiter, a literal or a comment).

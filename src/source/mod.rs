@@ -8,6 +8,7 @@ mod cfg;
 mod code;
 mod depth;
 mod extract;
+mod lexer;
 mod parse;
 mod read;
 mod resolve;

@@ -1,6 +1,10 @@
 //! Finds inline suppression comments: `// boundaries: allow(rule-a, rule-b)
 //! reason`. They are data here; `check::suppress` decides what they do.
 
+use super::lexer::{
+    block_comment_end, char_or_lifetime_len, line_end, quoted_end, raw_or_byte_string_end,
+    starts_raw_or_byte_string,
+};
 use crate::location::{LineIndex, Location};
 
 #[derive(Debug, Clone)]
@@ -37,70 +41,22 @@ fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut comments = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
+        i = match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                let end = line_end(bytes, i);
                 comments.push(i..end);
-                i = end;
+                end
             }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let mut depth = 1;
-                i += 2;
-                while i < bytes.len() && depth > 0 {
-                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => block_comment_end(bytes, i),
+            b'r' | b'b' | b'c' if starts_raw_or_byte_string(bytes, i) => {
+                raw_or_byte_string_end(bytes, i)
             }
-            b'r' if raw_string_start(bytes, i) => {
-                let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
-                let closing = format!("\"{}", "#".repeat(hashes));
-                let body = i + 2 + hashes;
-                i = text[body..]
-                    .find(&closing)
-                    .map_or(text.len(), |n| body + n + closing.len());
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'\'' => {
-                // A char literal ('x', '\n', '\u{1F600}') or a lifetime ('a).
-                let rest = &text[i + 1..];
-                let mut chars = rest.char_indices();
-                i += match (chars.next(), chars.next()) {
-                    (Some((_, '\\')), _) => rest.find('\'').map_or(rest.len(), |n| n + 2),
-                    (Some(_), Some((n, '\''))) => n + 2,
-                    _ => 1,
-                };
-            }
-            _ => i += 1,
-        }
+            b'"' => quoted_end(bytes, i + 1),
+            b'\'' => i + char_or_lifetime_len(text, i),
+            _ => i + 1,
+        };
     }
     comments
-}
-
-/// Whether `r` at `i` starts a raw string (`r"`, `r#"`, `br"`), not an
-/// identifier that happens to contain an `r`.
-fn raw_string_start(bytes: &[u8], i: usize) -> bool {
-    let before = i.checked_sub(1).map(|p| bytes[p]);
-    let ident_before = before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !(before == Some(b'b')
-            && (i < 2 || !(bytes[i - 2].is_ascii_alphanumeric() || bytes[i - 2] == b'_')));
-    if ident_before {
-        return false;
-    }
-    let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
-    bytes.get(i + 1 + hashes) == Some(&b'"')
 }
 
 fn parse_comment(
