@@ -28,8 +28,8 @@
 //!   for `shop::accounts`), with everything below them.
 
 use super::registry::Kind;
-use super::{members, Context, Finding, Rule};
-use crate::policy::{Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
+use super::{Context, Finding, Rule};
+use crate::policy::{PathKind, Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
 use crate::source::Target;
 
 pub const KIND: Kind = Kind {
@@ -105,9 +105,9 @@ impl Rule for Interface {
     }
 
     fn validate(&self, universe: &Universe) -> Vec<PolicyError> {
-        let guarded = members(&self.module, universe);
+        let guarded = universe.members(&self.module);
         let mut errors = Vec::new();
-        if guarded.is_empty() {
+        if guarded.names().is_empty() {
             errors.push(PolicyError::new(
                 PolicyErrorCode::NothingToGuard,
                 self.module.span.clone(),
@@ -116,16 +116,7 @@ impl Rule for Interface {
             ));
         }
         for pattern in self.expose.patterns() {
-            let exists = guarded.iter().any(|m| {
-                let prefix = m.split("::").count();
-                universe.modules.iter().any(|path| {
-                    let path: Vec<&str> = path.split("::").collect();
-                    path.len() > prefix
-                        && path[..prefix].join("::") == *m
-                        && pattern.matches(&path[prefix..])
-                })
-            });
-            if !exists {
+            if !guarded.any_below(pattern, &[PathKind::Module]) {
                 errors.push(PolicyError::new(
                     PolicyErrorCode::MissingExposedSubmodule,
                     pattern.span.clone(),

@@ -34,9 +34,9 @@
 use std::collections::BTreeMap;
 
 use super::registry::Kind;
-use super::{members, Context, Finding, Rule};
+use super::{Context, Finding, Rule};
 use crate::policy::value::ValueKind;
-use crate::policy::{Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
+use crate::policy::{PathKind, Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
 
 pub const KIND: Kind = Kind {
     name: "layers",
@@ -185,21 +185,14 @@ impl Rule for Layers {
     }
 
     fn validate(&self, universe: &Universe) -> Vec<PolicyError> {
-        let Some(containers) = &self.containers else {
+        let Some(list) = &self.containers else {
             return Vec::new();
         };
         let mut errors = Vec::new();
-        let matches = members(containers, universe);
+        let containers = universe.members(list);
         // One error per container pattern whose matches nest in others.
-        for pattern in &containers.include {
-            let nested = matches.iter().find_map(|inner| {
-                let own = pattern.matches(&inner.split("::").collect::<Vec<_>>());
-                let outer = matches
-                    .iter()
-                    .find(|outer| inner.starts_with(&format!("{outer}::")));
-                own.then_some(()).and(outer.map(|outer| (inner, outer)))
-            });
-            if let Some((inner, outer)) = nested {
+        for pattern in &list.include {
+            if let Some((inner, outer)) = containers.nested(pattern) {
                 errors.push(PolicyError::new(
                     PolicyErrorCode::OverlappingContainers,
                     pattern.span.clone(),
@@ -213,16 +206,7 @@ impl Rule for Layers {
         }
         // Relative layer patterns must name something in some container.
         for pattern in self.layers.iter().flat_map(|l| l.patterns()) {
-            let found = matches.iter().any(|container| {
-                let prefix: Vec<&str> = container.split("::").collect();
-                universe.modules.iter().chain(&universe.items).any(|path| {
-                    let path: Vec<&str> = path.split("::").collect();
-                    path.len() > prefix.len()
-                        && path[..prefix.len()] == prefix[..]
-                        && pattern.matches(&path[prefix.len()..])
-                })
-            });
-            if !found {
+            if !containers.any_below(pattern, &[PathKind::Module, PathKind::Item]) {
                 errors.push(PolicyError::new(
                     PolicyErrorCode::LayerMatchesNothing,
                     pattern.span.clone(),

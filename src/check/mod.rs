@@ -89,12 +89,7 @@ pub trait Rule: Send + Sync {
 
 /// The module paths a pattern list matches exactly: its members.
 pub fn members<'u>(list: &PatternList, universe: &'u Universe) -> Vec<&'u str> {
-    universe
-        .modules
-        .iter()
-        .filter(|m| list.matches(&m.split("::").collect::<Vec<_>>()))
-        .map(String::as_str)
-        .collect()
+    universe.members(list).names().to_vec()
 }
 
 /// A rule broken at a reference (for a cycle: one reference per edge).

@@ -18,7 +18,7 @@ pub enum Segment {
 
 impl Segment {
     /// Whether this segment, not `*` or `**`, matches one path segment.
-    fn matches_name(&self, segment: &str) -> bool {
+    pub(super) fn matches_name(&self, segment: &str) -> bool {
         match self {
             Segment::Name(name) => name == segment,
             Segment::Glob(glob) => glob_matches(glob, segment),
