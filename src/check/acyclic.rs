@@ -29,8 +29,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::registry::Kind;
 use super::{Context, Finding, Rule};
 use crate::graph::cycles::elementary_cycles;
+use crate::graph::Node;
+use crate::policy::NodeId;
 use crate::policy::{Pattern, PatternList};
-use crate::source::Target;
 
 pub const KIND: Kind = Kind {
     name: "acyclic",
@@ -51,26 +52,27 @@ impl Rule for Acyclic {
     fn check(&self, context: &Context) -> Vec<Finding> {
         // Member ids in name order, edges with their first reference (the
         // references are sorted by location).
+        let members = context.decide(&self.modules);
+        let mut first_by_node: BTreeMap<(NodeId, NodeId), usize> = BTreeMap::new();
+        for edge in context.edges() {
+            let Node::Module(target) = edge.target else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (members.member(edge.from), members.member(*target)) else {
+                continue;
+            };
+            if a != b {
+                let first = first_by_node.entry((a, b)).or_insert(edge.references[0]);
+                *first = (*first).min(edge.references[0]);
+            }
+        }
         let mut names: BTreeMap<String, usize> = BTreeMap::new();
         let mut first_reference: BTreeMap<(String, String), usize> = BTreeMap::new();
-        for (index, reference) in context.references() {
-            let from = context.from_segments(reference);
-            let Target::Module(target) = reference.target else {
-                continue;
-            };
-            let target = &context.module_segments[target];
-            let (Some(a), Some(b)) = (
-                self.modules.member_len(from),
-                self.modules.member_len(target),
-            ) else {
-                continue;
-            };
-            let (a, b) = (from[..a].join("::"), target[..b].join("::"));
-            if a != b {
-                names.insert(a.clone(), 0);
-                names.insert(b.clone(), 0);
-                first_reference.entry((a, b)).or_insert(index);
-            }
+        for ((a, b), first) in first_by_node {
+            let (a, b) = (context.modules.path(a), context.modules.path(b));
+            names.insert(a.clone(), 0);
+            names.insert(b.clone(), 0);
+            first_reference.insert((a, b), first);
         }
         for (id, value) in names.values_mut().enumerate() {
             *value = id;

@@ -62,6 +62,11 @@ impl Graph {
         }
     }
 
+    /// Module `id`'s node: modules are the first nodes, in id order.
+    pub fn module_index(&self, id: ModuleId) -> NodeIndex {
+        NodeIndex::new(id)
+    }
+
     pub fn index(&self, node: &Node) -> Option<NodeIndex> {
         self.nodes.get(node).copied()
     }
