@@ -82,7 +82,7 @@ impl Rule for Allow {
                 continue;
             };
             let from = &context.module_segments[module];
-            for &index in context.references_from(module) {
+            for &index in context.edges_from(module).flat_map(|edge| edge.references) {
                 let path = context.path(index);
                 if listed.get(context.path_id(index), || self.listed(path))
                     || own_subtree(from, member_len, path)

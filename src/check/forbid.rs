@@ -57,7 +57,7 @@ impl Rule for Forbid {
         let mut findings = Vec::new();
         for module in context.selected_modules().filter(|&m| from.covers(m)) {
             let from = &context.module_segments[module];
-            for &index in context.references_from(module) {
+            for &index in context.edges_from(module).flat_map(|edge| edge.references) {
                 let path = context.path(index);
                 let covered = to.get(context.path_id(index), || {
                     self.to.covers(path).then(|| self.to.member_len(path))

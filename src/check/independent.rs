@@ -47,10 +47,13 @@ impl Rule for Independent {
         let members = context.decide(&self.modules);
         let mut findings = Vec::new();
         // The verdict depends on the two ends only: one per edge.
-        for edge in context.edges() {
-            let Some(from_member) = members.member(edge.from) else {
-                continue;
-            };
+        let member_edges = context.selected_modules().flat_map(|module| {
+            let member = members.member(module);
+            member
+                .into_iter()
+                .flat_map(move |member| context.edges_from(module).map(move |e| (member, e)))
+        });
+        for (from_member, edge) in member_edges {
             // Members are modules: the target's member is found on the
             // deepest module it reaches, never on an item.
             let (to_member, same) = match edge.target {

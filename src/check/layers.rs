@@ -191,7 +191,7 @@ impl Rule for Layers {
             let Some(from_layer) = self.layer(&from[prefix..]) else {
                 continue;
             };
-            for &index in context.references_from(module) {
+            for &index in context.edges_from(module).flat_map(|edge| edge.references) {
                 let to = context.path(index);
                 if !same_container(from, to, prefix) {
                     continue;

@@ -24,7 +24,8 @@ use petgraph::visit::EdgeRef;
 
 use crate::graph::{Graph, Node};
 use crate::policy::{
-    Decision, NodeId, PathIndex, Pattern, PatternList, PolicyError, Severity, Universe,
+    segments, Decision, NodeId, PathIndex, Pattern, PatternList, PolicyError, Severity, Trail,
+    Universe,
 };
 use crate::source::{ModuleId, Reference};
 
@@ -46,10 +47,6 @@ pub struct Context<'a> {
     path_ids: Vec<PathId>,
     /// The distinct resolved paths, split into segments.
     paths: Vec<Vec<&'a str>>,
-    /// The references of each selected module, in index order:
-    /// `from_module[starts[m]..starts[m + 1]]`.
-    starts: Vec<usize>,
-    from_module: Vec<usize>,
 }
 
 /// A distinct resolved path of a [`Context`].
@@ -70,43 +67,27 @@ impl<'a> Context<'a> {
         let module_segments: Vec<Vec<&str>> = model
             .modules
             .iter()
-            .map(|m| m.path.split("::").collect())
+            .map(|m| segments(&m.path).collect())
             .collect();
         let mut modules = PathIndex::default();
+        let mut trail = Trail::default();
         let module_nodes = module_segments
             .iter()
-            .map(|segments| modules.insert(segments.iter().copied(), None))
+            .map(|segments| modules.insert_next(&mut trail, segments.iter().copied(), None))
             .collect();
-        let mut interned: HashMap<&str, PathId> = HashMap::new();
+        let mut interned: HashMap<&str, PathId> =
+            HashMap::with_capacity(model.references.len() / 4);
         let mut paths = Vec::new();
         let path_ids = model
             .references
             .iter()
             .map(|r| {
                 *interned.entry(r.path.as_str()).or_insert_with(|| {
-                    paths.push(r.path.split("::").collect());
+                    paths.push(segments(&r.path).collect());
                     PathId(paths.len() as u32 - 1)
                 })
             })
             .collect();
-        // Counting sort of the selected references by module.
-        let mut starts = vec![0; model.modules.len() + 1];
-        for reference in &model.references {
-            if model.modules[reference.from].selected {
-                starts[reference.from + 1] += 1;
-            }
-        }
-        for module in 0..model.modules.len() {
-            starts[module + 1] += starts[module];
-        }
-        let mut next = starts.clone();
-        let mut from_module = vec![0; starts[model.modules.len()]];
-        for (index, reference) in model.references.iter().enumerate() {
-            if model.modules[reference.from].selected {
-                from_module[next[reference.from]] = index;
-                next[reference.from] += 1;
-            }
-        }
         Context {
             graph,
             module_segments,
@@ -114,8 +95,6 @@ impl<'a> Context<'a> {
             module_nodes,
             path_ids,
             paths,
-            starts,
-            from_module,
         }
     }
 
@@ -135,25 +114,20 @@ impl<'a> Context<'a> {
         (0..self.module_segments.len()).filter(|&m| self.graph.model.modules[m].selected)
     }
 
-    /// A selected module's references, in index order (none for a module
-    /// that is not selected).
-    pub fn references_from(&self, module: ModuleId) -> &[usize] {
-        &self.from_module[self.starts[module]..self.starts[module + 1]]
-    }
-
-    /// Every (from module, target) pair of a selected module.
-    pub fn edges(&self) -> impl Iterator<Item = Edge<'_>> {
+    /// The (from module, target) pairs of a selected module (none for a
+    /// module that is not selected).
+    pub fn edges_from(&self, module: ModuleId) -> impl Iterator<Item = Edge<'_>> {
         let graph = &self.graph.graph;
-        graph.edge_references().filter_map(move |edge| {
-            let Node::Module(from) = graph[edge.source()] else {
-                return None;
-            };
-            self.graph.model.modules[from].selected.then(|| Edge {
-                from,
+        let selected = self.graph.model.modules[module].selected;
+        let node = self.graph.module_index(module);
+        graph
+            .edges_directed(node, petgraph::Direction::Outgoing)
+            .filter(move |_| selected)
+            .map(move |edge| Edge {
+                from: module,
                 target: &graph[edge.target()],
                 references: edge.weight(),
             })
-        })
     }
 
     /// The (from module, target) pairs of selected modules into module

@@ -55,6 +55,11 @@ struct Node {
     kinds: u8,
 }
 
+/// The path last inserted by [`PathIndex::insert_next`], segment by
+/// segment with its nodes.
+#[derive(Debug, Default)]
+pub struct Trail<'p>(Vec<(&'p str, u32)>);
+
 /// A trie of `::` segments. Node ids grow with insertion, so a parent's id
 /// is always below its children's: one pass in id order visits parents
 /// first.
@@ -95,6 +100,35 @@ impl PathIndex {
         for segment in path {
             node = self.child_or_insert(node, segment);
         }
+        if let Some(kind) = kind {
+            self.nodes[node as usize].kinds |= kind.bit();
+        }
+        NodeId(node)
+    }
+
+    /// Adds `path` as [`insert`](Self::insert) does, reusing the nodes of
+    /// the prefix it shares with the path inserted before through the same
+    /// `trail`: sorted or grouped paths skip most lookups.
+    pub fn insert_next<'p>(
+        &mut self,
+        trail: &mut Trail<'p>,
+        path: impl IntoIterator<Item = &'p str>,
+        kind: Option<PathKind>,
+    ) -> NodeId {
+        let mut node = NodeId::ROOT.0;
+        let mut depth = 0;
+        for segment in path {
+            match trail.0.get(depth) {
+                Some(&(seen, seen_node)) if seen == segment => node = seen_node,
+                _ => {
+                    trail.0.truncate(depth);
+                    node = self.child_or_insert(node, segment);
+                    trail.0.push((segment, node));
+                }
+            }
+            depth += 1;
+        }
+        trail.0.truncate(depth);
         if let Some(kind) = kind {
             self.nodes[node as usize].kinds |= kind.bit();
         }
@@ -266,9 +300,7 @@ impl PathIndex {
             .map(|_| vec![0u64; self.nodes.len().div_ceil(64)]);
         let mut stack: Vec<(u32, usize)> = Vec::new();
         for start in starts {
-            for child in self.children_of(start.0) {
-                stack.push((child, 0));
-            }
+            self.push_children(&mut stack, start.0, &segments[0], 0);
         }
         while let Some((node, at)) = stack.pop() {
             if let Some(seen) = &mut seen {
@@ -309,15 +341,27 @@ impl PathIndex {
                 }
             }
             if next < segments.len() {
-                match &segments[next] {
-                    Segment::Name(name) => {
-                        stack.extend(self.child_named(node, name).map(|child| (child, next)))
-                    }
-                    _ => stack.extend(self.children_of(node).map(|child| (child, next))),
-                }
+                self.push_children(&mut stack, node, &segments[next], next);
             }
         }
         ControlFlow::Continue(())
+    }
+
+    /// Pushes the states of `node`'s children that may match `segment` at
+    /// `at`: the one child of that name, or every child.
+    fn push_children(
+        &self,
+        stack: &mut Vec<(u32, usize)>,
+        node: u32,
+        segment: &Segment,
+        at: usize,
+    ) {
+        match segment {
+            Segment::Name(name) => {
+                stack.extend(self.child_named(node, name).map(|child| (child, at)))
+            }
+            _ => stack.extend(self.children_of(node).map(|child| (child, at))),
+        }
     }
 
     /// What `list` decides for every node at once.
@@ -567,6 +611,26 @@ mod tests {
                         list.member_len(&path),
                         "member of {:?}", path
                     );
+                }
+            }
+
+            #[test]
+            fn inserting_after_a_trail_builds_the_same_trie(paths in paths()) {
+                let index = build(&paths);
+                let mut trailed = PathIndex::default();
+                let mut trail = Trail::default();
+                for (i, path) in paths.iter().enumerate() {
+                    let kind = [PathKind::Module, PathKind::Item][i % 2];
+                    let node = trailed.insert_next(&mut trail, path.iter().map(String::as_str), Some(kind));
+                    prop_assert_eq!(trailed.path(node), path.join("::"));
+                }
+                prop_assert_eq!(trailed.len(), index.len());
+                for n in 0..index.len() {
+                    let node = NodeId(n as u32);
+                    prop_assert_eq!(trailed.path(node), index.path(node));
+                    for kind in [PathKind::Module, PathKind::Item] {
+                        prop_assert_eq!(trailed.is(node, kind), index.is(node, kind));
+                    }
                 }
             }
 

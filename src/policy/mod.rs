@@ -21,9 +21,9 @@ use std::path::PathBuf;
 
 pub use discover::{find, FindError, PolicyPlace, POLICY_FILE};
 pub use error::{PolicyError, PolicyErrorCode, PolicyErrors};
-pub use index::{Decision, NodeId, PathIndex, PathKind};
+pub use index::{Decision, NodeId, PathIndex, PathKind, Trail};
 pub use names::CrateNames;
-pub use pattern::{split, Pattern, PatternError, Segment};
+pub use pattern::{segments, split, Pattern, PatternError, Segment};
 pub use reader::{
     empty_list, read_pattern_list, type_error as value_type_error, RULE_COMMON_FIELDS,
 };

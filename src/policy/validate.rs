@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::error::PolicyErrorCode as Code;
-use super::index::{NodeId, PathIndex, PathKind};
-use super::pattern::Pattern;
+use super::index::{NodeId, PathIndex, PathKind, Trail};
+use super::pattern::{segments, Pattern};
 use super::{PatternList, Policy, PolicyError};
 
 /// Everything a pattern may name, indexed by segments so that each pattern
@@ -37,15 +37,17 @@ impl Universe {
             .into_iter()
             .collect();
         let mut index = PathIndex::default();
+        // Sorted modules and items grouped by module share their prefixes.
+        let mut trail = Trail::default();
         let module_nodes = modules
             .iter()
-            .map(|path| index.insert(path.split("::"), Some(PathKind::Module)))
+            .map(|path| index.insert_next(&mut trail, segments(path), Some(PathKind::Module)))
             .collect();
         for item in &items {
-            index.insert(item.split("::"), Some(PathKind::Item));
+            index.insert_next(&mut trail, segments(item), Some(PathKind::Item));
         }
         for name in &external_crates {
-            index.insert(name.split("::"), Some(PathKind::ExternalCrate));
+            index.insert_next(&mut trail, segments(name), Some(PathKind::ExternalCrate));
         }
         Universe {
             modules,
