@@ -498,9 +498,9 @@ fn empty_policy(workspace: &Workspace) -> policy::Policy {
 }
 
 pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe {
-    Universe {
-        modules: model.modules.iter().map(|m| m.path.clone()).collect(),
-        items: model
+    Universe::new(
+        model.modules.iter().map(|m| m.path.clone()),
+        model
             .modules
             .iter()
             .flat_map(|m| {
@@ -509,14 +509,14 @@ pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe 
                     .map(move |item| format!("{}::{item}", m.path))
             })
             .collect(),
-        workspace_crates: workspace.crates.iter().map(|c| c.name.clone()).collect(),
-        external_crates: workspace
+        workspace.crates.iter().map(|c| c.name.clone()).collect(),
+        workspace
             .known_crates
             .iter()
             .filter(|c| workspace.crate_by_name(c).is_none())
             .cloned()
             .collect(),
-    }
+    )
 }
 
 /// Reads the files diagnostics will quote (the one place output reads

@@ -24,13 +24,14 @@
 //! - `modules`: patterns whose matches are the members (each match of each
 //!   pattern is one member, as for `independent`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::registry::Kind;
 use super::{Context, Finding, Rule};
 use crate::graph::cycles::elementary_cycles;
+use crate::graph::Node;
+use crate::policy::NodeId;
 use crate::policy::{Pattern, PatternList};
-use crate::source::Target;
 
 pub const KIND: Kind = Kind {
     name: "acyclic",
@@ -51,34 +52,46 @@ impl Rule for Acyclic {
     fn check(&self, context: &Context) -> Vec<Finding> {
         // Member ids in name order, edges with their first reference (the
         // references are sorted by location).
-        let mut names: BTreeMap<String, usize> = BTreeMap::new();
-        let mut first_reference: BTreeMap<(String, String), usize> = BTreeMap::new();
-        for (index, reference) in context.references() {
-            let from = context.from_segments(reference);
-            let Target::Module(target) = reference.target else {
+        let members = context.decide(&self.modules);
+        let mut first_by_node: BTreeMap<(NodeId, NodeId), usize> = BTreeMap::new();
+        for module in context.selected_modules() {
+            let Some(a) = members.member(module) else {
                 continue;
             };
-            let target = &context.module_segments[target];
-            let (Some(a), Some(b)) = (
-                self.modules.member_len(from),
-                self.modules.member_len(target),
-            ) else {
-                continue;
-            };
-            let (a, b) = (from[..a].join("::"), target[..b].join("::"));
-            if a != b {
-                names.insert(a.clone(), 0);
-                names.insert(b.clone(), 0);
-                first_reference.entry((a, b)).or_insert(index);
+            for edge in context.edges_from(module) {
+                let Node::Module(target) = edge.target else {
+                    continue;
+                };
+                let Some(b) = members.member(*target) else {
+                    continue;
+                };
+                if a != b {
+                    let first = first_by_node.entry((a, b)).or_insert(edge.references[0]);
+                    *first = (*first).min(edge.references[0]);
+                }
             }
         }
-        for (id, value) in names.values_mut().enumerate() {
-            *value = id;
-        }
-        let by_id: Vec<&String> = names.keys().collect();
+        // The cycle search's ids: members in name order.
+        let member_nodes: BTreeSet<NodeId> =
+            first_by_node.keys().flat_map(|&(a, b)| [a, b]).collect();
+        let mut names: Vec<(String, NodeId)> = member_nodes
+            .into_iter()
+            .map(|node| (context.modules.path(node), node))
+            .collect();
+        names.sort();
+        let id: HashMap<NodeId, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(id, &(_, node))| (node, id))
+            .collect();
+        let by_id: Vec<&str> = names.iter().map(|(name, _)| name.as_str()).collect();
+        let first_reference: HashMap<(usize, usize), usize> = first_by_node
+            .iter()
+            .map(|(&(a, b), &first)| ((id[&a], id[&b]), first))
+            .collect();
         let mut edges: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-        for (a, b) in first_reference.keys() {
-            edges.entry(names[a]).or_default().insert(names[b]);
+        for &(a, b) in first_reference.keys() {
+            edges.entry(a).or_default().insert(b);
         }
         let found = elementary_cycles(&edges);
         let listed = found.cycles.len();
@@ -91,11 +104,8 @@ impl Rule for Acyclic {
                     .zip(cycle.iter().cycle().skip(1))
                     .map(|(&a, &b)| (a, b))
                     .collect();
-                let references = hops
-                    .iter()
-                    .map(|&(a, b)| first_reference[&(by_id[a].clone(), by_id[b].clone())])
-                    .collect();
-                let mut chain: Vec<&str> = cycle.iter().map(|&m| by_id[m].as_str()).collect();
+                let references = hops.iter().map(|hop| first_reference[hop]).collect();
+                let mut chain: Vec<&str> = cycle.iter().map(|&m| by_id[m]).collect();
                 chain.push(by_id[cycle[0]]);
                 Finding {
                     references,

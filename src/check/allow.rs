@@ -27,7 +27,7 @@
 //!   members use nothing else at all.
 
 use super::registry::Kind;
-use super::{Context, Finding, Rule};
+use super::{in_reference_order, Context, Finding, Rule};
 use crate::policy::{Pattern, PatternList};
 use crate::workspace::STANDARD_LIBRARY;
 
@@ -55,27 +55,53 @@ impl Allow {
         let reference = &context.graph.model.references[index];
         let from = context.from_segments(reference);
         let member_len = self.from.member_len(from)?;
-        let path = &context.path_segments[index];
-        let own_subtree = path.len() >= member_len && path[..member_len] == from[..member_len];
-        Some(own_subtree || STANDARD_LIBRARY.contains(&path[0]) || self.to.covers(path))
+        let path = context.path(index);
+        Some(own_subtree(from, member_len, path) || self.listed(path))
     }
+
+    /// Whether the rule lets any member use `path`: the standard library,
+    /// or what `to` covers.
+    fn listed(&self, path: &[&str]) -> bool {
+        STANDARD_LIBRARY.contains(&path[0]) || self.to.covers(path)
+    }
+}
+
+/// Whether `path` lies in the subtree of `from`'s member, `member_len`
+/// segments long.
+fn own_subtree(from: &[&str], member_len: usize, path: &[&str]) -> bool {
+    path.len() >= member_len && path[..member_len] == from[..member_len]
 }
 
 impl Rule for Allow {
     fn check(&self, context: &Context) -> Vec<Finding> {
-        context
-            .references()
-            .filter(|(index, _)| self.permits(context, *index) == Some(false))
-            .map(|(index, reference)| Finding {
-                references: vec![index],
-                message: format!(
-                    "`{}` may only depend on what the rule allows, not on `{}`",
-                    context.graph.model.modules[reference.from].path,
-                    context.target_name(reference)
-                ),
-                key: None,
-            })
-            .collect()
+        let members = context.decide(&self.from);
+        let mut listed = context.path_memo::<bool>();
+        let mut findings = Vec::new();
+        for module in context.selected_modules() {
+            let Some(member_len) = members.member_len(module) else {
+                continue;
+            };
+            let from = &context.module_segments[module];
+            for &index in context.edges_from(module).flat_map(|edge| edge.references) {
+                let path = context.path(index);
+                if listed.get(context.path_id(index), || self.listed(path))
+                    || own_subtree(from, member_len, path)
+                {
+                    continue;
+                }
+                let reference = &context.graph.model.references[index];
+                findings.push(Finding {
+                    references: vec![index],
+                    message: format!(
+                        "`{}` may only depend on what the rule allows, not on `{}`",
+                        context.graph.model.modules[module].path,
+                        context.target_name(reference)
+                    ),
+                    key: None,
+                });
+            }
+        }
+        in_reference_order(findings)
     }
 
     fn allows(&self, context: &Context, index: usize) -> bool {

@@ -27,7 +27,7 @@
 //!   other.
 
 use super::registry::Kind;
-use super::{Context, Finding, Rule};
+use super::{in_reference_order, Context, Finding, Rule};
 use crate::policy::{Pattern, PatternList};
 
 pub const KIND: Kind = Kind {
@@ -49,29 +49,37 @@ struct Forbid {
 
 impl Rule for Forbid {
     fn check(&self, context: &Context) -> Vec<Finding> {
-        context
-            .references()
-            .filter(|(index, reference)| {
-                let from = context.from_segments(reference);
-                let path = &context.path_segments[*index];
-                // A `to` of only `!` exceptions has no matches to stay in.
-                self.from.covers(from)
-                    && self.to.covers(path)
-                    && self
-                        .to
-                        .member_len(path)
-                        .is_none_or(|len| !within(from, &path[..len]))
-            })
-            .map(|(index, reference)| Finding {
-                references: vec![index],
-                message: format!(
-                    "`{}` must not depend on `{}`",
-                    context.graph.model.modules[reference.from].path,
-                    context.target_name(reference)
-                ),
-                key: None,
-            })
-            .collect()
+        let from = context.decide(&self.from);
+        // Per distinct path: `None` when `to` does not cover it, else the
+        // length of the `to` match it lies in (none for a `to` of only `!`
+        // exceptions, which has no matches to stay in).
+        let mut to = context.path_memo::<Option<Option<usize>>>();
+        let mut findings = Vec::new();
+        for module in context.selected_modules().filter(|&m| from.covers(m)) {
+            let from = &context.module_segments[module];
+            for &index in context.edges_from(module).flat_map(|edge| edge.references) {
+                let path = context.path(index);
+                let covered = to.get(context.path_id(index), || {
+                    self.to.covers(path).then(|| self.to.member_len(path))
+                });
+                let Some(member_len) = covered else {
+                    continue;
+                };
+                if member_len.is_none_or(|len| !within(from, &path[..len])) {
+                    let reference = &context.graph.model.references[index];
+                    findings.push(Finding {
+                        references: vec![index],
+                        message: format!(
+                            "`{}` must not depend on `{}`",
+                            context.graph.model.modules[module].path,
+                            context.target_name(reference)
+                        ),
+                        key: None,
+                    });
+                }
+            }
+        }
+        in_reference_order(findings)
     }
 
     fn patterns(&self) -> Vec<&Pattern> {

@@ -23,9 +23,9 @@
 //!   not members. At least two members are needed.
 
 use super::registry::Kind;
-use super::{members, Context, Finding, Rule};
+use super::{in_reference_order, members, Context, Finding, Rule};
+use crate::graph::Node;
 use crate::policy::{Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
-use crate::source::Target;
 
 pub const KIND: Kind = Kind {
     name: "independent",
@@ -44,34 +44,50 @@ struct Independent {
 
 impl Rule for Independent {
     fn check(&self, context: &Context) -> Vec<Finding> {
-        context
-            .references()
-            .filter_map(|(index, reference)| {
-                let from = context.from_segments(reference);
-                let from_member = self.modules.member_len(from)?;
-                // Members are modules: the target's member is found on the
-                // deepest module it reaches, never on an item.
-                let target: Vec<&str> = match &reference.target {
-                    Target::Module(id) => context.module_segments[*id].clone(),
-                    Target::External(name) => vec![name.as_str()],
-                };
-                let to_member = self.modules.member_len(&target)?;
-                if from[..from_member] == target[..to_member] {
-                    return None;
+        let members = context.decide(&self.modules);
+        let mut findings = Vec::new();
+        // The verdict depends on the two ends only: one per edge.
+        let member_edges = context.selected_modules().flat_map(|module| {
+            let member = members.member(module);
+            member
+                .into_iter()
+                .flat_map(move |member| context.edges_from(module).map(move |e| (member, e)))
+        });
+        for (from_member, edge) in member_edges {
+            // Members are modules: the target's member is found on the
+            // deepest module it reaches, never on an item.
+            let (to_member, same) = match edge.target {
+                Node::Module(target) => match members.member(*target) {
+                    Some(member) => (context.modules.path(member), member == from_member),
+                    None => continue,
+                },
+                Node::External(name) => {
+                    if self.modules.member_len(&[name.as_str()]).is_none() {
+                        continue;
+                    }
+                    let same = context.modules.depth(from_member) == 1
+                        && context.modules.segment(from_member) == name;
+                    (name.clone(), same)
                 }
-                Some(Finding {
+            };
+            if same {
+                continue;
+            }
+            let from_member = context.modules.path(from_member);
+            for &index in edge.references {
+                let reference = &context.graph.model.references[index];
+                findings.push(Finding {
                     references: vec![index],
                     message: format!(
-                        "`{}` and `{}` must stay independent, but `{}` depends on `{}`",
-                        from[..from_member].join("::"),
-                        target[..to_member].join("::"),
-                        context.graph.model.modules[reference.from].path,
+                        "`{from_member}` and `{to_member}` must stay independent, but `{}` depends on `{}`",
+                        context.graph.model.modules[edge.from].path,
                         context.target_name(reference)
                     ),
                     key: None,
-                })
-            })
-            .collect()
+                });
+            }
+        }
+        in_reference_order(findings)
     }
 
     fn patterns(&self) -> Vec<&Pattern> {

@@ -28,8 +28,10 @@
 //!   for `shop::accounts`), with everything below them.
 
 use super::registry::Kind;
-use super::{members, Context, Finding, Rule};
-use crate::policy::{Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
+use super::{in_reference_order, Context, Finding, Rule};
+use crate::policy::{
+    NodeId, PathKind, Pattern, PatternList, PolicyError, PolicyErrorCode, Universe,
+};
 use crate::source::Target;
 
 pub const KIND: Kind = Kind {
@@ -60,40 +62,87 @@ impl Interface {
             return None;
         };
         let target = &context.module_segments[target];
-        let from = context.from_segments(reference);
-        let mut verdict = None;
-        // Every guarded ancestor of the target, each on its own.
-        for len in 1..=target.len() {
-            let guarded = &target[..len];
-            if !self.module.matches(guarded) || (from.len() >= len && &from[..len] == guarded) {
-                continue;
-            }
-            if len < target.len() && !self.expose.covers(&target[len..]) {
-                return Some(Err(guarded.join("::")));
-            }
-            verdict = Some(Ok(()));
-        }
-        verdict
+        let guards = (1..=target.len())
+            .filter(|&len| self.module.matches(&target[..len]))
+            .map(|len| (len, self.exposes(target, len)));
+        judge(context.from_segments(reference), target, guards)
     }
+
+    /// Whether a reference into `target` through its guarded ancestor of
+    /// `len` segments may pass: it targets that module's own items or an
+    /// exposed submodule.
+    fn exposes(&self, target: &[&str], len: usize) -> bool {
+        len == target.len() || self.expose.covers(&target[len..])
+    }
+}
+
+/// The verdict for a reference from `from` into `target`, given the target's
+/// guarded ancestors-or-self (by length, shortest first) and whether each
+/// lets the reference pass: every guard the reference comes from outside of
+/// is asked, in turn.
+fn judge(
+    from: &[&str],
+    target: &[&str],
+    guards: impl IntoIterator<Item = (usize, bool)>,
+) -> Option<Result<(), String>> {
+    let mut verdict = None;
+    for (len, exposed) in guards {
+        let guarded = &target[..len];
+        if from.len() >= len && &from[..len] == guarded {
+            continue;
+        }
+        if !exposed {
+            return Some(Err(guarded.join("::")));
+        }
+        verdict = Some(Ok(()));
+    }
+    verdict
 }
 
 impl Rule for Interface {
     fn check(&self, context: &Context) -> Vec<Finding> {
-        context
-            .references()
-            .filter_map(|(index, reference)| {
-                let guarded = self.verdict(context, index)?.err()?;
-                Some(Finding {
-                    references: vec![index],
-                    message: format!(
-                        "`{}` reaches into `{}`, which `{guarded}` does not expose",
-                        context.graph.model.modules[reference.from].path,
-                        context.target_name(reference),
-                    ),
-                    key: None,
-                })
-            })
-            .collect()
+        let guarded = context.decide(&self.module);
+        let index = &context.modules;
+        let mut findings = Vec::new();
+        // The verdict depends on the two ends only: one per edge into each
+        // module that is or lies below a guarded module.
+        for target in 0..context.module_segments.len() {
+            let mut guards = Vec::new();
+            let mut node = context.module_node(target);
+            while node != NodeId::ROOT {
+                if guarded.decision.matches(node) {
+                    guards.push(index.depth(node));
+                }
+                node = index.parent(node).unwrap_or(NodeId::ROOT);
+            }
+            if guards.is_empty() {
+                continue;
+            }
+            let target_path = &context.module_segments[target];
+            let guards: Vec<(usize, bool)> = guards
+                .into_iter()
+                .rev()
+                .map(|len| (len, self.exposes(target_path, len)))
+                .collect();
+            for edge in context.edges_into(target) {
+                let from = &context.module_segments[edge.from];
+                let Some(Err(guarded)) = judge(from, target_path, guards.iter().copied()) else {
+                    continue;
+                };
+                for &index in edge.references {
+                    findings.push(Finding {
+                        references: vec![index],
+                        message: format!(
+                            "`{}` reaches into `{}`, which `{guarded}` does not expose",
+                            context.graph.model.modules[edge.from].path,
+                            context.graph.model.modules[target].path,
+                        ),
+                        key: None,
+                    });
+                }
+            }
+        }
+        in_reference_order(findings)
     }
 
     fn allows(&self, context: &Context, index: usize) -> bool {
@@ -105,9 +154,9 @@ impl Rule for Interface {
     }
 
     fn validate(&self, universe: &Universe) -> Vec<PolicyError> {
-        let guarded = members(&self.module, universe);
+        let guarded = universe.members(&self.module);
         let mut errors = Vec::new();
-        if guarded.is_empty() {
+        if guarded.names().is_empty() {
             errors.push(PolicyError::new(
                 PolicyErrorCode::NothingToGuard,
                 self.module.span.clone(),
@@ -116,16 +165,7 @@ impl Rule for Interface {
             ));
         }
         for pattern in self.expose.patterns() {
-            let exists = guarded.iter().any(|m| {
-                let prefix = m.split("::").count();
-                universe.modules.iter().any(|path| {
-                    let path: Vec<&str> = path.split("::").collect();
-                    path.len() > prefix
-                        && path[..prefix].join("::") == *m
-                        && pattern.matches(&path[prefix..])
-                })
-            });
-            if !exists {
+            if !guarded.any_below(pattern, &[PathKind::Module]) {
                 errors.push(PolicyError::new(
                     PolicyErrorCode::MissingExposedSubmodule,
                     pattern.span.clone(),

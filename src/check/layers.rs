@@ -34,9 +34,10 @@
 use std::collections::BTreeMap;
 
 use super::registry::Kind;
-use super::{members, Context, Finding, Rule};
+use super::{in_reference_order, Context, Finding, Rule};
 use crate::policy::value::ValueKind;
-use crate::policy::{Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
+use crate::policy::{PathKind, Pattern, PatternList, PolicyError, PolicyErrorCode, Universe};
+use crate::source::Reference;
 
 pub const KIND: Kind = Kind {
     name: "layers",
@@ -113,64 +114,107 @@ impl Layers {
     fn layer(&self, path: &[&str]) -> Option<usize> {
         self.layers.iter().position(|layer| layer.covers(path))
     }
-}
 
-impl Layers {
     /// For a reference between two layers (of the same container): `Ok`
     /// when it goes down as the rule permits, `Err` with the message when it
     /// climbs up or, with `strict`, skips a layer. `None` otherwise.
     fn verdict(&self, context: &Context, index: usize) -> Option<Result<(), String>> {
         let reference = &context.graph.model.references[index];
         let from = context.from_segments(reference);
-        let to = &context.path_segments[index];
+        let to = context.path(index);
         // With containers, both ends must be in the same container; layer
         // patterns then apply below it.
         let prefix = match &self.containers {
-            Some(containers) => {
-                let len = containers.member_len(from)?;
-                if to.len() < len || to[..len] != from[..len] {
-                    return None;
-                }
-                len
-            }
+            Some(containers) => containers.member_len(from)?,
             None => 0,
         };
+        if !same_container(from, to, prefix) {
+            return None;
+        }
         let from_layer = self.layer(&from[prefix..])?;
         let to_layer = self.layer(&to[prefix..])?;
+        Some(self.judge(context, reference, from_layer, to_layer))
+    }
+
+    /// `Ok` when a reference from `from_layer` to `to_layer` goes down as
+    /// the rule permits, else `Err` with the message.
+    fn judge(
+        &self,
+        context: &Context,
+        reference: &Reference,
+        from_layer: usize,
+        to_layer: usize,
+    ) -> Result<(), String> {
         let from_name = &context.graph.model.modules[reference.from].path;
         let to_name = context.target_name(reference);
         if to_layer < from_layer {
-            Some(Err(format!(
+            Err(format!(
                 "`{from_name}` (layer {}) must not depend on `{to_name}` (higher layer {})",
                 from_layer + 1,
                 to_layer + 1
-            )))
+            ))
         } else if self.strict && to_layer > from_layer + 1 {
-            Some(Err(format!(
+            Err(format!(
                 "`{from_name}` (layer {}) may only depend on layer {}, not on `{to_name}` (layer {})",
                 from_layer + 1,
                 from_layer + 2,
                 to_layer + 1
-            )))
+            ))
         } else {
-            Some(Ok(()))
+            Ok(())
         }
     }
 }
 
+/// Whether `to` lies in the container of `from`, its first `prefix`
+/// segments (always, without containers).
+fn same_container(from: &[&str], to: &[&str], prefix: usize) -> bool {
+    to.len() >= prefix && to[..prefix] == from[..prefix]
+}
+
 impl Rule for Layers {
     fn check(&self, context: &Context) -> Vec<Finding> {
-        context
-            .references()
-            .filter_map(|(index, _)| {
-                let message = self.verdict(context, index)?.err()?;
-                Some(Finding {
-                    references: vec![index],
-                    message,
-                    key: None,
-                })
-            })
-            .collect()
+        let containers = self.containers.as_ref().map(|c| context.decide(c));
+        // Per distinct path: its layer below the container of that length
+        // (a path is almost always seen below one container length only).
+        let mut to_layers = context.path_memo::<(usize, Option<usize>)>();
+        let mut findings = Vec::new();
+        for module in context.selected_modules() {
+            let prefix = match &containers {
+                Some(containers) => match containers.member_len(module) {
+                    Some(len) => len,
+                    None => continue,
+                },
+                None => 0,
+            };
+            let from = &context.module_segments[module];
+            let Some(from_layer) = self.layer(&from[prefix..]) else {
+                continue;
+            };
+            for &index in context.edges_from(module).flat_map(|edge| edge.references) {
+                let to = context.path(index);
+                if !same_container(from, to, prefix) {
+                    continue;
+                }
+                let compute = || (prefix, self.layer(&to[prefix..]));
+                let (seen_prefix, mut to_layer) = to_layers.get(context.path_id(index), compute);
+                if seen_prefix != prefix {
+                    to_layer = compute().1;
+                }
+                let Some(to_layer) = to_layer else {
+                    continue;
+                };
+                let reference = &context.graph.model.references[index];
+                if let Err(message) = self.judge(context, reference, from_layer, to_layer) {
+                    findings.push(Finding {
+                        references: vec![index],
+                        message,
+                        key: None,
+                    });
+                }
+            }
+        }
+        in_reference_order(findings)
     }
 
     fn allows(&self, context: &Context, index: usize) -> bool {
@@ -185,21 +229,14 @@ impl Rule for Layers {
     }
 
     fn validate(&self, universe: &Universe) -> Vec<PolicyError> {
-        let Some(containers) = &self.containers else {
+        let Some(list) = &self.containers else {
             return Vec::new();
         };
         let mut errors = Vec::new();
-        let matches = members(containers, universe);
+        let containers = universe.members(list);
         // One error per container pattern whose matches nest in others.
-        for pattern in &containers.include {
-            let nested = matches.iter().find_map(|inner| {
-                let own = pattern.matches(&inner.split("::").collect::<Vec<_>>());
-                let outer = matches
-                    .iter()
-                    .find(|outer| inner.starts_with(&format!("{outer}::")));
-                own.then_some(()).and(outer.map(|outer| (inner, outer)))
-            });
-            if let Some((inner, outer)) = nested {
+        for pattern in &list.include {
+            if let Some((inner, outer)) = containers.nested(pattern) {
                 errors.push(PolicyError::new(
                     PolicyErrorCode::OverlappingContainers,
                     pattern.span.clone(),
@@ -213,16 +250,7 @@ impl Rule for Layers {
         }
         // Relative layer patterns must name something in some container.
         for pattern in self.layers.iter().flat_map(|l| l.patterns()) {
-            let found = matches.iter().any(|container| {
-                let prefix: Vec<&str> = container.split("::").collect();
-                universe.modules.iter().chain(&universe.items).any(|path| {
-                    let path: Vec<&str> = path.split("::").collect();
-                    path.len() > prefix.len()
-                        && path[..prefix.len()] == prefix[..]
-                        && pattern.matches(&path[prefix.len()..])
-                })
-            });
-            if !found {
+            if !containers.any_below(pattern, &[PathKind::Module, PathKind::Item]) {
                 errors.push(PolicyError::new(
                     PolicyErrorCode::LayerMatchesNothing,
                     pattern.span.clone(),

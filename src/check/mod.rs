@@ -12,40 +12,89 @@ mod forbid;
 mod independent;
 mod interface;
 mod layers;
+#[cfg(test)]
+mod reference;
 pub mod registry;
 pub mod suppress;
 pub mod verdict;
 
-use crate::graph::Graph;
-use crate::policy::{Pattern, PatternList, PolicyError, Severity, Universe};
-use crate::source::Reference;
+use std::collections::HashMap;
+
+use petgraph::visit::EdgeRef;
+
+use crate::graph::{Graph, Node};
+use crate::policy::{
+    segments, Decision, NodeId, PathIndex, Pattern, PatternList, PolicyError, Severity, Trail,
+    Universe,
+};
+use crate::source::{ModuleId, Reference};
 
 pub use registry::{compile, CompiledPolicy};
 
-/// What a rule kind's check sees.
+/// What a rule kind's check sees: the graph, with module paths indexed by
+/// segments (so a pattern list is decided once per module, not per
+/// reference) and resolved paths interned (so a path-level question is
+/// answered once per distinct path).
 pub struct Context<'a> {
     pub graph: &'a Graph,
     /// Each module's path split into segments, by module id.
     pub module_segments: Vec<Vec<&'a str>>,
-    /// Each reference's resolved path split into segments.
-    pub path_segments: Vec<Vec<&'a str>>,
+    /// The module paths as a trie of segments.
+    pub modules: PathIndex,
+    /// Each module's node in `modules`, by module id.
+    module_nodes: Vec<NodeId>,
+    /// Each reference's resolved path, as an index into `paths`.
+    path_ids: Vec<PathId>,
+    /// The distinct resolved paths, split into segments.
+    paths: Vec<Vec<&'a str>>,
+}
+
+/// A distinct resolved path of a [`Context`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PathId(u32);
+
+/// One (from module, target) pair of a selected module, with its
+/// references in index order.
+pub struct Edge<'a> {
+    pub from: ModuleId,
+    pub target: &'a Node,
+    pub references: &'a [usize],
 }
 
 impl<'a> Context<'a> {
     pub fn new(graph: &'a Graph) -> Context<'a> {
         let model = &graph.model;
+        let module_segments: Vec<Vec<&str>> = model
+            .modules
+            .iter()
+            .map(|m| segments(&m.path).collect())
+            .collect();
+        let mut modules = PathIndex::default();
+        let mut trail = Trail::default();
+        let module_nodes = module_segments
+            .iter()
+            .map(|segments| modules.insert_next(&mut trail, segments.iter().copied(), None))
+            .collect();
+        let mut interned: HashMap<&str, PathId> =
+            HashMap::with_capacity(model.references.len() / 4);
+        let mut paths = Vec::new();
+        let path_ids = model
+            .references
+            .iter()
+            .map(|r| {
+                *interned.entry(r.path.as_str()).or_insert_with(|| {
+                    paths.push(segments(&r.path).collect());
+                    PathId(paths.len() as u32 - 1)
+                })
+            })
+            .collect();
         Context {
             graph,
-            module_segments: model
-                .modules
-                .iter()
-                .map(|m| m.path.split("::").collect())
-                .collect(),
-            path_segments: model
-                .references
-                .iter()
-                .map(|r| r.path.split("::").collect())
-                .collect(),
+            module_segments,
+            modules,
+            module_nodes,
+            path_ids,
+            paths,
         }
     }
 
@@ -60,13 +109,116 @@ impl<'a> Context<'a> {
             .filter(move |(_, r)| model.modules[r.from].selected)
     }
 
+    /// The modules of the crates selected for checking.
+    pub fn selected_modules(&self) -> impl Iterator<Item = ModuleId> + '_ {
+        (0..self.module_segments.len()).filter(|&m| self.graph.model.modules[m].selected)
+    }
+
+    /// The (from module, target) pairs of a selected module (none for a
+    /// module that is not selected).
+    pub fn edges_from(&self, module: ModuleId) -> impl Iterator<Item = Edge<'_>> {
+        let graph = &self.graph.graph;
+        let selected = self.graph.model.modules[module].selected;
+        let node = self.graph.module_index(module);
+        graph
+            .edges_directed(node, petgraph::Direction::Outgoing)
+            .filter(move |_| selected)
+            .map(move |edge| Edge {
+                from: module,
+                target: &graph[edge.target()],
+                references: edge.weight(),
+            })
+    }
+
+    /// The (from module, target) pairs of selected modules into module
+    /// `target`.
+    pub fn edges_into(&self, target: ModuleId) -> impl Iterator<Item = Edge<'_>> {
+        let graph = &self.graph.graph;
+        let node = self.graph.module_index(target);
+        graph
+            .edges_directed(node, petgraph::Direction::Incoming)
+            .filter_map(move |edge| {
+                let Node::Module(from) = graph[edge.source()] else {
+                    return None;
+                };
+                self.graph.model.modules[from].selected.then(|| Edge {
+                    from,
+                    target: &graph[edge.target()],
+                    references: edge.weight(),
+                })
+            })
+    }
+
     pub fn from_segments(&self, reference: &'a Reference) -> &[&'a str] {
         &self.module_segments[reference.from]
+    }
+
+    /// A reference's resolved path, split into segments.
+    pub fn path(&self, reference: usize) -> &[&'a str] {
+        &self.paths[self.path_ids[reference].0 as usize]
+    }
+
+    /// Which distinct path a reference resolves to.
+    pub fn path_id(&self, reference: usize) -> PathId {
+        self.path_ids[reference]
     }
 
     /// The `to` of a reference: the deepest workspace module, or the crate.
     pub fn target_name(&self, reference: &'a Reference) -> &'a str {
         self.graph.model.target_name(reference)
+    }
+
+    /// What `list` decides for every module.
+    pub fn decide(&self, list: &PatternList) -> ModuleDecision<'_> {
+        ModuleDecision {
+            context: self,
+            decision: self.modules.decide(list),
+        }
+    }
+
+    pub fn module_node(&self, module: ModuleId) -> NodeId {
+        self.module_nodes[module]
+    }
+
+    /// An empty memo with a slot per distinct path.
+    pub fn path_memo<T: Copy>(&self) -> PathMemo<T> {
+        PathMemo {
+            values: vec![None; self.paths.len()],
+        }
+    }
+}
+
+/// A pattern list decided for every module of a [`Context`].
+pub struct ModuleDecision<'c> {
+    context: &'c Context<'c>,
+    pub decision: Decision,
+}
+
+impl ModuleDecision<'_> {
+    /// Whether the list covers the module.
+    pub fn covers(&self, module: ModuleId) -> bool {
+        self.decision.covers(self.context.module_node(module))
+    }
+
+    /// The member the module lies in (a node of the context's `modules`).
+    pub fn member(&self, module: ModuleId) -> Option<NodeId> {
+        self.decision.member(self.context.module_node(module))
+    }
+
+    /// How many segments the module's member has.
+    pub fn member_len(&self, module: ModuleId) -> Option<usize> {
+        self.member(module).map(|m| self.context.modules.depth(m))
+    }
+}
+
+/// Answers about resolved paths, each computed once per distinct path.
+pub struct PathMemo<T> {
+    values: Vec<Option<T>>,
+}
+
+impl<T: Copy> PathMemo<T> {
+    pub fn get(&mut self, path: PathId, compute: impl FnOnce() -> T) -> T {
+        *self.values[path.0 as usize].get_or_insert_with(compute)
     }
 }
 
@@ -89,12 +241,7 @@ pub trait Rule: Send + Sync {
 
 /// The module paths a pattern list matches exactly: its members.
 pub fn members<'u>(list: &PatternList, universe: &'u Universe) -> Vec<&'u str> {
-    universe
-        .modules
-        .iter()
-        .filter(|m| list.matches(&m.split("::").collect::<Vec<_>>()))
-        .map(String::as_str)
-        .collect()
+    universe.members(list).names().to_vec()
 }
 
 /// A rule broken at a reference (for a cycle: one reference per edge).
@@ -124,6 +271,13 @@ impl Violation {
     pub fn reference(&self) -> usize {
         self.references[0]
     }
+}
+
+/// Findings in the order of their first reference, as a per-reference
+/// scan finds them.
+fn in_reference_order(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by_key(|f| f.references[0]);
+    findings
 }
 
 /// Runs every rule; violations sorted by location, then rule.

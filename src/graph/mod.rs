@@ -6,7 +6,7 @@ pub mod cycles;
 pub mod paths;
 pub mod view;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -33,20 +33,44 @@ impl Graph {
             let node = Node::Module(id);
             nodes.insert(node.clone(), graph.add_node(node));
         }
-        let mut edges: BTreeMap<(NodeIndex, NodeIndex), Vec<usize>> = BTreeMap::new();
-        for (index, reference) in model.references.iter().enumerate() {
-            let target = match &reference.target {
-                Target::Module(id) => Node::Module(*id),
-                Target::External(name) => Node::External(name.clone()),
-            };
-            let to = *nodes
-                .entry(target.clone())
-                .or_insert_with(|| graph.add_node(target));
-            let from = nodes[&Node::Module(reference.from)];
-            edges.entry((from, to)).or_default().push(index);
+        // Each reference's target node; an external crate's node is added
+        // when a reference first uses it.
+        let mut externals: HashMap<&str, NodeIndex> = HashMap::new();
+        let targets: Vec<NodeIndex> = model
+            .references
+            .iter()
+            .map(|reference| match &reference.target {
+                Target::Module(id) => NodeIndex::new(*id),
+                Target::External(name) => *externals
+                    .entry(name.as_str())
+                    .or_insert_with(|| graph.add_node(Node::External(name.clone()))),
+            })
+            .collect();
+        for (name, &index) in &externals {
+            nodes.insert(Node::External(name.to_string()), index);
         }
-        for ((from, to), references) in edges {
-            graph.add_edge(from, to, references);
+        // References grouped by module (a counting sort keeps index order),
+        // then by target within each module: one edge per run, edges in
+        // (from, to) order.
+        let mut starts = vec![0; model.modules.len() + 1];
+        for reference in &model.references {
+            starts[reference.from + 1] += 1;
+        }
+        for module in 0..model.modules.len() {
+            starts[module + 1] += starts[module];
+        }
+        let mut next = starts.clone();
+        let mut grouped = vec![0; model.references.len()];
+        for (index, reference) in model.references.iter().enumerate() {
+            grouped[next[reference.from]] = index;
+            next[reference.from] += 1;
+        }
+        for module in 0..model.modules.len() {
+            let references = &mut grouped[starts[module]..starts[module + 1]];
+            references.sort_by_key(|&index| targets[index]);
+            for run in references.chunk_by(|&a, &b| targets[a] == targets[b]) {
+                graph.add_edge(NodeIndex::new(module), targets[run[0]], run.to_vec());
+            }
         }
         Graph {
             model,
@@ -60,6 +84,11 @@ impl Graph {
             Node::Module(id) => &self.model.modules[*id].path,
             Node::External(name) => name,
         }
+    }
+
+    /// Module `id`'s node: modules are the first nodes, in id order.
+    pub fn module_index(&self, id: ModuleId) -> NodeIndex {
+        NodeIndex::new(id)
     }
 
     pub fn index(&self, node: &Node) -> Option<NodeIndex> {

@@ -6,6 +6,7 @@
 mod discover;
 mod error;
 pub mod file;
+mod index;
 mod names;
 mod pattern;
 #[cfg(test)]
@@ -20,12 +21,13 @@ use std::path::PathBuf;
 
 pub use discover::{find, FindError, PolicyPlace, POLICY_FILE};
 pub use error::{PolicyError, PolicyErrorCode, PolicyErrors};
+pub use index::{Decision, NodeId, PathIndex, PathKind, Trail};
 pub use names::CrateNames;
-pub use pattern::{split, Pattern, PatternError, Segment};
+pub use pattern::{segments, split, Pattern, PatternError, Segment};
 pub use reader::{
     empty_list, read_pattern_list, type_error as value_type_error, RULE_COMMON_FIELDS,
 };
-pub use validate::{validate, Universe};
+pub use validate::{validate, Members, Universe};
 use value::Value;
 
 /// Where the policy came from, for spans and messages.

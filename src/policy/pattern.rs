@@ -18,7 +18,7 @@ pub enum Segment {
 
 impl Segment {
     /// Whether this segment, not `*` or `**`, matches one path segment.
-    fn matches_name(&self, segment: &str) -> bool {
+    pub(super) fn matches_name(&self, segment: &str) -> bool {
         match self {
             Segment::Name(name) => name == segment,
             Segment::Glob(glob) => glob_matches(glob, segment),
@@ -90,6 +90,11 @@ impl Pattern {
     /// The length of the shortest prefix of `path` the pattern matches: the
     /// member of the pattern that `path` lies in.
     pub fn member_len(&self, path: &[&str]) -> Option<usize> {
+        if !self.segments.contains(&Segment::Any) {
+            // Without `**`, only a prefix as long as the pattern can match.
+            let len = self.segments.len();
+            return (len <= path.len() && exact(&self.segments, &path[..len])).then_some(len);
+        }
         (1..=path.len()).find(|&len| exact(&self.segments, &path[..len]))
     }
 
@@ -131,12 +136,14 @@ fn is_glob(segment: &str) -> bool {
 
 /// Whether `name` matches `glob`, each `*` any run of characters (none
 /// included). Greedy with backtracking to the last `*`: linear in practice.
+/// Bytes stand for characters: a literal run starts with a character's
+/// first byte, so it can only match where a character of `name` starts.
 fn glob_matches(glob: &str, name: &str) -> bool {
-    let (glob, name): (Vec<char>, Vec<char>) = (glob.chars().collect(), name.chars().collect());
+    let (glob, name) = (glob.as_bytes(), name.as_bytes());
     let (mut g, mut n) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while n < name.len() {
-        if g < glob.len() && glob[g] == '*' {
+        if g < glob.len() && glob[g] == b'*' {
             star = Some((g, n));
             g += 1;
         } else if g < glob.len() && glob[g] == name[n] {
@@ -150,7 +157,7 @@ fn glob_matches(glob: &str, name: &str) -> bool {
             return false;
         }
     }
-    glob[g..].iter().all(|&c| c == '*')
+    glob[g..].iter().all(|&c| c == b'*')
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -160,7 +167,36 @@ fn is_identifier(name: &str) -> bool {
 }
 
 pub fn split(path: &str) -> Vec<&str> {
-    path.split("::").collect()
+    segments(path).collect()
+}
+
+/// The `::`-separated segments of `path`, exactly as `path.split("::")`
+/// gives them, found with a byte search for `:` rather than a substring
+/// search (paths are split once per distinct path on every run).
+pub fn segments(path: &str) -> Segments<'_> {
+    Segments { rest: Some(path) }
+}
+
+pub struct Segments<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        let bytes = rest.as_bytes();
+        // Segments are short: a plain loop beats a searcher's setup.
+        for at in 0..bytes.len().saturating_sub(1) {
+            if bytes[at] == b':' && bytes[at + 1] == b':' {
+                self.rest = Some(&rest[at + 2..]);
+                return Some(&rest[..at]);
+            }
+        }
+        self.rest = None;
+        Some(rest)
+    }
 }
 
 #[cfg(test)]
@@ -226,5 +262,49 @@ mod tests {
             Pattern::parse("shop::my-module", 0..0),
             Err(PatternError::DashInModule { .. })
         ));
+    }
+
+    /// Matching on characters, the way the glob is defined.
+    fn glob_by_characters(glob: &[char], name: &[char]) -> bool {
+        match glob.split_first() {
+            None => name.is_empty(),
+            Some(('*', rest)) => {
+                (0..=name.len()).any(|skip| glob_by_characters(rest, &name[skip..]))
+            }
+            Some((c, rest)) => name.first() == Some(c) && glob_by_characters(rest, &name[1..]),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn segments_split_as_str_split_does(path in "[a:é]{0,12}") {
+            proptest::prop_assert_eq!(
+                segments(&path).collect::<Vec<_>>(),
+                path.split("::").collect::<Vec<_>>()
+            );
+        }
+
+        #[test]
+        fn globs_match_bytes_as_they_match_characters(
+            glob in "[aé_ß*]{1,6}",
+            name in "[aé_ßb]{0,8}",
+        ) {
+            let chars = |s: &str| s.chars().collect::<Vec<_>>();
+            proptest::prop_assert_eq!(
+                glob_matches(&glob, &name),
+                glob_by_characters(&chars(&glob), &chars(&name))
+            );
+        }
+
+        #[test]
+        fn member_len_is_the_shortest_matching_prefix(
+            pattern in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "b", "*", "**", "a*"]), 1..4),
+            path in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "ab"]), 0..5),
+        ) {
+            let pattern = p(&pattern.join("::"));
+            let shortest = (1..=path.len()).find(|&len| pattern.matches(&path[..len]));
+            proptest::prop_assert_eq!(pattern.member_len(&path), shortest);
+        }
     }
 }

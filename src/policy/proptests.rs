@@ -7,22 +7,22 @@ use proptest::prelude::*;
 use super::{parse, validate, CrateNames, PolicyPlace, PolicySource, Universe};
 
 fn universe() -> Universe {
-    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
-    Universe {
-        modules: strings(&[
+    let set = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+    Universe::new(
+        [
             "shop",
             "shop::a",
             "shop::a::api",
             "shop::b",
             "shop::b::storage",
-        ]),
-        items: vec![
-            "shop::a::Thing".to_string(),
-            "shop::b::storage::Db".to_string(),
-        ],
-        workspace_crates: strings(&["shop"]),
-        external_crates: strings(&["std", "core", "alloc", "sqlx", "axum"]),
-    }
+        ]
+        .map(String::from),
+        ["shop::a::Thing", "shop::b::storage::Db"]
+            .map(String::from)
+            .to_vec(),
+        set(&["shop"]),
+        set(&["std", "core", "alloc", "sqlx", "axum"]),
+    )
 }
 
 /// Reads, compiles and validates `text` as a policy found at `place`.

@@ -4,22 +4,61 @@
 use std::collections::BTreeSet;
 
 use super::error::PolicyErrorCode as Code;
-use super::pattern::{split, Pattern, Segment};
-use super::{Policy, PolicyError};
+use super::index::{NodeId, PathIndex, PathKind, Trail};
+use super::pattern::{segments, Pattern};
+use super::{PatternList, Policy, PolicyError};
 
-/// Everything a pattern may name.
+/// Everything a pattern may name, indexed by segments so that each pattern
+/// is matched once against all of it.
 #[derive(Debug, Default)]
 pub struct Universe {
-    /// Every module path of the workspace.
-    pub modules: BTreeSet<String>,
+    /// Every module path of the workspace, sorted.
+    modules: Vec<String>,
+    /// The index node of each of `modules`.
+    module_nodes: Vec<NodeId>,
     /// Every item path (`shop::accounts::storage::Db`).
-    pub items: Vec<String>,
-    pub workspace_crates: BTreeSet<String>,
+    items: Vec<String>,
+    workspace_crates: BTreeSet<String>,
     /// Crates outside the workspace: declared dependencies and builtins.
-    pub external_crates: BTreeSet<String>,
+    external_crates: BTreeSet<String>,
+    index: PathIndex,
 }
 
 impl Universe {
+    pub fn new(
+        modules: impl IntoIterator<Item = String>,
+        items: Vec<String>,
+        workspace_crates: BTreeSet<String>,
+        external_crates: BTreeSet<String>,
+    ) -> Universe {
+        let modules: Vec<String> = modules
+            .into_iter()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut index = PathIndex::default();
+        // Sorted modules and items grouped by module share their prefixes.
+        let mut trail = Trail::default();
+        let module_nodes = modules
+            .iter()
+            .map(|path| index.insert_next(&mut trail, segments(path), Some(PathKind::Module)))
+            .collect();
+        for item in &items {
+            index.insert_next(&mut trail, segments(item), Some(PathKind::Item));
+        }
+        for name in &external_crates {
+            index.insert_next(&mut trail, segments(name), Some(PathKind::ExternalCrate));
+        }
+        Universe {
+            modules,
+            module_nodes,
+            items,
+            workspace_crates,
+            external_crates,
+            index,
+        }
+    }
+
     /// Whether `pattern` matches something that exists.
     fn matches_something(&self, pattern: &Pattern) -> bool {
         match pattern.first_name() {
@@ -29,12 +68,10 @@ impl Universe {
                 true
             }
             Some(name) if !self.workspace_crates.contains(name) => false,
-            _ => self
-                .modules
-                .iter()
-                .chain(&self.items)
-                .chain(&self.external_crates)
-                .any(|path| pattern.matches(&split(path)) || matches_below(pattern, path)),
+            _ => self.index.matches_any(
+                pattern,
+                &[PathKind::Module, PathKind::Item, PathKind::ExternalCrate],
+            ),
         }
     }
 
@@ -45,12 +82,76 @@ impl Universe {
             .chain(&self.external_crates)
             .map(String::as_str)
     }
+
+    /// The modules `list` matches exactly (not what lies below them): its
+    /// members, in name order.
+    pub fn members(&self, list: &PatternList) -> Members<'_> {
+        let decision = self.index.decide(list);
+        let (names, nodes) = self
+            .modules
+            .iter()
+            .zip(&self.module_nodes)
+            .filter(|(_, &node)| decision.matches(node))
+            .map(|(name, &node)| (name.as_str(), node))
+            .unzip();
+        Members {
+            universe: self,
+            names,
+            nodes,
+        }
+    }
 }
 
-/// A pattern ending in `**` also matches the path it starts from; a pattern
-/// naming an item below a module matches through the module's items.
-fn matches_below(pattern: &Pattern, path: &str) -> bool {
-    matches!(pattern.segments.last(), Some(Segment::Any)) && pattern.covers(&split(path))
+/// The members of a pattern list in a [`Universe`].
+pub struct Members<'u> {
+    universe: &'u Universe,
+    names: Vec<&'u str>,
+    nodes: Vec<NodeId>,
+}
+
+impl<'u> Members<'u> {
+    /// The members' paths, in name order.
+    pub fn names(&self) -> &[&'u str] {
+        &self.names
+    }
+
+    /// The first member (in name order) that `pattern` matches and that
+    /// lies inside another member, with the outermost such member.
+    pub fn nested(&self, pattern: &Pattern) -> Option<(&'u str, &'u str)> {
+        let index = &self.universe.index;
+        let mut matched = vec![false; index.len()];
+        for node in index.matches(pattern) {
+            matched[node.index()] = true;
+        }
+        let position: std::collections::HashMap<NodeId, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| (n, i))
+            .collect();
+        self.nodes.iter().enumerate().find_map(|(inner, &node)| {
+            if !matched[node.index()] {
+                return None;
+            }
+            // The outermost: walking up, the last member met.
+            let mut outer = None;
+            let mut at = index.parent(node);
+            while let Some(ancestor) = at {
+                outer = position.get(&ancestor).copied().or(outer);
+                at = index.parent(ancestor);
+            }
+            Some((self.names[inner], self.names[outer?]))
+        })
+    }
+
+    /// Whether, below some member, a path of one of `kinds` matches
+    /// `pattern` relative to that member (`api` below `shop::billing` is
+    /// `shop::billing::api`).
+    pub fn any_below(&self, pattern: &Pattern, kinds: &[PathKind]) -> bool {
+        self.universe
+            .index
+            .matches_below(&self.nodes, pattern, kinds)
+    }
 }
 
 /// Checks every pattern of the policy (and of its rules, as `patterns`
@@ -164,4 +265,159 @@ fn component_span(policy: &Policy, name: &str) -> std::ops::Range<usize> {
         .first()
         .map(|(_, p)| p.span.clone())
         .unwrap_or(0..0)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The index answers as scanning every path with every pattern did.
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::policy::pattern::{split, Segment};
+
+    fn name() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["a", "b", "ab", "x"]).prop_map(String::from)
+    }
+
+    fn path() -> impl Strategy<Value = String> {
+        prop::collection::vec(name(), 1..5).prop_map(|segments| segments.join("::"))
+    }
+
+    fn universe() -> impl Strategy<Value = Universe> {
+        (
+            prop::collection::vec(path(), 1..24),
+            prop::collection::vec(path(), 0..6),
+            prop::collection::btree_set(name(), 0..3),
+            prop::collection::btree_set(name(), 0..3),
+        )
+            .prop_map(|(modules, items, workspace, external)| {
+                Universe::new(modules, items, workspace, external)
+            })
+    }
+
+    fn pattern() -> impl Strategy<Value = Pattern> {
+        let segment = prop::sample::select(vec!["a", "b", "*", "**", "a*", "*b", "x"]);
+        prop::collection::vec(segment, 1..4)
+            .prop_map(|segments| Pattern::parse(&segments.join("::"), 0..0).unwrap())
+    }
+
+    fn list() -> impl Strategy<Value = PatternList> {
+        (
+            prop::collection::vec(pattern(), 1..3),
+            prop::collection::vec(pattern(), 0..2),
+        )
+            .prop_map(|(include, exclude)| PatternList {
+                include,
+                exclude,
+                ..PatternList::default()
+            })
+    }
+
+    /// What validation did before the index: every path, every pattern.
+    fn scanned_matches_something(universe: &Universe, pattern: &Pattern) -> bool {
+        match pattern.first_name() {
+            Some(name)
+                if universe.external_crates.contains(name)
+                    && !universe.workspace_crates.contains(name) =>
+            {
+                true
+            }
+            Some(name) if !universe.workspace_crates.contains(name) => false,
+            _ => universe.candidates().any(|path| {
+                pattern.matches(&split(path))
+                    || (matches!(pattern.segments.last(), Some(Segment::Any))
+                        && pattern.covers(&split(path)))
+            }),
+        }
+    }
+
+    fn scanned_members<'u>(universe: &'u Universe, list: &PatternList) -> Vec<&'u str> {
+        universe
+            .modules
+            .iter()
+            .filter(|m| list.matches(&split(m)))
+            .map(String::as_str)
+            .collect()
+    }
+
+    fn scanned_nested<'u>(members: &[&'u str], pattern: &Pattern) -> Option<(&'u str, &'u str)> {
+        members.iter().find_map(|inner| {
+            let own = pattern.matches(&split(inner));
+            let outer = members
+                .iter()
+                .find(|outer| inner.starts_with(&format!("{outer}::")));
+            own.then_some(()).and(outer.map(|outer| (*inner, *outer)))
+        })
+    }
+
+    fn scanned_below(
+        universe: &Universe,
+        members: &[&str],
+        pattern: &Pattern,
+        items: bool,
+    ) -> bool {
+        let paths: Vec<&String> = if items {
+            universe.modules.iter().chain(&universe.items).collect()
+        } else {
+            universe.modules.iter().collect()
+        };
+        members.iter().any(|member| {
+            let prefix = split(member);
+            paths.iter().any(|path| {
+                let path = split(path);
+                path.len() > prefix.len()
+                    && path[..prefix.len()] == prefix[..]
+                    && pattern.matches(&path[prefix.len()..])
+            })
+        })
+    }
+
+    #[test]
+    fn nested_members_name_the_outermost() {
+        let modules = ["a", "a::b", "a::b::a", "a::b::a::b", "x::a"].map(String::from);
+        let universe = Universe::new(modules, Vec::new(), BTreeSet::new(), BTreeSet::new());
+        let pattern = |text| Pattern::parse(text, 0..0).unwrap();
+        let list = PatternList {
+            include: vec![pattern("**::a"), pattern("**::b")],
+            ..PatternList::default()
+        };
+        let members = universe.members(&list);
+        assert_eq!(
+            members.names(),
+            ["a", "a::b", "a::b::a", "a::b::a::b", "x::a"]
+        );
+        assert_eq!(members.nested(&pattern("**::a")), Some(("a::b::a", "a")));
+        assert_eq!(members.nested(&pattern("x::*")), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn the_index_answers_as_a_scan_did(
+            universe in universe(),
+            list in list(),
+            pattern in pattern(),
+        ) {
+            prop_assert_eq!(
+                universe.matches_something(&pattern),
+                scanned_matches_something(&universe, &pattern)
+            );
+            let members = universe.members(&list);
+            let scanned = scanned_members(&universe, &list);
+            prop_assert_eq!(members.names(), &scanned[..]);
+            for include in &list.include {
+                prop_assert_eq!(members.nested(include), scanned_nested(&scanned, include));
+            }
+            prop_assert_eq!(
+                members.any_below(&pattern, &[PathKind::Module]),
+                scanned_below(&universe, &scanned, &pattern, false)
+            );
+            prop_assert_eq!(
+                members.any_below(&pattern, &[PathKind::Module, PathKind::Item]),
+                scanned_below(&universe, &scanned, &pattern, true)
+            );
+        }
+    }
 }
