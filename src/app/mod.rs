@@ -180,8 +180,36 @@ pub fn load_model(
     if !include_tests {
         workspace.drop_test_targets();
     }
-    let model = source::load(&workspace, ExtractOptions { include_tests });
+    let options = ExtractOptions { include_tests };
+    let cache = facts_cache(common, &workspace, options).ok();
+    let model = source::load(&workspace, options, cache.as_ref());
+    if let Some(cache) = cache {
+        cache.finish();
+    }
     Ok((workspace, model))
+}
+
+/// The cache of facts under the workspace's target directory, unless
+/// `--no-cache` or it cannot be used safely.
+fn facts_cache(
+    common: &CommonArgs,
+    workspace: &Workspace,
+    options: ExtractOptions,
+) -> Result<source::FactsCache, String> {
+    if common.no_cache {
+        return Err("--no-cache".to_string());
+    }
+    crate::cache::Store::open(&workspace.root, &workspace.target_dir)
+        .map(|store| source::FactsCache::new(store, options))
+        .map_err(|why| why.to_string())
+}
+
+/// What `-v` says about the cache's use.
+fn cache_said(cache_use: &Result<source::CacheUse, String>) -> String {
+    match cache_use {
+        Ok(used) => format!("{} from the cache, {} parsed", used.hits, used.misses),
+        Err(why) => format!("all parsed, no cache ({why})"),
+    }
 }
 
 /// Times the phases of a run for `--verbose`.
@@ -265,10 +293,19 @@ pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analys
         }
         say(format_args!("{policy_used}"));
     }
-    let model = source::load(&workspace, ExtractOptions { include_tests });
+    let options = ExtractOptions { include_tests };
+    let cache = facts_cache(common, &workspace, options);
+    let discovered = source::discover(&workspace, options, cache.as_ref().ok());
+    let files = discovered.files();
+    let cache_use = cache.map(source::FactsCache::finish);
     phases.done(format_args!(
-        "parsed {} into {}; {} resolved, {} skipped as unresolvable",
-        plural(model.files, "file", "files"),
+        "read {}: {}",
+        plural(files, "file", "files"),
+        cache_said(&cache_use)
+    ));
+    let model = source::resolve(&workspace, discovered, options);
+    phases.done(format_args!(
+        "resolved {}; {} resolved, {} skipped as unresolvable",
         plural(model.modules.len(), "module", "modules"),
         plural(model.references.len(), "reference", "references"),
         plural(model.unresolved, "path", "paths"),

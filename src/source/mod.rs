@@ -4,6 +4,7 @@
 //! parse, or a module whose file is missing or outside the workspace, is a
 //! warning and the rest goes on.
 
+mod cache;
 mod cfg;
 mod code;
 mod depth;
@@ -18,18 +19,19 @@ mod visitor;
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::location::Location;
 use crate::warning::Warning;
 use crate::workspace::Workspace;
 
+pub use cache::{CacheUse, FactsCache};
 pub use extract::ExtractOptions;
 pub use read::quoted_text;
 pub use suppressions::Suppression;
 
 /// How a reference was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Via {
     Use,
@@ -120,7 +122,39 @@ impl SourceModel {
 }
 
 /// Reads every selected crate's module tree and resolves its references.
-pub fn load(workspace: &Workspace, options: ExtractOptions) -> SourceModel {
-    let tree = tree::discover(workspace, options);
-    resolve::resolve(workspace, tree, options)
+/// With a cache, files whose text was read before are not parsed again.
+pub fn load(
+    workspace: &Workspace,
+    options: ExtractOptions,
+    cache: Option<&FactsCache>,
+) -> SourceModel {
+    resolve(workspace, discover(workspace, options, cache), options)
+}
+
+/// The module tree of every selected crate, each file's code read: the
+/// first half of [`load`], timed on its own by `-v`.
+pub struct Discovered(tree::Tree);
+
+impl Discovered {
+    /// How many files were read.
+    pub fn files(&self) -> usize {
+        self.0.files
+    }
+}
+
+pub fn discover(
+    workspace: &Workspace,
+    options: ExtractOptions,
+    cache: Option<&FactsCache>,
+) -> Discovered {
+    Discovered(tree::discover(workspace, options, cache))
+}
+
+/// The second half of [`load`]: every reference resolved.
+pub fn resolve(
+    workspace: &Workspace,
+    discovered: Discovered,
+    options: ExtractOptions,
+) -> SourceModel {
+    resolve::resolve(workspace, discovered.0, options)
 }
