@@ -167,6 +167,7 @@ fn load_workspace(common: &CommonArgs) -> Result<Workspace, Failure> {
         // cargo's rustup proxy would pick a toolchain from the checked
         // workspace's `rust-toolchain.toml`, which may name any binary.
         cargo: std::env::var_os("CARGO").map(Into::into),
+        use_cache: !common.no_cache,
     })
     .map_err(|e| Failure::new(FailureCode::Workspace, e, None))
 }
@@ -280,9 +281,14 @@ pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analys
         workspace.drop_test_targets()
     };
     phases.done(format_args!(
-        "cargo metadata: {} at {}",
+        "cargo metadata: {} at {}{}",
         crate_counts(&workspace, left_out),
-        workspace.root.display()
+        workspace.root.display(),
+        if workspace.metadata_cached {
+            " (from the cache)"
+        } else {
+            ""
+        }
     ));
     if common.verbose {
         if let Some(member) = &workspace.current_member {

@@ -45,6 +45,12 @@ pub fn target_folder(root: &Path, target_dir: &Path) -> Result<PathBuf, Unavaila
     Ok(target_dir.to_path_buf())
 }
 
+/// `target` if it exists and is acceptable as in [`target_folder`].
+pub fn existing_target(root: &Path, target: &Path) -> Option<PathBuf> {
+    let canonical = target.canonicalize().ok()?;
+    (canonical.starts_with(root) || named_by_user(&canonical)).then(|| target.to_path_buf())
+}
+
 /// Whether `canonical` is the target directory the user's environment
 /// names (not a file of the workspace).
 fn named_by_user(canonical: &Path) -> bool {

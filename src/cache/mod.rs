@@ -92,8 +92,10 @@ impl Store {
     }
 
     /// The store's folder, if it already exists as a real folder under
-    /// `target` (nothing is created).
+    /// `target`, itself acceptable as in [`Store::open`] (nothing is
+    /// created).
     pub fn existing(root: &Path, target: &Path) -> Option<Store> {
+        files::existing_target(root, target)?;
         let dir = files::real_folder(&target.join(FOLDER), false).ok()?;
         let key = Key::load_or_create(root).ok()?;
         Some(Store { dir, key })
