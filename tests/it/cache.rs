@@ -288,7 +288,9 @@ fn damaged_entries_are_misses() {
             b[half..].iter_mut().for_each(|x| *x = 0);
             b
         }),
-        ("garbage", |b| (0..b.len()).map(|i| (i * 31 % 251) as u8).collect()),
+        ("garbage", |b| {
+            (0..b.len()).map(|i| (i * 31 % 251) as u8).collect()
+        }),
     ];
     for (what, damage) in damages {
         for (path, bytes) in &originals {
@@ -304,7 +306,10 @@ fn damaged_entries_are_misses() {
     let (first, second) = (&originals[0], &originals[1]);
     std::fs::write(&first.0, &second.1).unwrap();
     let (_, (hits, parsed)) = verbose_check(&dir, &copy.home);
-    assert!(parsed >= 1 && hits + parsed == files, "{hits} hits, {parsed} parsed");
+    assert!(
+        parsed >= 1 && hits + parsed == files,
+        "{hits} hits, {parsed} parsed"
+    );
     assert_eq!(check(&dir, &copy.home, &[]), expected);
 }
 
@@ -350,9 +355,17 @@ fn a_planted_metadata_answer_is_never_trusted() {
     std::fs::create_dir_all(&attacker).unwrap();
     check(&dir, &attacker, &[]);
     let verbose = check(&dir, &copy.home, &["-v"]);
-    assert!(!verbose.stderr.contains("(from the cache)"), "{}", verbose.stderr);
+    assert!(
+        !verbose.stderr.contains("(from the cache)"),
+        "{}",
+        verbose.stderr
+    );
     let verbose = check(&dir, &copy.home, &["-v"]);
-    assert!(verbose.stderr.contains("(from the cache)"), "{}", verbose.stderr);
+    assert!(
+        verbose.stderr.contains("(from the cache)"),
+        "{}",
+        verbose.stderr
+    );
 }
 
 /// Symlinks inside `target/boundaries/` are never followed, a `target`
@@ -459,7 +472,10 @@ fn entries_that_are_not_small_regular_files_are_not_read() {
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(cache_use(&stderr).0, 0, "{stderr}");
-    assert_eq!(masked(&String::from_utf8_lossy(&output.stdout)), expected.stdout);
+    assert_eq!(
+        masked(&String::from_utf8_lossy(&output.stdout)),
+        expected.stdout
+    );
 }
 
 /// A user cache folder inside the workspace could have been planted with
@@ -492,7 +508,11 @@ fn no_cache_reads_and_writes_nothing() {
         std::fs::write(entry, "x").unwrap();
     }
     let verbose = check(&dir, &copy.home, &["--no-cache", "-v"]);
-    assert!(!verbose.stderr.contains("from the cache"), "{}", verbose.stderr);
+    assert!(
+        !verbose.stderr.contains("from the cache"),
+        "{}",
+        verbose.stderr
+    );
     for entry in entries(&copy.facts("demo")) {
         assert_eq!(std::fs::read(entry).unwrap(), b"x");
     }
@@ -518,9 +538,11 @@ fn runs_at_once_never_corrupt_the_cache() {
         let (verbose, (_, parsed)) = verbose_check(&dir, &copy.home);
         assert_eq!(parsed, 0, "{}", verbose.stderr);
         assert!(
-            entries(&copy.facts("demo"))
-                .iter()
-                .all(|e| !e.file_name().unwrap().to_string_lossy().starts_with(".tmp")),
+            entries(&copy.facts("demo")).iter().all(|e| !e
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".tmp")),
             "no temporary file is left behind"
         );
         // Next round from cold again, with a new key.
@@ -538,9 +560,7 @@ fn old_unused_entries_are_pruned() {
     let facts = copy.facts("demo");
     let own = entries(&facts);
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(30 * 24 * 3600);
-    let stale: Vec<PathBuf> = (0..50)
-        .map(|i| facts.join(format!("{i:032x}")))
-        .collect();
+    let stale: Vec<PathBuf> = (0..50).map(|i| facts.join(format!("{i:032x}"))).collect();
     for path in &stale {
         std::fs::write(path, "old").unwrap();
         std::fs::File::options()
@@ -616,7 +636,11 @@ fn the_metadata_answer_follows_what_cargo_reads() {
 
     // A folder binary: src/bin/x/main.rs.
     std::fs::create_dir_all(dir.join("crates/shop-web/src/bin/other")).unwrap();
-    std::fs::write(dir.join("crates/shop-web/src/bin/other/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(
+        dir.join("crates/shop-web/src/bin/other/main.rs"),
+        "fn main() {}\n",
+    )
+    .unwrap();
     assert!(!from_cache(&dir));
     same(&dir);
 
@@ -641,7 +665,10 @@ fn the_metadata_answer_follows_what_cargo_reads() {
     let text = std::fs::read_to_string(&root).unwrap();
     std::fs::write(
         &root,
-        text.replace("\"crates/shop-web\"]", "\"crates/shop-web\", \"crates/extra\"]"),
+        text.replace(
+            "\"crates/shop-web\"]",
+            "\"crates/shop-web\", \"crates/extra\"]",
+        ),
     )
     .unwrap();
     assert!(!from_cache(&dir));
@@ -693,7 +720,10 @@ fn include_tests_has_entries_of_its_own() {
         } else if text.contains("include-tests = false") {
             text.replace("include-tests = false", "include-tests = true")
         } else {
-            text.replace("version = 1", "version = 1\n\n[settings]\ninclude-tests = true")
+            text.replace(
+                "version = 1",
+                "version = 1\n\n[settings]\ninclude-tests = true",
+            )
         }
     };
     for text in [text.clone(), flip(&text), text] {
