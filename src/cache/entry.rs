@@ -14,8 +14,9 @@ use super::Shelf;
 
 const MAGIC: &[u8; 8] = b"cbcache\0";
 
-/// Bumped whenever what an entry holds changes shape. The tool's version is
-/// part of every name too, so a release never reads another's entries.
+/// Bumped whenever what an entry holds changes shape. The tool's version
+/// and build are part of every name too, so a build never reads another's
+/// entries.
 pub const FORMAT_VERSION: u32 = 1;
 
 const HEADER_BYTES: usize = 8 + 4 + 8 + 32;
@@ -33,6 +34,7 @@ impl EntryName {
         let mut hasher = blake3::Hasher::new_keyed(key.naming());
         hasher.update(&FORMAT_VERSION.to_le_bytes());
         hash_part(&mut hasher, env!("CARGO_PKG_VERSION").as_bytes());
+        hash_part(&mut hasher, build());
         hash_part(&mut hasher, shelf.folder().as_bytes());
         for part in parts {
             hash_part(&mut hasher, part);
@@ -53,6 +55,31 @@ impl EntryName {
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     }
+}
+
+/// Which build of the tool this is: the size and modification time of the
+/// running executable. Two builds of one version (a development build, a
+/// patched install) may extract differently, so each has entries of its
+/// own. An executable that cannot be looked at gets a random build: its
+/// entries are never read again (pruning removes them).
+fn build() -> &'static [u8] {
+    static BUILD: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BUILD.get_or_init(|| {
+        let meta = std::env::current_exe().and_then(std::fs::metadata);
+        let Ok(meta) = meta else {
+            let mut random = vec![0; 16];
+            let _ = getrandom::fill(&mut random);
+            return random;
+        };
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let mut id = meta.len().to_le_bytes().to_vec();
+        id.extend_from_slice(&modified.to_le_bytes());
+        id
+    })
 }
 
 /// A part, prefixed by its length so `["ab", "c"]` and `["a", "bc"]` differ.
