@@ -47,10 +47,11 @@ pub fn metadata(
             return Ok((metadata, true));
         }
     }
+    let started = std::time::SystemTime::now();
     let json = run(command)?;
     let metadata = MetadataCommand::parse(&json)?;
     if let Some(start) = start {
-        keep(&metadata, json, start, request);
+        keep(&metadata, json, start, request, started);
     }
     Ok((metadata, false))
 }
@@ -138,8 +139,16 @@ fn same_folder(a: &Path, b: &Path) -> bool {
             .is_some_and(|a| b.canonicalize().ok() == Some(a))
 }
 
-/// Keeps an answer cargo just gave, with its probes.
-fn keep(metadata: &Metadata, json: String, start: &Path, request: &Request) {
+/// Keeps an answer cargo just gave, with its probes, unless something it
+/// probes changed while cargo ran (then the probes might describe files
+/// cargo did not see).
+fn keep(
+    metadata: &Metadata,
+    json: String,
+    start: &Path,
+    request: &Request,
+    started: std::time::SystemTime,
+) {
     let Ok(root) = metadata.workspace_root.as_std_path().canonicalize() else {
         return;
     };
@@ -152,6 +161,14 @@ fn keep(metadata: &Metadata, json: String, start: &Path, request: &Request) {
     else {
         return;
     };
+    let changed = probes.iter().any(|probe| {
+        std::fs::metadata(&probe.path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| modified >= since(started, modified))
+    });
+    if changed {
+        return;
+    }
     let record = Record {
         root,
         target_dir: target.to_path_buf(),
@@ -161,6 +178,21 @@ fn keep(metadata: &Metadata, json: String, start: &Path, request: &Request) {
     if let Ok(payload) = postcard::to_allocvec(&record) {
         store.put(Shelf::Workspace, &name(&store, start, request), &payload);
     }
+}
+
+/// From when a file's modification time counts as during cargo's run.
+/// The kernel stamps files from a clock that may lag a tick (up to 10 ms)
+/// behind ours; a stamp with no fraction of a second may come from a file
+/// system that keeps whole seconds (or two, on FAT).
+fn since(started: std::time::SystemTime, modified: std::time::SystemTime) -> std::time::SystemTime {
+    let whole_seconds = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .is_ok_and(|d| d.subsec_nanos() == 0);
+    let slack = match whole_seconds {
+        true => std::time::Duration::from_secs(2),
+        false => std::time::Duration::from_millis(20),
+    };
+    started - slack
 }
 
 /// Runs cargo and returns its JSON line, failing as
