@@ -206,7 +206,7 @@ fn facts_cache(
 }
 
 /// What `-v` says about the cache's use.
-fn cache_said(cache_use: &Result<source::CacheUse, String>) -> String {
+fn cache_said(cache_use: Result<source::CacheUse, &String>) -> String {
     match cache_use {
         Ok(used) => format!("{} from the cache, {} parsed", used.hits, used.misses),
         Err(why) => format!("all parsed, no cache ({why})"),
@@ -303,16 +303,23 @@ pub fn analyze_with(common: &CommonArgs, policy_use: PolicyUse) -> Result<Analys
     let cache = facts_cache(common, &workspace, options);
     let discovered = source::discover(&workspace, options, cache.as_ref().ok());
     let files = discovered.files();
-    let cache_use = cache.map(source::FactsCache::finish);
     phases.done(format_args!(
         "read {}: {}",
         plural(files, "file", "files"),
-        cache_said(&cache_use)
+        cache_said(cache.as_ref().map(source::FactsCache::usage))
     ));
-    let model = source::resolve(&workspace, discovered, options);
+    let model = source::resolve(&workspace, discovered, options, cache.as_ref().ok());
+    let resolved_from_cache = cache
+        .map(source::FactsCache::finish)
+        .is_ok_and(|u| u.resolved);
     phases.done(format_args!(
-        "resolved {}; {} resolved, {} skipped as unresolvable",
+        "resolved {}{}; {} resolved, {} skipped as unresolvable",
         plural(model.modules.len(), "module", "modules"),
+        if resolved_from_cache {
+            " (from the cache)"
+        } else {
+            ""
+        },
         plural(model.references.len(), "reference", "references"),
         plural(model.unresolved, "path", "paths"),
     ));

@@ -23,11 +23,12 @@ pub use entry::EntryName;
 use key::Key;
 
 /// What a store keeps, each in its own folder: one file's extracted facts,
-/// or the workspace's `cargo metadata`.
+/// the workspace's `cargo metadata`, or its resolved references.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shelf {
     Facts,
     Workspace,
+    Resolved,
 }
 
 impl Shelf {
@@ -35,6 +36,7 @@ impl Shelf {
         match self {
             Shelf::Facts => "facts",
             Shelf::Workspace => "workspace",
+            Shelf::Resolved => "resolved",
         }
     }
 }

@@ -6,7 +6,7 @@
 //! facts and the file at hand.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::extract::ExtractOptions;
@@ -20,6 +20,8 @@ pub struct FactsCache {
     used: Mutex<HashSet<EntryName>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    /// Whether the run's resolved references were read back.
+    resolved: AtomicBool,
 }
 
 /// What a run did with the cache, for `-v`.
@@ -27,6 +29,8 @@ pub struct FactsCache {
 pub struct CacheUse {
     pub hits: usize,
     pub misses: usize,
+    /// Whether resolution was read back rather than done.
+    pub resolved: bool,
 }
 
 impl FactsCache {
@@ -37,17 +41,16 @@ impl FactsCache {
             used: Mutex::new(HashSet::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
+            resolved: AtomicBool::new(false),
         }
     }
 
     /// The facts of `text`: read back if a run derived them before, else
     /// derived by `derive` and kept.
-    pub fn facts(&self, text: &str, derive: impl FnOnce() -> FileFacts) -> FileFacts {
-        let content = blake3::hash(text.as_bytes());
+    /// `content` is the hash of the file's text.
+    pub fn facts(&self, content: &[u8; 32], derive: impl FnOnce() -> FileFacts) -> FileFacts {
         let settings = [u8::from(self.options.include_tests)];
-        let name = self
-            .store
-            .name(Shelf::Facts, &[&settings, content.as_bytes()]);
+        let name = self.store.name(Shelf::Facts, &[&settings, content]);
         self.used
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -68,17 +71,39 @@ impl FactsCache {
         facts
     }
 
+    /// The store, for the other shelves a run uses.
+    pub(super) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(super) fn resolved_from_cache(&self) {
+        self.resolved.store(true, Ordering::Relaxed);
+    }
+
+    pub(super) fn options(&self) -> ExtractOptions {
+        self.options
+    }
+
+    /// How the run used the cache so far.
+    pub fn usage(&self) -> CacheUse {
+        CacheUse {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            resolved: self.resolved.load(Ordering::Relaxed),
+        }
+    }
+
     /// Ends the run's use of the cache: prunes if it wrote anything, and
     /// says how it went.
     pub fn finish(self) -> CacheUse {
+        let usage = self.usage();
         let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
-        let misses = self.misses.into_inner();
-        if misses > 0 {
+        if usage.misses > 0 {
             self.store.prune(Shelf::Facts, &used);
+            // One record per workspace state there: only age and size.
+            self.store.prune(Shelf::Resolved, &HashSet::new());
+            self.store.prune(Shelf::Workspace, &HashSet::new());
         }
-        CacheUse {
-            hits: self.hits.into_inner(),
-            misses,
-        }
+        usage
     }
 }

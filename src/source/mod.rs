@@ -12,6 +12,7 @@ mod extract;
 mod parse;
 mod read;
 mod resolve;
+mod resolved;
 mod suppressions;
 mod tokens;
 mod tree;
@@ -128,7 +129,12 @@ pub fn load(
     options: ExtractOptions,
     cache: Option<&FactsCache>,
 ) -> SourceModel {
-    resolve(workspace, discover(workspace, options, cache), options)
+    resolve(
+        workspace,
+        discover(workspace, options, cache),
+        options,
+        cache,
+    )
 }
 
 /// The module tree of every selected crate, each file's code read: the
@@ -150,11 +156,46 @@ pub fn discover(
     Discovered(tree::discover(workspace, options, cache))
 }
 
-/// The second half of [`load`]: every reference resolved.
+/// The second half of [`load`]: every reference resolved. With a cache,
+/// a run in which nothing resolution reads changed reads its references
+/// back instead.
 pub fn resolve(
     workspace: &Workspace,
     discovered: Discovered,
     options: ExtractOptions,
+    cache: Option<&FactsCache>,
 ) -> SourceModel {
-    resolve::resolve(workspace, discovered.0, options)
+    let tree = discovered.0;
+    let cache = cache.filter(|c| c.options().include_tests == options.include_tests);
+    let Some((cache, key)) =
+        cache.and_then(|c| Some((c, resolved::key(workspace, &tree, options)?)))
+    else {
+        return resolve::resolve(workspace, tree, options);
+    };
+    if let Some(kept) = resolved::get(cache.store(), workspace, options, &key) {
+        cache.resolved_from_cache();
+        return SourceModel {
+            crates: tree.crate_roots.len(),
+            files: tree.files,
+            modules: tree
+                .modules
+                .into_iter()
+                .map(|m| resolve::module(workspace, m))
+                .collect(),
+            references: kept.references,
+            warnings: tree.warnings,
+            suppressions: tree.suppressions,
+            unresolved: kept.unresolved,
+        };
+    }
+    let model = resolve::resolve(workspace, tree, options);
+    resolved::put(
+        cache.store(),
+        workspace,
+        options,
+        key,
+        &model.references,
+        model.unresolved,
+    );
+    model
 }

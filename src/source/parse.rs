@@ -24,6 +24,8 @@ pub struct SourceFile {
     pub relative: Arc<str>,
     pub text: String,
     lines: LineTable,
+    /// The hash of the text, when a cache needed it.
+    pub content_hash: Option<[u8; 32]>,
 }
 
 impl SourceFile {
@@ -33,6 +35,7 @@ impl SourceFile {
             relative,
             text,
             lines,
+            content_hash: None,
         }
     }
 
@@ -101,9 +104,13 @@ pub fn parse_file(
             return unparsed(SourceFile::unread(relative), None, message);
         }
     };
-    let source = SourceFile::new(relative, text);
+    let mut source = SourceFile::new(relative, text);
     let facts = match cache {
-        Some(cache) => cache.facts(&source.text, || file_facts(&source.text, options)),
+        Some(cache) => {
+            let hash = *blake3::hash(source.text.as_bytes()).as_bytes();
+            source.content_hash = Some(hash);
+            cache.facts(&hash, || file_facts(&source.text, options))
+        }
         None => file_facts(&source.text, options),
     };
     parsed(source, facts)

@@ -76,6 +76,13 @@ fn cache_use(stderr: &str) -> (usize, usize) {
     (numbers[n - 2], numbers[n - 1])
 }
 
+/// Whether a `-v` run says `cargo metadata`'s answer came from the cache.
+fn metadata_from_cache(stderr: &str) -> bool {
+    stderr
+        .lines()
+        .any(|l| l.contains("ms  cargo metadata: ") && l.ends_with("(from the cache)"))
+}
+
 /// A `-v` check: its output without the `-v` lines, and the cache's use.
 fn verbose_check(dir: &Path, home: &Path) -> (Output, (usize, usize)) {
     let verbose = check(dir, home, &["-v"]);
@@ -610,7 +617,13 @@ fn the_metadata_answer_follows_what_cargo_reads() {
     let from_cache = |dir: &Path| {
         let verbose = check(dir, &copy.home, &["-v"]);
         assert!(verbose.code < 2, "{}", verbose.stderr);
-        verbose.stderr.contains("(from the cache)")
+        metadata_from_cache(&verbose.stderr)
+    };
+    // A file changed while cargo ran (or just before: file times may lag)
+    // keeps the answer from being kept; one more run keeps it.
+    let settle = |dir: &Path| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        check(dir, &copy.home, &[]);
     };
     let same = |dir: &Path| {
         assert_eq!(
@@ -619,6 +632,7 @@ fn the_metadata_answer_follows_what_cargo_reads() {
         );
     };
     assert!(!from_cache(&dir));
+    settle(&dir);
     assert!(from_cache(&dir));
 
     // A binary under src/bin.
@@ -630,6 +644,7 @@ fn the_metadata_answer_follows_what_cargo_reads() {
     .unwrap();
     assert!(!from_cache(&dir));
     same(&dir);
+    settle(&dir);
     assert!(from_cache(&dir));
     let graph = run(&dir, &copy.home, &["graph", "--format", "json"]);
     assert!(graph.stdout.contains("\"tool\""), "{}", graph.stdout);
@@ -688,6 +703,7 @@ fn the_metadata_answer_follows_what_cargo_reads() {
     )
     .unwrap();
     assert!(!from_cache(&dir));
+    settle(&dir);
     assert!(from_cache(&dir));
     std::fs::create_dir_all(dir.join("crates/more/src")).unwrap();
     std::fs::write(dir.join("crates/more/src/lib.rs"), "pub fn more() {}\n").unwrap();
@@ -751,4 +767,61 @@ fn cargo_clean_removes_the_cache() {
     assert!(!dir.join("target").exists());
     let (_, (hits, _)) = verbose_check(&dir, &copy.home);
     assert_eq!(hits, 0);
+}
+
+/// A run in which nothing changed reads the resolved references back; an
+/// edit resolves again; a damaged record is a miss.
+#[test]
+fn resolution_is_read_back_only_when_nothing_changed() {
+    let copy = Copy::new();
+    let dir = copy.fixture("demo");
+    let expected = check(&dir, &copy.home, &["--no-cache"]);
+    let resolved_back = |dir: &Path| {
+        let verbose = check(dir, &copy.home, &["-v"]);
+        let line = verbose
+            .stderr
+            .lines()
+            .find(|l| l.contains("ms  resolved "))
+            .unwrap_or_else(|| panic!("{}", verbose.stderr))
+            .to_string();
+        line.contains("(from the cache)")
+    };
+    assert!(!resolved_back(&dir));
+    assert!(resolved_back(&dir));
+    assert_eq!(check(&dir, &copy.home, &[]), expected);
+    // A body edit: the references of that file change.
+    let file = dir.join("crates/shop/src/billing/mod.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        format!("{text}\npub fn edited() {{ crate::accounts::storage::save(); }}\n"),
+    )
+    .unwrap();
+    assert!(!resolved_back(&dir));
+    assert!(resolved_back(&dir));
+    assert_eq!(
+        check(&dir, &copy.home, &[]),
+        check(&dir, &copy.home, &["--no-cache"])
+    );
+    // Back as it was: the record of that state was replaced, so resolved
+    // again, and the output is the first one.
+    std::fs::write(&file, &text).unwrap();
+    assert!(!resolved_back(&dir));
+    assert_eq!(check(&dir, &copy.home, &[]), expected);
+    // A damaged record.
+    let records = entries(&dir.join("target/boundaries/resolved"));
+    assert_eq!(records.len(), 1);
+    let mut bytes = std::fs::read(&records[0]).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&records[0], bytes).unwrap();
+    assert!(!resolved_back(&dir));
+    assert_eq!(check(&dir, &copy.home, &[]), expected);
+    // Another selection has its own record.
+    let selected = check(&dir, &copy.home, &["-p", "shop"]);
+    assert_eq!(
+        selected,
+        check(&dir, &copy.home, &["-p", "shop", "--no-cache"])
+    );
+    assert_eq!(check(&dir, &copy.home, &[]), expected);
 }
