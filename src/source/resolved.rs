@@ -28,20 +28,21 @@ pub struct Resolution {
     pub unresolved: usize,
 }
 
+/// A record as kept; written from borrowed strings, read into owned ones.
 #[derive(Serialize, Deserialize)]
-struct Record {
+struct Record<S> {
     key: [u8; 32],
     unresolved: usize,
-    files: Vec<String>,
-    references: Vec<KeptReference>,
+    files: Vec<S>,
+    references: Vec<KeptReference<S>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct KeptReference {
+struct KeptReference<S> {
     from: usize,
-    path: String,
+    path: S,
     module: Option<usize>,
-    external: Option<String>,
+    external: Option<S>,
     via: Via,
     file: usize,
     /// line, column, end line, end column, first byte, end byte
@@ -169,7 +170,7 @@ pub fn get(
     key: &[u8; 32],
 ) -> Option<Resolution> {
     let payload = store.get(Shelf::Resolved, &name(store, workspace, options))?;
-    let record: Record = postcard::from_bytes(&payload).ok()?;
+    let record: Record<String> = postcard::from_bytes(&payload).ok()?;
     if record.key != *key {
         return None;
     }
@@ -216,23 +217,23 @@ pub fn put(
     references: &[Reference],
     unresolved: usize,
 ) {
-    let mut files: Vec<String> = Vec::new();
+    let mut files: Vec<&str> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = Default::default();
     let references = references
         .iter()
         .map(|r| {
             let file = *index.entry(&r.location.file).or_insert_with(|| {
-                files.push(r.location.file.to_string());
+                files.push(&r.location.file);
                 files.len() - 1
             });
             let (module, external) = match &r.target {
                 Target::Module(m) => (Some(*m), None),
-                Target::External(name) => (None, Some(name.clone())),
+                Target::External(name) => (None, Some(name.as_str())),
             };
             let l = &r.location;
             KeptReference {
                 from: r.from,
-                path: r.path.clone(),
+                path: r.path.as_str(),
                 module,
                 external,
                 via: r.via,
