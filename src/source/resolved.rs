@@ -170,10 +170,12 @@ pub fn get(
     key: &[u8; 32],
 ) -> Option<Resolution> {
     let payload = store.get(Shelf::Resolved, &name(store, workspace, options))?;
-    let record: Record<String> = postcard::from_bytes(&payload).ok()?;
-    if record.key != *key {
+    // The key comes first: a record of another state is not decoded.
+    let (kept_key, _) = postcard::take_from_bytes::<[u8; 32]>(&payload).ok()?;
+    if kept_key != *key {
         return None;
     }
+    let record: Record<String> = postcard::from_bytes(&payload).ok()?;
     let files: Vec<Arc<str>> = record.files.into_iter().map(Arc::from).collect();
     let references = record
         .references
