@@ -13,6 +13,12 @@
 //! reads (the `files` of `graph --format json`), and nothing else. Tool and
 //! floor runs alternate, so both see the same machine; each side's best wall
 //! time and peak memory (`/usr/bin/time`) are printed side by side.
+//!
+//! The tool's cold runs use `--no-cache`. Then, with the cache under
+//! `target/boundaries/` filled by one run, `warm ms` is a re-run with
+//! nothing changed and `edit ms` a re-run after editing one file (a comment
+//! appended to a file in the middle of the list, new each run, the file
+//! restored at the end); each is the best of the runs.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -60,7 +66,7 @@ fn main() {
         }
     }
     println!(
-        "{:<16} {:>7} {:>8} {:>11} {:>9} {:>9} {:>6} {:>8} {:>8} {:>6}",
+        "{:<16} {:>7} {:>8} {:>11} {:>9} {:>9} {:>6} {:>8} {:>8} {:>6} {:>8} {:>8}",
         "workspace",
         "files",
         "MB",
@@ -70,7 +76,9 @@ fn main() {
         "ratio",
         "tool MB",
         "floor MB",
-        "RSS/src"
+        "RSS/src",
+        "warm ms",
+        "edit ms"
     );
     for (name, root) in workspaces {
         bench_workspace(&name, &root, runs);
@@ -92,7 +100,7 @@ fn bench_workspace(name: &str, root: &Path, runs: usize) {
     std::fs::write(&list, listed.join("\n")).expect("write the file list");
 
     let mut tool = Command::new(binary);
-    tool.args(["check", "--format", "json", "--manifest-path"])
+    tool.args(["check", "--format", "json", "--no-cache", "--manifest-path"])
         .arg(&manifest);
     let mut floor = Command::new(std::env::current_exe().expect("this program"));
     floor.arg("--floor").arg(&list);
@@ -109,11 +117,12 @@ fn bench_workspace(name: &str, root: &Path, runs: usize) {
     let tool_kb = peak_memory(&mut tool);
     let floor_kb = peak_memory(&mut floor);
     let _ = std::fs::remove_file(&list);
+    let (warm, edit) = warm_and_edit(binary, &manifest, &files, runs);
     let megabytes = bytes as f64 / 1_048_576.0;
     let mb =
         |kb: Option<u64>| kb.map_or("-".to_string(), |kb| format!("{:.0}", kb as f64 / 1024.0));
     println!(
-        "{:<16} {:>7} {:>8.1} {:>11} {:>9} {:>9} {:>6.2} {:>8} {:>8} {:>6}",
+        "{:<16} {:>7} {:>8.1} {:>11} {:>9} {:>9} {:>6.2} {:>8} {:>8} {:>6} {:>8} {:>8}",
         name,
         files.len(),
         megabytes,
@@ -127,7 +136,45 @@ fn bench_workspace(name: &str, root: &Path, runs: usize) {
             "{:.1}",
             kb as f64 / 1024.0 / megabytes
         )),
+        warm.as_millis(),
+        edit.as_millis(),
     );
+}
+
+/// The best warm re-run with nothing changed, and the best re-run after
+/// one file was edited, with the cache.
+fn warm_and_edit(
+    binary: &str,
+    manifest: &Path,
+    files: &[PathBuf],
+    runs: usize,
+) -> (Duration, Duration) {
+    let mut cached = Command::new(binary);
+    cached
+        .args(["check", "--format", "json", "--manifest-path"])
+        .arg(manifest);
+    // Fills the cache (and keeps `cargo metadata`'s answer).
+    timed(&mut cached);
+    let warm = (0..runs)
+        .map(|_| timed(&mut cached).0)
+        .min()
+        .unwrap_or_default();
+    let Some(edited) = files.get(files.len() / 2) else {
+        return (warm, Duration::ZERO);
+    };
+    let original = std::fs::read(edited).expect("the edited file");
+    let edit = (0..runs)
+        .map(|run| {
+            let mut text = original.clone();
+            let stamp = format!("\n// bench edit {} {run}\n", std::process::id());
+            text.extend_from_slice(stamp.as_bytes());
+            std::fs::write(edited, text).expect("edit a file");
+            timed(&mut cached).0
+        })
+        .min()
+        .unwrap_or_default();
+    std::fs::write(edited, original).expect("restore the edited file");
+    (warm, edit)
 }
 
 /// Runs a command to completion; its wall time and standard output.

@@ -66,6 +66,9 @@ pub struct CommonArgs {
     /// Print what was found (crates, files, unresolved counts) on stderr
     #[arg(short, long)]
     pub verbose: bool,
+    /// Neither read nor write the cache of facts under target/boundaries/
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

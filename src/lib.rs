@@ -4,6 +4,7 @@
 //! references) → [`graph`] → [`check`] (rules from [`policy`]) → [`report`].
 //! See ARCHITECTURE.md.
 
+mod cache;
 pub mod check;
 pub mod cli;
 pub mod graph;

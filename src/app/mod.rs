@@ -168,6 +168,7 @@ fn load_workspace(common: &CommonArgs) -> Result<Workspace, Failure> {
         // cargo's rustup proxy would pick a toolchain from the checked
         // workspace's `rust-toolchain.toml`, which may name any binary.
         cargo: std::env::var_os("CARGO").map(Into::into),
+        use_cache: !common.no_cache,
     })
     .map_err(|e| Failure::new(FailureCode::Workspace, e, None))
 }
@@ -181,8 +182,36 @@ pub fn load_model(
     if !include_tests {
         workspace.drop_test_targets();
     }
-    let model = source::load(&workspace, ExtractOptions { include_tests });
+    let options = ExtractOptions { include_tests };
+    let cache = facts_cache(common, &workspace, options).ok();
+    let model = source::load(&workspace, options, cache.as_ref());
+    if let Some(cache) = cache {
+        cache.finish();
+    }
     Ok((workspace, model))
+}
+
+/// The cache of facts under the workspace's target directory, unless
+/// `--no-cache` or it cannot be used safely.
+fn facts_cache(
+    common: &CommonArgs,
+    workspace: &Workspace,
+    options: ExtractOptions,
+) -> Result<source::FactsCache, String> {
+    if common.no_cache {
+        return Err("--no-cache".to_string());
+    }
+    crate::cache::Store::open(&workspace.root, &workspace.target_dir)
+        .map(|store| source::FactsCache::new(store, options))
+        .map_err(|why| why.to_string())
+}
+
+/// What `-v` says about the cache's use.
+fn cache_said(cache_use: Result<source::CacheUse, &String>) -> String {
+    match cache_use {
+        Ok(used) => format!("{} from the cache, {} parsed", used.hits, used.misses),
+        Err(why) => format!("all parsed, no cache ({why})"),
+    }
 }
 
 /// Times the phases of a run for `--verbose`.
@@ -266,9 +295,14 @@ pub fn analyze_loaded(
         workspace.drop_test_targets()
     };
     phases.done(format_args!(
-        "cargo metadata: {} at {}",
+        "cargo metadata: {} at {}{}",
         crate_counts(&workspace, left_out),
-        workspace.root.display()
+        workspace.root.display(),
+        if workspace.metadata_cached {
+            " (from the cache)"
+        } else {
+            ""
+        }
     ));
     if common.verbose {
         if let Some(member) = &workspace.current_member {
@@ -279,11 +313,27 @@ pub fn analyze_loaded(
         }
         say(format_args!("{policy_used}"));
     }
-    let model = source::load(&workspace, ExtractOptions { include_tests });
+    let options = ExtractOptions { include_tests };
+    let cache = facts_cache(common, &workspace, options);
+    let discovered = source::discover(&workspace, options, cache.as_ref().ok());
+    let files = discovered.files();
     phases.done(format_args!(
-        "parsed {} into {}; {} resolved, {} skipped as unresolvable",
-        plural(model.files, "file", "files"),
+        "read {}: {}",
+        plural(files, "file", "files"),
+        cache_said(cache.as_ref().map(source::FactsCache::usage))
+    ));
+    let model = source::resolve(&workspace, discovered, options, cache.as_ref().ok());
+    let resolved_from_cache = cache
+        .map(source::FactsCache::finish)
+        .is_ok_and(|u| u.resolved);
+    phases.done(format_args!(
+        "resolved {}{}; {} resolved, {} skipped as unresolvable",
         plural(model.modules.len(), "module", "modules"),
+        if resolved_from_cache {
+            " (from the cache)"
+        } else {
+            ""
+        },
         plural(model.references.len(), "reference", "references"),
         plural(model.unresolved, "path", "paths"),
     ));

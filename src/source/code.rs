@@ -1,13 +1,16 @@
 //! What one module's own code declares and mentions, before name resolution.
 //! Extraction fills these from syn; the tree and the resolver read them.
+//! They derive serde's traits because the cache keeps them per file.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use super::Via;
 
 /// A path as written: `::a::b`, `crate::x`, `super::y::Z`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawPath {
     pub leading_colon: bool,
     pub segments: Vec<String>,
@@ -15,7 +18,7 @@ pub struct RawPath {
 
 /// The namespaces rustc keeps apart: a module and a function may share a
 /// name because one is a type and the other a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Namespace {
     /// Modules, types, traits (and extern crates).
     Type,
@@ -34,7 +37,7 @@ impl Namespace {
 }
 
 /// A set of namespaces.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Namespaces(u8);
 
 impl Namespaces {
@@ -67,7 +70,7 @@ impl Namespaces {
 }
 
 /// What the last segment of a path asks for, by where the path is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Position {
     /// A type, bound, impl header, struct literal or struct pattern.
     Type,
@@ -83,7 +86,7 @@ pub enum Position {
 
 /// An item declared in a module (not a module): the namespaces it occupies
 /// and those in which it is visible outside (`pub`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemDecl {
     pub namespaces: Namespaces,
     pub public: Namespaces,
@@ -104,7 +107,7 @@ impl ItemDecl {
 }
 
 /// One module's code. An inline module's code is its own, not its parent's.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ModuleCode {
     /// Items declared here (not modules), by name.
     pub items: BTreeMap<String, ItemDecl>,
@@ -118,7 +121,7 @@ pub struct ModuleCode {
     pub skipped: Vec<Range<usize>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ModDecl {
     pub name: String,
     pub path_attr: Option<String>,
@@ -132,7 +135,7 @@ pub struct ModDecl {
 }
 
 /// `use a::b as c;` binds `c` to `a::b`.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Import {
     pub name: String,
     pub path: RawPath,
@@ -140,7 +143,7 @@ pub struct Import {
 }
 
 /// `use a::b::*;`
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Glob {
     pub path: RawPath,
     pub is_pub: bool,
@@ -148,7 +151,7 @@ pub struct Glob {
 
 /// `extern crate foo as bar;` binds `bar` to the crate `foo` (`self` for the
 /// current crate).
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ExternCrate {
     pub name: String,
     pub krate: String,
@@ -156,7 +159,7 @@ pub struct ExternCrate {
 }
 
 /// A located mention of a path.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RawRef {
     pub path: RawPath,
     pub via: Via,

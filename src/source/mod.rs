@@ -4,6 +4,7 @@
 //! parse, or a module whose file is missing or outside the workspace, is a
 //! warning and the rest goes on.
 
+mod cache;
 mod cfg;
 mod code;
 mod depth;
@@ -12,6 +13,7 @@ mod lexer;
 mod parse;
 mod read;
 mod resolve;
+mod resolved;
 mod suppressions;
 mod tokens;
 mod tree;
@@ -19,18 +21,19 @@ mod visitor;
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::location::Location;
 use crate::warning::Warning;
 use crate::workspace::Workspace;
 
+pub use cache::{CacheUse, FactsCache};
 pub use extract::ExtractOptions;
 pub use read::quoted_text;
 pub use suppressions::Suppression;
 
 /// How a reference was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Via {
     Use,
@@ -121,7 +124,79 @@ impl SourceModel {
 }
 
 /// Reads every selected crate's module tree and resolves its references.
-pub fn load(workspace: &Workspace, options: ExtractOptions) -> SourceModel {
-    let tree = tree::discover(workspace, options);
-    resolve::resolve(workspace, tree, options)
+/// With a cache, files whose text was read before are not parsed again.
+pub fn load(
+    workspace: &Workspace,
+    options: ExtractOptions,
+    cache: Option<&FactsCache>,
+) -> SourceModel {
+    resolve(
+        workspace,
+        discover(workspace, options, cache),
+        options,
+        cache,
+    )
+}
+
+/// The module tree of every selected crate, each file's code read: the
+/// first half of [`load`], timed on its own by `-v`.
+pub struct Discovered(tree::Tree);
+
+impl Discovered {
+    /// How many files were read.
+    pub fn files(&self) -> usize {
+        self.0.files
+    }
+}
+
+pub fn discover(
+    workspace: &Workspace,
+    options: ExtractOptions,
+    cache: Option<&FactsCache>,
+) -> Discovered {
+    Discovered(tree::discover(workspace, options, cache))
+}
+
+/// The second half of [`load`]: every reference resolved. With a cache,
+/// a run in which nothing resolution reads changed reads its references
+/// back instead.
+pub fn resolve(
+    workspace: &Workspace,
+    discovered: Discovered,
+    options: ExtractOptions,
+    cache: Option<&FactsCache>,
+) -> SourceModel {
+    let tree = discovered.0;
+    let cache = cache.filter(|c| c.options().include_tests == options.include_tests);
+    let Some((cache, key)) =
+        cache.and_then(|c| Some((c, resolved::key(workspace, &tree, options)?)))
+    else {
+        return resolve::resolve(workspace, tree, options);
+    };
+    if let Some(kept) = resolved::get(cache.store(), workspace, options, &key) {
+        cache.resolved_from_cache();
+        return SourceModel {
+            crates: tree.crate_roots.len(),
+            files: tree.files,
+            modules: tree
+                .modules
+                .into_iter()
+                .map(|m| resolve::module(workspace, m))
+                .collect(),
+            references: kept.references,
+            warnings: tree.warnings,
+            suppressions: tree.suppressions,
+            unresolved: kept.unresolved,
+        };
+    }
+    let model = resolve::resolve(workspace, tree, options);
+    resolved::put(
+        cache.store(),
+        workspace,
+        options,
+        key,
+        &model.references,
+        model.unresolved,
+    );
+    model
 }

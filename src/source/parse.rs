@@ -2,9 +2,13 @@
 //! depth, parse with syn and copy the code out, on a thread whose stack is
 //! large enough for whatever passed the guard.
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
+use super::cache::FactsCache;
 use super::code::ModuleCode;
 use super::depth::{nesting, MAX_NESTING, PARSE_STACK_BYTES};
 use super::extract::{module_code, ExtractOptions};
@@ -20,6 +24,8 @@ pub struct SourceFile {
     pub relative: Arc<str>,
     pub text: String,
     lines: LineTable,
+    /// The hash of the text, when a cache needed it.
+    pub content_hash: Option<[u8; 32]>,
 }
 
 impl SourceFile {
@@ -29,6 +35,7 @@ impl SourceFile {
             relative,
             text,
             lines,
+            content_hash: None,
         }
     }
 
@@ -81,8 +88,15 @@ pub fn parsing_pool() -> rayon::ThreadPool {
 }
 
 /// Reads and parses one file (already known to lie inside the workspace)
-/// on the current thread, and copies out its code.
-pub fn parse_file(relative: Arc<str>, file: &Path, options: ExtractOptions) -> ParsedFile {
+/// on the current thread, and copies out its code. With a cache, a file
+/// whose text was parsed before with the same settings is not parsed
+/// again: its facts are read back.
+pub fn parse_file(
+    relative: Arc<str>,
+    file: &Path,
+    options: ExtractOptions,
+    cache: Option<&FactsCache>,
+) -> ParsedFile {
     let text = match read_source(file) {
         Ok(text) => normalise(text),
         Err(refused) => {
@@ -90,43 +104,112 @@ pub fn parse_file(relative: Arc<str>, file: &Path, options: ExtractOptions) -> P
             return unparsed(SourceFile::unread(relative), None, message);
         }
     };
-    parse_text(SourceFile::new(relative, text), options)
+    let mut source = SourceFile::new(relative, text);
+    let facts = match cache {
+        Some(cache) => {
+            let hash = *blake3::hash(source.text.as_bytes()).as_bytes();
+            source.content_hash = Some(hash);
+            cache.facts(&hash, || file_facts(&source.text, options))
+        }
+        None => file_facts(&source.text, options),
+    };
+    parsed(source, facts)
 }
 
 /// Parses a file's text (see [`parse_file`]).
+#[cfg(test)]
 fn parse_text(source: SourceFile, options: ExtractOptions) -> ParsedFile {
-    let deepest = nesting(&source.text);
+    let facts = file_facts(&source.text, options);
+    parsed(source, facts)
+}
+
+/// What one file's text yields, whatever the file is called: what the
+/// cache keeps.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FileFacts {
+    pub code: ModuleCode,
+    pub problem: Option<ParseProblem>,
+}
+
+/// Why a file's code could not be read, located by bytes.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ParseProblem {
+    /// Nested deeper than the parser's stack takes, at this byte.
+    TooDeep { at: usize },
+    /// syn's error.
+    Syntax {
+        message: String,
+        bytes: Range<usize>,
+    },
+}
+
+/// Parses a text into its facts.
+fn file_facts(text: &str, options: ExtractOptions) -> FileFacts {
+    let deepest = nesting(text);
     if deepest.score > MAX_NESTING {
-        let message = format!(
-            "cannot parse {}: code nested deeper than the {MAX_NESTING} levels parsed; \
-             its references are not checked",
-            source.relative
-        );
-        let location = source.location(deepest.at..deepest.at + 1);
-        return unparsed(source, Some(location), message);
+        return FileFacts {
+            code: ModuleCode::default(),
+            problem: Some(ParseProblem::TooDeep { at: deepest.at }),
+        };
     }
-    let (code, warning) = match parse_items_one_by_one(&source.text, options) {
-        Ok(code) => (code, None),
-        Err(err) => (
-            ModuleCode::default(),
-            Some(Warning {
-                location: Some(source.location(err.span().byte_range())),
-                code: WarningCode::ParseError,
-                message: format!(
-                    "cannot parse {}: {err}; its references are not checked",
-                    source.relative
-                ),
+    let facts = match parse_items_one_by_one(text, options) {
+        Ok(code) => FileFacts {
+            code,
+            problem: None,
+        },
+        Err(err) => FileFacts {
+            code: ModuleCode::default(),
+            problem: Some(ParseProblem::Syntax {
+                message: err.to_string(),
+                bytes: err.span().byte_range(),
             }),
-        ),
+        },
     };
     // Spans are plain numbers from here on; free this thread's source map.
     proc_macro2::extra::invalidate_current_thread_spans();
+    facts
+}
+
+/// A file's facts, with its warning and suppressions located in it.
+fn parsed(source: SourceFile, facts: FileFacts) -> ParsedFile {
+    // Text too deep to parse is not scanned for suppressions either.
+    let scanned = !matches!(facts.problem, Some(ParseProblem::TooDeep { .. }));
+    let warning = facts.problem.map(|problem| {
+        let (message, bytes) = match problem {
+            ParseProblem::TooDeep { at } => (
+                format!(
+                    "cannot parse {}: code nested deeper than the {MAX_NESTING} levels parsed; \
+                     its references are not checked",
+                    source.relative
+                ),
+                at..at + 1,
+            ),
+            ParseProblem::Syntax { message, bytes } => (
+                format!(
+                    "cannot parse {}: {message}; its references are not checked",
+                    source.relative
+                ),
+                bytes,
+            ),
+        };
+        Warning {
+            location: Some(source.location(bytes)),
+            code: WarningCode::ParseError,
+            message,
+        }
+    });
+    let code = facts.code;
     // Suppressions inside test code that is not read would look unused.
+    // (They are found again from the text rather than cached: the scan
+    // looks for one marker and costs less than reading them back.)
     let skipped = code.all_skipped();
-    let suppressions = super::suppressions::scan(&source.relative, &source.text)
-        .into_iter()
-        .filter(|s| !skipped.iter().any(|r| r.contains(&s.location.byte_start)))
-        .collect();
+    let suppressions = match scanned {
+        true => super::suppressions::scan(&source.relative, &source.text)
+            .into_iter()
+            .filter(|s| !skipped.iter().any(|r| r.contains(&s.location.byte_start)))
+            .collect(),
+        false => Vec::new(),
+    };
     ParsedFile {
         suppressions,
         source,

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::cache::FactsCache;
 use super::code::{ModDecl, ModuleCode};
 use super::extract::ExtractOptions;
 use super::parse::{parse_file, parsing_pool, ParsedFile};
@@ -106,13 +107,21 @@ fn child_dir(file: &Path, owns_dir: bool) -> PathBuf {
     }
 }
 
-pub fn discover(workspace: &Workspace, options: ExtractOptions) -> Tree {
+pub fn discover(
+    workspace: &Workspace,
+    options: ExtractOptions,
+    cache: Option<&FactsCache>,
+) -> Tree {
     // The whole walk runs on the parsing pool: its threads have the stack
     // that deep code needs, for syn and for the recursive walks here.
-    parsing_pool().install(|| discover_on_pool(workspace, options))
+    parsing_pool().install(|| discover_on_pool(workspace, options, cache))
 }
 
-fn discover_on_pool(workspace: &Workspace, options: ExtractOptions) -> Tree {
+fn discover_on_pool(
+    workspace: &Workspace,
+    options: ExtractOptions,
+    cache: Option<&FactsCache>,
+) -> Tree {
     let mut tree = Tree {
         modules: Vec::new(),
         crate_roots: BTreeMap::new(),
@@ -154,7 +163,7 @@ fn discover_on_pool(workspace: &Workspace, options: ExtractOptions) -> Tree {
         let parsed: Vec<ParsedFile> = pending
             .par_iter()
             .map(|p| match &p.file {
-                Some(file) => parse_file(p.relative.clone(), file, options),
+                Some(file) => parse_file(p.relative.clone(), file, options, cache),
                 None => ParsedFile::unread(p.relative.clone()),
             })
             .collect();

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, TargetKind};
 
+use super::cached::{self, Request};
 use super::manifest::dependency_keys;
 use super::{rust_name, Crate, CrateKind, Edition, ManifestDependency, Workspace, BUILTIN_CRATES};
 use crate::location::{display_path, Location};
@@ -28,6 +29,9 @@ pub struct LoadOptions {
     /// workspace cannot choose which binary runs. `None`: `cargo` from the
     /// `PATH`, which under rustup honours the workspace's toolchain file.
     pub cargo: Option<PathBuf>,
+    /// Reuse `cargo metadata`'s answer while nothing it depends on changed
+    /// (see `cached.rs`).
+    pub use_cache: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,7 +88,20 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
     if let Some(dir) = &options.current_dir {
         command.current_dir(dir);
     }
-    let metadata = command.exec()?;
+    let current_dir = match &options.current_dir {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().map_err(cargo_metadata::Error::Io)?,
+    };
+    let start = match &options.manifest_path {
+        Some(path) => path.canonicalize().ok(),
+        None => nearest_manifest(&current_dir),
+    };
+    let request = Request {
+        start,
+        current_dir: current_dir.canonicalize().unwrap_or(current_dir),
+        cargo: options.cargo.as_deref(),
+    };
+    let (metadata, metadata_cached) = cached::metadata(&command, &request, options.use_cache)?;
     let root = canonical(metadata.workspace_root.as_std_path())?;
     let members = metadata.workspace_packages();
 
@@ -187,6 +204,7 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
         known_crates,
         current_member,
         warnings,
+        metadata_cached,
     })
 }
 

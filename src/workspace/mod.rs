@@ -5,6 +5,8 @@
 //! Only `cargo metadata --no-deps` is run: nothing is built, no build script
 //! runs, and no dependency needs to be downloaded.
 
+mod cached;
+mod fingerprint;
 mod manifest;
 mod metadata;
 
@@ -42,6 +44,8 @@ pub struct Workspace {
     pub current_member: Option<String>,
     /// What could not be read (a member's manifest outside the root).
     pub warnings: Vec<Warning>,
+    /// Whether `cargo metadata`'s answer came from the cache.
+    pub metadata_cached: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -3,6 +3,7 @@
 
 mod adoption;
 mod baseline_files;
+mod cache;
 mod demo;
 mod depinfo;
 mod explain;

@@ -44,10 +44,15 @@ fn never_runs_build_scripts_or_proc_macros() {
 
     assert!(!Path::new(BUILD_RS_MARKER).exists(), "the build script ran");
     assert!(!Path::new(PROC_MACRO_MARKER).exists(), "the proc macro ran");
-    assert!(
-        !root.join("target").exists(),
-        "something built the workspace"
-    );
+    // The target folder holds at most the tool's own cache.
+    let built: Vec<_> = std::fs::read_dir(root.join("target"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|name| name != "boundaries")
+        .collect();
+    assert!(built.is_empty(), "something built the workspace: {built:?}");
     assert!(
         had_lockfile || !root.join("Cargo.lock").exists(),
         "the tool wrote a Cargo.lock into the workspace"

@@ -177,7 +177,7 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
 }
 
 /// The model's record of a module of the tree.
-fn module(workspace: &Workspace, m: TreeModule) -> Module {
+pub(super) fn module(workspace: &Workspace, m: TreeModule) -> Module {
     let krate = &workspace.crates[m.crate_index];
     Module {
         path: m.segments.join("::"),
