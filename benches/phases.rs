@@ -137,6 +137,7 @@ fn in_process(name: &str, root: &Path, runs: usize) {
         workspace: false,
         current_dir: None,
         cargo: None,
+        use_cache: false,
     })
     .unwrap_or_else(|e| panic!("{name}: {e}"));
     let (source, place) =
@@ -149,7 +150,7 @@ fn in_process(name: &str, root: &Path, runs: usize) {
     if !include_tests {
         workspace.drop_test_targets();
     }
-    let model = source::load(&workspace, ExtractOptions { include_tests });
+    let model = source::load(&workspace, ExtractOptions { include_tests }, None);
 
     let (universe_time, universe) = best(runs, || universe(&workspace, &model));
     let (validate_time, problems) = best(runs, || {

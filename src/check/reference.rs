@@ -273,6 +273,7 @@ fn load(root: &Path) -> Loaded {
         workspace: true,
         current_dir: None,
         cargo: None,
+        use_cache: false,
     })
     .unwrap_or_else(|e| panic!("{}: {e}", root.display()));
     let policy = policy::find(&workspace.root, None)
@@ -282,7 +283,7 @@ fn load(root: &Path) -> Loaded {
     if !include_tests {
         workspace.drop_test_targets();
     }
-    let model = source::load(&workspace, ExtractOptions { include_tests });
+    let model = source::load(&workspace, ExtractOptions { include_tests }, None);
     Loaded {
         workspace,
         graph: Graph::new(model),
