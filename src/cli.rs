@@ -34,6 +34,8 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Print the documentation of the rule kinds
     Rules(RulesArgs),
+    /// Serve the Language Server Protocol on stdin and stdout, for editors
+    Lsp(LspArgs),
 }
 
 /// Options every command that reads the workspace takes, named as cargo
@@ -214,6 +216,10 @@ pub struct RulesArgs {
     /// One rule kind; all of them when omitted
     pub kind: Option<String>,
 }
+
+/// `cargo boundaries lsp`: the workspace is the folder the editor opens.
+#[derive(Debug, Args)]
+pub struct LspArgs {}
 
 /// Parses arguments, accepting cargo's `cargo-boundaries boundaries ...`
 /// invocation as well as a direct `cargo-boundaries ...`.

@@ -3,6 +3,7 @@
 
 mod baseline;
 mod check_command;
+mod editor;
 mod explain;
 mod files;
 mod graph_command;
@@ -54,6 +55,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Some(Command::Init(args)) => init::init(&args),
         Some(Command::Baseline(args)) => baseline::baseline(&args),
         Some(Command::Rules(args)) => rules::rules(args.kind.as_deref()),
+        Some(Command::Lsp(_)) => Ok(editor::lsp()),
     };
     match result {
         Ok(code) => code,

@@ -154,6 +154,16 @@ pub struct PolicyError {
     pub message: String,
     pub label: String,
     pub help: Option<String>,
+    /// The name the help suggests instead of the one written, for an
+    /// editor's quick fix.
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A "did you mean": what was written and the known name close to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub written: String,
+    pub meant: String,
 }
 
 impl PolicyError {
@@ -169,6 +179,7 @@ impl PolicyError {
             message: message.into(),
             label: label.into(),
             help: None,
+            suggestion: None,
         }
     }
 
@@ -179,12 +190,16 @@ impl PolicyError {
 
     /// "did you mean `x`?" when a candidate is close to `input`.
     pub fn suggest<'a>(
-        self,
+        mut self,
         input: &str,
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> PolicyError {
-        let help =
-            crate::suggest::closest(input, candidates).map(|s| format!("did you mean `{s}`?"));
+        let meant = crate::suggest::closest(input, candidates);
+        let help = meant.as_ref().map(|s| format!("did you mean `{s}`?"));
+        self.suggestion = meant.map(|meant| Suggestion {
+            written: input.to_string(),
+            meant,
+        });
         self.with_help(help)
     }
 }

@@ -20,12 +20,13 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 pub use discover::{find, FindError, PolicyPlace, POLICY_FILE};
-pub use error::{PolicyError, PolicyErrorCode, PolicyErrors};
+pub use error::{PolicyError, PolicyErrorCode, PolicyErrors, Suggestion};
 pub use index::{Decision, NodeId, PathIndex, PathKind, Trail};
 pub use names::CrateNames;
 pub use pattern::{segments, split, Pattern, PatternError, Segment};
 pub use reader::{
-    empty_list, read_pattern_list, type_error as value_type_error, RULE_COMMON_FIELDS,
+    empty_list, read_pattern_list, type_error as value_type_error, RULE_COMMON_FIELDS, SETTINGS,
+    TOP_LEVEL,
 };
 pub use validate::{validate, Members, Universe};
 use value::Value;

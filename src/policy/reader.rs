@@ -15,8 +15,10 @@ use super::value::{table_from_de, Table, Value, ValueKind};
 use super::PatternList;
 use super::{Policy, PolicyError, PolicySource, RuleTable, Settings, Severity};
 
-const TOP_LEVEL: [&str; 4] = ["version", "settings", "components", "rule"];
-const SETTINGS: [&str; 3] = ["include-tests", "baseline", "require-suppression-reason"];
+/// The keys of the policy's top level.
+pub const TOP_LEVEL: [&str; 4] = ["version", "settings", "components", "rule"];
+/// The keys of `[settings]`.
+pub const SETTINGS: [&str; 3] = ["include-tests", "baseline", "require-suppression-reason"];
 /// Fields every rule has, whatever its kind.
 pub const RULE_COMMON_FIELDS: [&str; 4] = ["kind", "name", "reason", "severity"];
 
@@ -43,6 +45,7 @@ pub fn read(
             message: format!("invalid TOML: {}", error.message().trim_end()),
             label: "here".to_string(),
             help: None,
+            suggestion: None,
         };
         return (policy, vec![error]);
     }

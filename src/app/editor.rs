@@ -1,0 +1,141 @@
+//! `cargo boundaries lsp`: the language server runs the pipeline through
+//! this [`Pipeline`], so `app` stays the one place that does the I/O
+//! around it and `lsp` never reaches back up.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{analyze_loaded, load_model, universe, Failure, PolicyUse};
+use crate::check::baseline as baseline_file;
+use crate::cli::CommonArgs;
+use crate::lsp::{BaselineFile, Checked, Model, ModuleFile, Pipeline, Snapshot};
+use crate::policy::{self, CrateNames, PolicyErrorCode};
+use crate::report::{FailureCode, Problem};
+use crate::source::SourceModel;
+use crate::workspace::Workspace;
+
+/// Serves until the client exits; the exit code the protocol asks for.
+pub fn lsp() -> i32 {
+    crate::lsp::serve(Arc::new(Editor))
+}
+
+struct Editor;
+
+impl Pipeline for Editor {
+    fn check(&self, manifest: &Path) -> Snapshot {
+        let common = CommonArgs {
+            manifest_path: Some(manifest.to_path_buf()),
+            workspace: true,
+            ..CommonArgs::default()
+        };
+        match analyze_loaded(&common, PolicyUse::Required, None) {
+            Ok(mut analysis) => {
+                let mut problems = Vec::new();
+                let baseline = match super::baseline::read(&analysis) {
+                    Ok(Some(entries)) => {
+                        let stale = crate::check::baseline::apply(
+                            &mut analysis.violations,
+                            &entries,
+                            &analysis.policy,
+                            &analysis.graph,
+                        );
+                        analysis.warnings.extend(stale);
+                        analysis.warnings.sort();
+                        baseline_text(&analysis)
+                    }
+                    Ok(None) => None,
+                    Err(failure) => {
+                        problems = failure.problems;
+                        None
+                    }
+                };
+                let model = model_of(&analysis.workspace, &analysis.graph.model);
+                Snapshot {
+                    model: Some(model),
+                    checked: Some(Checked {
+                        graph: analysis.graph,
+                        policy: analysis.policy,
+                        policy_source: analysis.policy_source,
+                        violations: analysis.violations,
+                        warnings: analysis.warnings,
+                        baseline,
+                    }),
+                    problems,
+                }
+            }
+            Err(failure) => failed(&common, failure),
+        }
+    }
+}
+
+/// A run that stopped: its problems, except the policy's own (the server
+/// validates the policy itself), and the workspace's names when it was
+/// read, so the policy can still be validated and completed.
+fn failed(common: &CommonArgs, failure: Failure) -> Snapshot {
+    let policy_problem = |p: &Problem| {
+        p.code == FailureCode::Policy
+            && PolicyErrorCode::ALL
+                .iter()
+                .any(|code| p.detail == Some(code.as_str()))
+    };
+    let problems = failure
+        .problems
+        .into_iter()
+        .filter(|p| !policy_problem(p))
+        .collect();
+    let model = failure.workspace.and_then(|workspace| {
+        let include_tests = policy::find(&workspace.root, None)
+            .map(|(source, place)| {
+                policy::parse(source, place, &CrateNames::of(&workspace))
+                    .0
+                    .settings
+                    .include_tests
+            })
+            .unwrap_or(false);
+        let (workspace, source) = load_model(common, include_tests).ok()?;
+        Some(model_of(&workspace, &source))
+    });
+    Snapshot {
+        model,
+        checked: None,
+        problems,
+    }
+}
+
+fn model_of(workspace: &Workspace, source: &SourceModel) -> Model {
+    let mut modules: Vec<ModuleFile> = source
+        .modules
+        .iter()
+        .map(|m| ModuleFile {
+            path: m.path.clone(),
+            file: m.file.clone(),
+        })
+        .collect();
+    modules.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut crates: Vec<String> = workspace
+        .crates
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(workspace.known_crates.iter().cloned())
+        .collect();
+    crates.sort();
+    crates.dedup();
+    Model {
+        root: workspace.root.clone(),
+        names: CrateNames::of(workspace),
+        universe: universe(workspace, source),
+        modules,
+        crates,
+        policy: policy::find(&workspace.root, None)
+            .ok()
+            .map(|(source, place)| (source.path, place)),
+    }
+}
+
+/// The baseline's text, for the action that shrinks it.
+fn baseline_text(analysis: &super::Analysis) -> Option<BaselineFile> {
+    let path = super::baseline::baseline_path(analysis).ok()?;
+    let text = policy::file::read_regular(&path).ok()?;
+    baseline_file::parse(&text, "baseline").ok()?;
+    Some(BaselineFile { path, text })
+}
