@@ -156,7 +156,7 @@ pub struct PolicyError {
     pub help: Option<String>,
     /// The name the help suggests instead of the one written, for an
     /// editor's quick fix.
-    pub suggestion: Option<Suggestion>,
+    pub suggestion: Option<Box<Suggestion>>,
 }
 
 /// A "did you mean": what was written and the known name close to it.
@@ -196,9 +196,11 @@ impl PolicyError {
     ) -> PolicyError {
         let meant = crate::suggest::closest(input, candidates);
         let help = meant.as_ref().map(|s| format!("did you mean `{s}`?"));
-        self.suggestion = meant.map(|meant| Suggestion {
-            written: input.to_string(),
-            meant,
+        self.suggestion = meant.map(|meant| {
+            Box::new(Suggestion {
+                written: input.to_string(),
+                meant,
+            })
         });
         self.with_help(help)
     }

@@ -12,6 +12,8 @@ mod graph;
 mod hostile;
 mod hostile_resolution;
 mod layout;
+mod lsp;
+mod lsp_client;
 mod policy_errors;
 mod presets;
 mod references;
