@@ -15,6 +15,7 @@ mod layers;
 #[cfg(test)]
 mod reference;
 pub mod registry;
+pub mod schema;
 pub mod suppress;
 pub mod verdict;
 

@@ -21,6 +21,7 @@ mod regressions;
 mod resolution;
 mod rule_kinds;
 mod safety;
+mod schema;
 mod snapshots;
 mod support;
 mod suppressions;
