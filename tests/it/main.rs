@@ -14,6 +14,7 @@ mod hostile_resolution;
 mod layout;
 mod lsp;
 mod lsp_client;
+mod lsp_nvim;
 mod policy_errors;
 mod presets;
 mod references;
