@@ -150,7 +150,7 @@ fn run(connection: Connection, pipeline: Arc<dyn Pipeline>, params: &InitializeP
         checked: None,
         run_entries: BTreeMap::new(),
         policy: None,
-        published: BTreeSet::new(),
+        published: HashMap::new(),
         last_problems: Vec::new(),
         latest: 0,
         shutdown: false,
@@ -196,8 +196,9 @@ struct Server {
     /// The last run's diagnostics, by file.
     run_entries: BTreeMap<Url, Vec<Entry>>,
     policy: Option<PolicyState>,
-    /// Files diagnostics were published for (to clear them when gone).
-    published: BTreeSet<Url>,
+    /// What was last published for each file (to clear them when gone,
+    /// and to send nothing when a run changes nothing there).
+    published: HashMap<Url, Vec<lsp_types::Diagnostic>>,
     /// Messages about no file shown for the last run.
     last_problems: Vec<String>,
     /// The newest run asked for.
@@ -283,6 +284,9 @@ impl Server {
                     if self.is_policy(&uri) {
                         self.validate_policy();
                     }
+                    // Published again on open: a client may have dropped
+                    // what it got for a file it did not show.
+                    self.published.remove(&uri);
                     self.publish(&uri);
                 }
             }
@@ -344,7 +348,7 @@ impl Server {
         self.checked = snapshot.checked;
         self.validate_policy();
         let mut uris: BTreeSet<Url> = self.run_entries.keys().cloned().collect();
-        uris.extend(self.published.iter().cloned());
+        uris.extend(self.published.keys().cloned());
         uris.extend(self.policy.as_ref().map(|p| p.uri.clone()));
         for uri in uris {
             self.publish(&uri);
@@ -417,19 +421,20 @@ impl Server {
             .map(|e| e.diagnostic.clone())
             .collect();
         diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-        if diagnostics.is_empty() && !self.published.contains(uri) {
+        let before = self.published.get(uri);
+        if before.map_or(diagnostics.is_empty(), |b| *b == diagnostics) {
             return;
-        }
-        if diagnostics.is_empty() {
-            self.published.remove(uri);
-        } else {
-            self.published.insert(uri.clone());
         }
         self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
             uri: uri.clone(),
-            diagnostics,
+            diagnostics: diagnostics.clone(),
             version: None,
         });
+        if diagnostics.is_empty() {
+            self.published.remove(uri);
+        } else {
+            self.published.insert(uri.clone(), diagnostics);
+        }
     }
 
     /// Every entry of a file (the run's and the policy buffer's).
