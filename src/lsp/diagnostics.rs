@@ -13,6 +13,7 @@ use super::position::{line_starts, LineMap};
 use super::snapshot::{Checked, Snapshot};
 use crate::check::baseline::{self, Judgement, Scope};
 use crate::policy::{PolicyError, Severity};
+use crate::source::Via;
 use crate::warning::{Warning, WarningCode};
 
 /// The diagnostics' `source`.
@@ -213,16 +214,18 @@ fn violations<'a>(
         }
         let line = texts.line_text(&location.file, location.line.saturating_sub(1));
         let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
-        let fix = Fix::Suppress {
+        // A comment silences a reference in Rust code; a manifest
+        // dependency has no such comment.
+        let fix = (reference.via != Via::Manifest).then(|| Fix::Suppress {
             rule: rule.name.clone(),
             line: range.start.line,
             indent,
-        };
+        });
         (
             texts.root.join(&*location.file),
             Entry {
                 diagnostic,
-                fix: Some(fix),
+                fix,
                 hover: Some(hover),
             },
         )

@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(&POLICY[string.inner.clone()], "shop::bil");
         assert_eq!(string.key.as_deref(), Some("from"));
         // An unclosed string runs to the end of its line.
-        let string = string_at(POLICY, at("\"sh")).unwrap();
+        let string = string_at(POLICY, at("to = \"sh")).unwrap();
         assert_eq!(&POLICY[string.inner], "sh");
         assert_eq!(string_at(POLICY, at("version =")), None);
         assert!(typing_key(POLICY, at("include-te")));
