@@ -247,7 +247,7 @@ pub fn read(analysis: &Analysis) -> Result<Option<Vec<Entry>>, Failure> {
 /// The baseline's entries and text, if the file exists. A path that exists
 /// but is not a regular file (a directory, a FIFO) is an error, not "no
 /// baseline".
-fn read_file(analysis: &Analysis) -> Result<Option<(Vec<Entry>, String)>, Failure> {
+pub(super) fn read_file(analysis: &Analysis) -> Result<Option<(Vec<Entry>, String)>, Failure> {
     let path = baseline_path(analysis)?;
     let shown = display(analysis, &path);
     match kind_of(&path).map_err(BaselinePathError::Read)? {

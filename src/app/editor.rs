@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{analyze_loaded, load_model, universe, Failure, PolicyUse};
-use crate::check::baseline as baseline_file;
 use crate::cli::CommonArgs;
 use crate::lsp::{BaselineFile, Checked, Model, ModuleFile, Pipeline, Snapshot};
 use crate::policy::{self, CrateNames, PolicyErrorCode};
@@ -31,8 +30,8 @@ impl Pipeline for Editor {
         match analyze_loaded(&common, PolicyUse::Required, None) {
             Ok(mut analysis) => {
                 let mut problems = Vec::new();
-                let baseline = match super::baseline::read(&analysis) {
-                    Ok(Some(entries)) => {
+                let baseline = match super::baseline::read_file(&analysis) {
+                    Ok(Some((entries, text))) => {
                         let stale = crate::check::baseline::apply(
                             &mut analysis.violations,
                             &entries,
@@ -41,7 +40,9 @@ impl Pipeline for Editor {
                         );
                         analysis.warnings.extend(stale);
                         analysis.warnings.sort();
-                        baseline_text(&analysis)
+                        super::baseline::baseline_path(&analysis)
+                            .ok()
+                            .map(|path| BaselineFile { path, text })
                     }
                     Ok(None) => None,
                     Err(failure) => {
@@ -130,12 +131,4 @@ fn model_of(workspace: &Workspace, source: &SourceModel) -> Model {
             .ok()
             .map(|(source, place)| (source.path, place)),
     }
-}
-
-/// The baseline's text, for the action that shrinks it.
-fn baseline_text(analysis: &super::Analysis) -> Option<BaselineFile> {
-    let path = super::baseline::baseline_path(analysis).ok()?;
-    let text = policy::file::read_regular(&path).ok()?;
-    baseline_file::parse(&text, "baseline").ok()?;
-    Some(BaselineFile { path, text })
 }

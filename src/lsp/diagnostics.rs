@@ -269,6 +269,13 @@ fn warning_entry(
 /// (what `cargo boundaries baseline` would write, never growing an entry),
 /// when some entry is stale.
 fn shrunk_baseline(checked: &Checked) -> Option<String> {
+    // Reading the baseline again costs as much as the check's own reading:
+    // only when something is stale.
+    checked
+        .warnings
+        .iter()
+        .any(|w| w.code == WarningCode::StaleBaseline)
+        .then_some(())?;
     let file = checked.baseline.as_ref()?;
     let old = baseline::parse(&file.text, "baseline").ok()?;
     let now = baseline::entries(&checked.violations, &checked.policy, &checked.graph);
