@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::error::PolicyErrorCode as Code;
 use super::index::{NodeId, PathIndex, PathKind, Trail};
 use super::pattern::{segments, Pattern};
-use super::{PatternList, Policy, PolicyError};
+use super::{PatternList, Policy, PolicyError, Suggestion};
 
 /// Everything a pattern may name, indexed by segments so that each pattern
 /// is matched once against all of it.
@@ -201,13 +201,28 @@ pub fn validate<'a>(
                     format!("unknown component or crate `{}`", pattern.text),
                     "matches nothing",
                 );
-                match policy.names.renamed(name) {
-                    Some(package) => error.with_help(Some(format!(
-                        "`{name}` is what a `Cargo.toml` renames `{package}` to; \
-                         a policy names a dependency by its package: did you mean `{package}`?"
-                    ))),
-                    None => error.with_help(suggest_name(&pattern.text, policy, &crate_names)),
-                }
+                let (help, meant) = match policy.names.renamed(name) {
+                    Some(package) => (
+                        format!(
+                            "`{name}` is what a `Cargo.toml` renames `{package}` to; \
+                             a policy names a dependency by its package: did you mean `{package}`?"
+                        ),
+                        package.to_string(),
+                    ),
+                    None => match suggest_name(&pattern.text, policy, &crate_names) {
+                        Some(suggested) => suggested,
+                        None => {
+                            errors.push(error);
+                            continue;
+                        }
+                    },
+                };
+                let mut error = error.with_help(Some(help));
+                error.suggestion = Some(Box::new(Suggestion {
+                    written: pattern.text.clone(),
+                    meant,
+                }));
+                error
             }
             None => {
                 let error = PolicyError::new(
@@ -239,7 +254,12 @@ pub fn validate<'a>(
 /// "did you mean" for a bare name, across component names, crate names,
 /// package spellings and rename names; a spelling is shown with the crate it
 /// stands for.
-fn suggest_name(name: &str, policy: &Policy, crate_names: &BTreeSet<&str>) -> Option<String> {
+/// "did you mean" for a bare name, and the name it suggests.
+fn suggest_name(
+    name: &str,
+    policy: &Policy,
+    crate_names: &BTreeSet<&str>,
+) -> Option<(String, String)> {
     let spellings: Vec<(&str, &str)> = policy.names.spellings().collect();
     let candidates = policy
         .components
@@ -252,12 +272,13 @@ fn suggest_name(name: &str, policy: &Policy, crate_names: &BTreeSet<&str>) -> Op
         .iter()
         .find(|(spelling, crate_name)| *spelling == closest && crate_name != spelling)
         .map(|(_, crate_name)| *crate_name);
-    Some(match means {
+    let help = match means {
         Some(crate_name) if crate_name != name => {
             format!("did you mean `{closest}` (the crate `{crate_name}`)?")
         }
         _ => format!("did you mean `{closest}`?"),
-    })
+    };
+    Some((help, closest))
 }
 
 fn component_span(policy: &Policy, name: &str) -> std::ops::Range<usize> {

@@ -126,12 +126,26 @@ fn a_policy_typo_is_reported_as_typed_and_the_suggestion_applies() {
         json!({"start": position(line, 6), "end": position(line, 14)})
     );
 
+    // A bare name that is no crate nor component: its suggestion too.
+    let typo = text.replacen("to = \"app::web\"", "to = \"ap\"", 1);
+    client.change(&policy, 3, &typo);
+    let diagnostics = client.diagnostics(&policy, has_code("boundaries::policy::unknown-name"));
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&policy)}, "range": diagnostics[0]["range"],
+               "context": {"diagnostics": [diagnostics[0]]}}),
+    );
+    assert_eq!(
+        actions[0]["edit"]["changes"][uri(&policy)][0]["newText"],
+        "app"
+    );
+
     // Fixing the buffer clears the diagnostic, still unsaved.
-    client.change(&policy, 3, &text);
+    client.change(&policy, 4, &text);
     client.diagnostics(&policy, |d| d.is_empty());
 
     // A buffer that is not even TOML is a diagnostic, not a crash.
-    client.change(&policy, 4, "version = 1\n[[rule\nkind = ");
+    client.change(&policy, 5, "version = 1\n[[rule\nkind = ");
     client.diagnostics(&policy, has_code("boundaries::policy::toml-syntax"));
     let hover = client.request(
         "textDocument/hover",
