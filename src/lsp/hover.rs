@@ -92,14 +92,17 @@ fn pattern(value: &str, model: &Model, policy: Option<&Policy>) -> String {
         },
     );
     if matches.is_empty() {
-        match pattern
-            .first_name()
-            .filter(|c| model.crates.iter().any(|k| k == c))
-        {
-            Some(krate) => out.push_str(&format!(
-                " of the workspace; it names paths inside the external crate `{krate}`"
-            )),
-            None => out.push_str(": a rule with it checks nothing there"),
+        let in_workspace = |name: &str| model.modules.iter().any(|m| m.path == name);
+        match pattern.first_name() {
+            Some(krate) if model.crates.iter().any(|k| k == krate) && !in_workspace(krate) => out
+                .push_str(&format!(
+                    "; it names paths inside the external crate `{krate}`"
+                )),
+            // An item-level pattern (`shop::accounts::storage::Db`).
+            _ if model.universe.matches_something(&pattern) => {
+                out.push_str("; it matches items of the workspace's modules")
+            }
+            _ => out.push_str(": it matches nothing, and `check` reports it"),
         }
         return out;
     }

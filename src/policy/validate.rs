@@ -60,7 +60,7 @@ impl Universe {
     }
 
     /// Whether `pattern` matches something that exists.
-    fn matches_something(&self, pattern: &Pattern) -> bool {
+    pub fn matches_something(&self, pattern: &Pattern) -> bool {
         match pattern.first_name() {
             Some(name)
                 if self.external_crates.contains(name) && !self.workspace_crates.contains(name) =>

@@ -221,6 +221,16 @@ fn completion_hover_and_definition_in_the_policy() {
         "{shown}"
     );
     assert!(shown.contains("- `app::domain`"), "{shown}");
+    // An item-level pattern matches no module, but is not nothing.
+    let item = text.replacen("to = \"app::web\"", "to = \"app::web::render\"", 1);
+    client.change(&policy, 2, &item);
+    let hover = request(&mut client, "textDocument/hover", at("to = \"app::w"));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert_eq!(
+        shown,
+        "`app::web::render` matches 0 modules and crates; it matches items of the workspace's modules"
+    );
+    client.change(&policy, 3, &text);
     let hover = request(&mut client, "textDocument/hover", at("kind = \"forb"));
     let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(
