@@ -361,3 +361,76 @@ fn bad_requests_get_errors_and_the_server_goes_on() {
         .contains("did you mean `forbid`?"));
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn a_folder_that_is_no_workspace_is_a_message_not_an_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut client = Client::start(&root);
+    let message = client.wait_for("window/showMessage", |m| {
+        m["method"] == "window/showMessage"
+    });
+    assert_eq!(message["params"]["type"], 1);
+    assert!(
+        message["params"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("cargo boundaries: "),
+        "{message}"
+    );
+    // A policy typed there has no workspace to be checked against: no
+    // answer, no crash.
+    let policy = root.join("boundaries.toml");
+    std::fs::write(&policy, "version = 1\n").unwrap();
+    client.open(&policy);
+    let answer = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&policy)}, "position": position(1, 0)}),
+    );
+    assert_eq!(answer, Value::Null);
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn settings_and_top_level_keys_complete() {
+    let (_dir, root) = fixture_copy("formats");
+    let policy = root.join("boundaries.toml");
+    let mut client = Client::start(&root);
+    client.open(&policy);
+    client.diagnostics(&root.join("src/domain.rs"), |d| !d.is_empty());
+    let text = "version = 1\n\n[settings]\nin\n\n[[rule]]\nkind = \"layers\"\nst\n";
+    client.change(&policy, 2, text);
+    let labels = |client: &mut Client, line: u64, character: u64| -> Vec<String> {
+        let items = client.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri(&policy)}, "position": position(line, character)}),
+        );
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        labels(&mut client, 3, 2),
+        ["include-tests", "baseline", "require-suppression-reason"]
+    );
+    assert_eq!(
+        labels(&mut client, 7, 2),
+        [
+            "containers",
+            "kind",
+            "layers",
+            "name",
+            "reason",
+            "severity",
+            "strict"
+        ]
+    );
+    assert_eq!(
+        labels(&mut client, 1, 0),
+        ["version", "settings", "components", "rule"]
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
