@@ -436,6 +436,8 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut seen: BTreeSet<Key> = BTreeSet::new();
+    // Where the previous entry's values end: its header search stops there.
+    let mut floor = 0;
     for item in items {
         let DeValue::Table(table) = item.get_ref() else {
             errors.push(error(
@@ -445,6 +447,8 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
             ));
             continue;
         };
+        let entry_floor = floor;
+        floor = table.values().map(|v| v.span().end).fold(floor, usize::max);
         let before = errors.len();
         for (key, _) in table.iter() {
             if !ENTRY_FIELDS.contains(&key.get_ref().as_ref()) {
@@ -533,7 +537,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
             key,
             count,
             location: Some(index.location(file.to_string(), span.clone())),
-            text: entry_text(text, table),
+            text: entry_text(text, table, entry_floor),
         });
     }
     if !errors.is_empty() {
@@ -545,20 +549,25 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
 
 /// Where an entry's `[[violation]]` header starts: the start of the last
 /// line beginning with `[[` before its first field.
-fn entry_text(text: &str, table: &toml::de::DeTable) -> Option<Range<usize>> {
+fn entry_text(text: &str, table: &toml::de::DeTable, floor: usize) -> Option<Range<usize>> {
     let first = table.values().map(|v| v.span().start).min()?;
-    let before = &text[..first];
-    let header = before
-        .match_indices('\n')
+    let floor = floor.min(first);
+    let before = &text[floor..first];
+    // The last line before the first value that starts with `[[`, searched
+    // back only as far as the previous entry: each byte is looked at once,
+    // however many entries the file holds.
+    let line_starts = before
+        .rmatch_indices('\n')
         .map(|(i, _)| i + 1)
-        .chain(std::iter::once(0))
-        .filter(|&start| before[start..].trim_start().starts_with("[["))
-        .max()?;
+        .chain((floor == 0).then_some(0));
+    let header = line_starts
+        .into_iter()
+        .find(|&start| before[start..].trim_start().starts_with("[["))?;
     let line = before[header..].lines().next().unwrap_or_default();
     let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     compact
         .starts_with("[[violation]]")
-        .then_some(header..first)
+        .then_some(floor + header..first)
 }
 
 /// Each entry's text runs from its header to the next entry's header (or

@@ -233,6 +233,33 @@ fn many_inline_modules_cost_linear_time() {
 }
 
 #[test]
+fn a_long_baseline_costs_linear_time() {
+    // Each entry's header was searched for from the start of the file:
+    // entries × file size. 20,000 entries of a module that does not exist
+    // (all stale, so each is read, compared and reported).
+    let entries: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "[[violation]]\nrule = \"no-exit\"\nfrom = \"t::gone{i}\"\nto = \"std::process::exit\"\ncount = 1\n\n"
+            )
+        })
+        .collect();
+    let sandbox = Sandbox::new();
+    sandbox.write("src/lib.rs", "pub fn f() {}\n").write(
+        "boundaries-baseline.toml",
+        format!("version = 1\n\n{entries}"),
+    );
+    let (run, report) = sandbox.check(quick());
+    assert_exit(&run, 1);
+    assert_eq!(codes(&report).len(), 20_000, "every entry is stale");
+    assert!(
+        run.cpu < Duration::from_secs(10),
+        "{:?} of processor time",
+        run.cpu
+    );
+}
+
+#[test]
 fn a_long_chain_of_module_files_costs_about_linear_time() {
     // `mod a;` in src/a.rs, src/a/a.rs, ... 600 folders deep: resolving each
     // file's path from the root cost depth² per file.
