@@ -55,6 +55,7 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
             analysis.warnings.sort();
         }
     }
+    crate::check::suggest::suggest(&analysis.policy, &analysis.graph, &mut analysis.violations);
     if args.common.quiet {
         // Violations only: keep just the warnings that fail the run.
         analysis.warnings.retain(|w| w.code.is_error());

@@ -15,6 +15,7 @@ mod layers;
 #[cfg(test)]
 mod reference;
 pub mod registry;
+pub mod suggest;
 pub mod suppress;
 pub mod verdict;
 
@@ -265,6 +266,8 @@ pub struct Violation {
     pub baselined: bool,
     /// See [`Finding::key`].
     pub key: Option<(String, String)>,
+    /// A path to use instead, through a re-export the policy allows.
+    pub suggestion: Option<suggest::Suggestion>,
 }
 
 impl Violation {
@@ -298,6 +301,7 @@ pub fn run(policy: &CompiledPolicy, graph: &Graph) -> Vec<Violation> {
                     severity: rule.table.severity,
                     baselined: false,
                     key: finding.key,
+                    suggestion: None,
                 })
         })
         .collect();

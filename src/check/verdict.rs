@@ -73,6 +73,7 @@ mod tests {
             severity,
             baselined,
             key: None,
+            suggestion: None,
         }
     }
 

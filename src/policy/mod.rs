@@ -163,6 +163,13 @@ pub struct RuleTable {
     pub name: String,
     pub name_span: Option<Range<usize>>,
     pub reason: Option<String>,
+    /// What to do instead, shown as the diagnostic's help after the reason.
+    pub help: Option<String>,
+    /// A URL documenting the rule (human output, SARIF `helpUri`).
+    pub docs: Option<String>,
+    /// Why the rule was loosened: a `check --base` finding against this
+    /// rule is accepted when it is given.
+    pub loosened: Option<String>,
     pub severity: Severity,
     /// The span shown as "rule defined here": the `[[rule]]` table.
     pub span: Range<usize>,

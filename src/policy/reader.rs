@@ -18,7 +18,9 @@ use super::{Policy, PolicyError, PolicySource, RuleTable, Settings, Severity};
 const TOP_LEVEL: [&str; 4] = ["version", "settings", "components", "rule"];
 const SETTINGS: [&str; 3] = ["include-tests", "baseline", "require-suppression-reason"];
 /// Fields every rule has, whatever its kind.
-pub const RULE_COMMON_FIELDS: [&str; 4] = ["kind", "name", "reason", "severity"];
+pub const RULE_COMMON_FIELDS: [&str; 7] = [
+    "kind", "name", "reason", "severity", "help", "docs", "loosened",
+];
 
 pub fn read(
     source: PolicySource,
@@ -445,6 +447,21 @@ fn read_rule(
         }
     }
     let reason = string("reason", errors).map(|(r, _)| r);
+    let help = string("help", errors).map(|(h, _)| h);
+    let docs = string("docs", errors).and_then(|(url, span)| {
+        if url.starts_with("https://") || url.starts_with("http://") {
+            Some(url)
+        } else {
+            errors.push(PolicyError::new(
+                Code::WrongType,
+                span,
+                "`docs` must be a URL starting with `https://` or `http://`",
+                "expected a URL",
+            ));
+            None
+        }
+    });
+    let loosened = string("loosened", errors).map(|(l, _)| l);
     let severity = match table.get("severity") {
         None => Severity::Error,
         Some(value) => match &value.kind {
@@ -484,6 +501,9 @@ fn read_rule(
         kind,
         kind_span,
         reason,
+        help,
+        docs,
+        loosened,
         severity,
         span: item.span.clone(),
         fields,

@@ -47,6 +47,21 @@ impl Entry<'_> {
     }
 }
 
+/// What a violation's help says, one line each: the rule's reason, its
+/// `help`, the path to use instead, and its `docs` URL.
+pub fn help_lines(rule: &RuleTable, violation: &Violation) -> Option<String> {
+    let lines: Vec<String> = [
+        rule.reason.clone(),
+        rule.help.clone(),
+        violation.suggestion.as_ref().map(|s| s.help()),
+        rule.docs.as_ref().map(|url| format!("see {url}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
 /// One tool warning with its fingerprint.
 pub struct WarningEntry<'a> {
     pub warning: &'a Warning,

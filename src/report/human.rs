@@ -63,7 +63,7 @@ pub fn human(run: &CheckRun, style: &Style) -> String {
             }
         }
         let Some(mut main) = main else { continue };
-        main.help = rule.reason.clone();
+        main.help = super::common::help_lines(rule, violation);
         let mut defined = Report::new(
             MietteSeverity::Advice,
             "",

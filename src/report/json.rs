@@ -32,6 +32,15 @@ struct JsonViolation<'a> {
     message: &'a str,
     reason: Option<&'a str>,
     baselined: bool,
+    /// The rule's `help` and `docs`, when it has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    docs: Option<&'a str>,
+    /// A path to use instead of `path`, through a re-export the policy
+    /// allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a str>,
     /// For a cycle: every edge's reference, in cycle order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     cycle: Vec<JsonEdge<'a>>,
@@ -95,6 +104,9 @@ pub fn json(run: &CheckRun) -> String {
                 message: &v.message,
                 reason: rule.reason.as_deref(),
                 baselined: v.baselined,
+                help: rule.help.as_deref(),
+                docs: rule.docs.as_deref(),
+                suggestion: v.suggestion.as_ref().map(|s| s.path.as_str()),
                 cycle: if v.references.len() > 1 {
                     v.references
                         .iter()

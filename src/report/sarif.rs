@@ -112,6 +112,8 @@ struct ReportingDescriptor<'a> {
     short_description: Text,
     full_description: Text,
     help: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'a str>,
     default_configuration: Configuration,
     properties: DescriptorProperties<'a>,
 }
@@ -209,10 +211,16 @@ pub fn sarif(run: &CheckRun) -> String {
                 id: &rule.name,
                 short_description: Text::new(short),
                 help: Text::new(format!(
-                    "{full}\n\nReach the code through a module the policy allows, or change \
+                    "{full}\n\n{}Reach the code through a module the policy allows, or change \
                      rule `{}` in {}. `cargo boundaries rules` documents the `{}` kind.",
-                    rule.name, run.policy_source.display, rule.kind
+                    rule.help
+                        .as_ref()
+                        .map_or(String::new(), |h| format!("{h}\n\n")),
+                    rule.name,
+                    run.policy_source.display,
+                    rule.kind
                 )),
+                help_uri: rule.docs.as_deref(),
                 full_description: Text::new(full),
                 default_configuration: Configuration {
                     level: Level::of(rule.severity).as_str(),
@@ -236,6 +244,7 @@ pub fn sarif(run: &CheckRun) -> String {
         short_description: Text::new(warning_description(*code)),
         full_description: Text::new(warning_description(*code)),
         help: Text::new(warning_description(*code)),
+        help_uri: None,
         default_configuration: Configuration {
             level: Level::of_warning(*code).as_str(),
         },
@@ -279,7 +288,10 @@ pub fn sarif(run: &CheckRun) -> String {
                 rule_id: &entry.rule.name,
                 rule_index: entry.rule_index,
                 level: entry.level().as_str(),
-                message: Text::new(entry.message()),
+                message: Text::new(match &entry.violation.suggestion {
+                    Some(suggestion) => format!("{}; {}", entry.message(), suggestion.help()),
+                    None => entry.message().to_string(),
+                }),
                 locations: vec![ResultLocation {
                     id: None,
                     physical_location: physical(&entry.location.file, Some(entry.location)),
@@ -346,6 +358,7 @@ pub fn sarif_failure(run: &FailedRun) -> String {
             short_description: Text::new(code.description()),
             full_description: Text::new(code.description()),
             help: Text::new(code.description()),
+            help_uri: None,
             default_configuration: Configuration {
                 level: Level::Error.as_str(),
             },

@@ -20,6 +20,7 @@ mod resolution;
 mod rule_kinds;
 mod safety;
 mod snapshots;
+mod suggestions;
 mod support;
 mod suppressions;
 mod watch;
