@@ -107,6 +107,9 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report
     Gitlab,
+    /// A Markdown report for `$GITHUB_STEP_SUMMARY` and merge-request
+    /// comments: counts against the baseline, new violations, a diagram
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

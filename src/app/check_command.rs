@@ -34,6 +34,7 @@ pub struct Checked {
 pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Failure> {
     let stdout = output_style(&args.common, Stream::Stdout)?;
     let mut analysis = analyze_loaded(&args.common, PolicyUse::Required, workspace)?;
+    let mut shrunk = None;
     if args.no_baseline {
         say_baseline(&analysis, BaselineUse::NotRead);
     } else {
@@ -45,13 +46,14 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
                 .map_or(BaselineUse::NoFile, |e| BaselineUse::Read(e.len())),
         );
         if let Some(entries) = entries {
-            let stale = crate::check::baseline::apply(
+            let applied = crate::check::baseline::apply(
                 &mut analysis.violations,
                 &entries,
                 &analysis.policy,
                 &analysis.graph,
             );
-            analysis.warnings.extend(stale);
+            analysis.warnings.extend(applied.warnings);
+            shrunk = Some(applied.shrunk);
             analysis.warnings.sort();
         }
     }
@@ -60,7 +62,10 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
         // Violations only: keep just the warnings that fail the run.
         analysis.warnings.retain(|w| w.code.is_error());
     }
-    let verdict = Verdict::new(&analysis.violations, &analysis.warnings);
+    let mut verdict = Verdict::new(&analysis.violations, &analysis.warnings);
+    if let Some(shrunk) = &shrunk {
+        verdict.compared_with_baseline(shrunk);
+    }
     let references = &analysis.graph.model.references;
     let quoted = analysis
         .violations
@@ -97,6 +102,7 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
         (None, Format::Sarif) => report::sarif(&run),
         (None, Format::Github) => report::github(&run),
         (None, Format::Gitlab) => report::gitlab(&run),
+        (None, Format::Markdown) => report::markdown(&run),
     };
     let exit = if verdict.fails() {
         EXIT_VIOLATIONS
@@ -120,6 +126,7 @@ fn speak_failure(args: &CheckArgs, failure: &Failure) {
         (None, Format::Sarif) => report::sarif_failure(&run),
         (None, Format::Github) => report::github_failure(&run),
         (None, Format::Gitlab) => report::gitlab_failure(&run),
+        (None, Format::Markdown) => report::markdown_failure(&run),
         (None, Format::Human | Format::Json | Format::Short) => return,
     };
     print(&text);

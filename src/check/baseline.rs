@@ -197,6 +197,23 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// A baseline entry this run judges that covers fewer violations than it
+/// counts: `was - now` of its violations were fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shrunk {
+    pub key: Key,
+    pub was: usize,
+    pub now: usize,
+}
+
+/// What comparing a run with its baseline found: the `stale-baseline`
+/// problems, and the entries that shrank behind them.
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    pub warnings: Vec<Warning>,
+    pub shrunk: Vec<Shrunk>,
+}
+
 /// Marks the violations the baseline covers, and reports the entries this
 /// run judges that it no longer matches.
 pub fn apply(
@@ -204,7 +221,7 @@ pub fn apply(
     baseline: &[Entry],
     policy: &CompiledPolicy,
     graph: &Graph,
-) -> Vec<Warning> {
+) -> Applied {
     let scope = Scope::new(graph, policy);
     let mut allowed: BTreeMap<&Key, usize> = baseline.iter().map(|e| (&e.key, e.count)).collect();
     let mut found: BTreeMap<Key, usize> = BTreeMap::new();
@@ -227,28 +244,43 @@ pub fn apply(
             }
         }
     }
-    baseline
+    let shrunk: Vec<(&Entry, usize)> = baseline
         .iter()
         .filter(|entry| scope.judge(&entry.key) == Judgement::Checked)
         .filter_map(|entry| {
             let now = found.get(&entry.key).copied().unwrap_or(0);
-            (now < entry.count).then(|| Warning {
-                location: entry.location.clone(),
-                code: WarningCode::StaleBaseline,
-                message: format!(
-                    "the baseline allows {} `{}` violation{} from `{}` to `{}`, but {} remain{}; \
-                     run `cargo boundaries baseline` to shrink it",
-                    entry.count,
-                    entry.key.rule,
-                    if entry.count == 1 { "" } else { "s" },
-                    entry.key.from,
-                    entry.key.to,
-                    now,
-                    if now == 1 { "s" } else { "" }
-                ),
-            })
+            (now < entry.count).then_some((entry, now))
         })
-        .collect()
+        .collect();
+    let warnings = shrunk
+        .iter()
+        .map(|&(entry, now)| Warning {
+            location: entry.location.clone(),
+            code: WarningCode::StaleBaseline,
+            message: format!(
+                "the baseline allows {} `{}` violation{} from `{}` to `{}`, but {} remain{}; \
+                     run `cargo boundaries baseline` to shrink it",
+                entry.count,
+                entry.key.rule,
+                if entry.count == 1 { "" } else { "s" },
+                entry.key.from,
+                entry.key.to,
+                now,
+                if now == 1 { "s" } else { "" }
+            ),
+        })
+        .collect();
+    Applied {
+        warnings,
+        shrunk: shrunk
+            .into_iter()
+            .map(|(entry, now)| Shrunk {
+                key: entry.key.clone(),
+                was: entry.count,
+                now,
+            })
+            .collect(),
+    }
 }
 
 /// The entries a rewritten baseline holds: today's for what this run

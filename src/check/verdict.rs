@@ -2,6 +2,7 @@
 //! Computed here, once, from what the check found; the formats print it and
 //! the binary turns it into an exit code.
 
+use super::baseline::Shrunk;
 use super::Violation;
 use crate::policy::Severity;
 use crate::warning::{Warning, WarningCode};
@@ -20,6 +21,23 @@ pub struct Verdict {
     /// The tool's other warnings, by code (parse errors, unused
     /// suppressions, ...): they never fail the run.
     pub tool_warnings: Vec<(WarningCode, usize)>,
+    /// What changed against the baseline, when the run compared with one.
+    pub baseline: Option<BaselineDelta>,
+    /// Exemptions (suppressions, baseline entries) that expire soon, by
+    /// rule name.
+    pub expiring_by_rule: std::collections::BTreeMap<String, usize>,
+}
+
+/// What changed against the baseline: violations it does not cover, and
+/// baselined violations that are gone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BaselineDelta {
+    /// Violations the baseline does not cover (errors and warnings).
+    pub new: usize,
+    /// Baselined violations that no longer occur.
+    pub fixed: usize,
+    /// Fixed violations by rule name.
+    pub fixed_by_rule: std::collections::BTreeMap<String, usize>,
 }
 
 impl Verdict {
@@ -42,6 +60,22 @@ impl Verdict {
         }
         verdict.tool_warnings = by_code.into_iter().collect();
         verdict
+    }
+
+    /// Records the comparison with the baseline: its shrunk entries.
+    pub fn compared_with_baseline(&mut self, shrunk: &[Shrunk]) {
+        let mut delta = BaselineDelta {
+            new: self.active(),
+            ..BaselineDelta::default()
+        };
+        for entry in shrunk {
+            delta.fixed += entry.was - entry.now;
+            *delta
+                .fixed_by_rule
+                .entry(entry.key.rule.clone())
+                .or_default() += entry.was - entry.now;
+        }
+        self.baseline = Some(delta);
     }
 
     /// Whether the run fails (exit code 1): an error-severity violation

@@ -21,8 +21,11 @@
 //!   `suppressions` (it is not in its supported subset) and would open an
 //!   alert for each; left out, an alert whose violation gets baselined is
 //!   closed as fixed, and one reopens when the baseline stops covering it.
-//!   `baselineState` is not used either: it compares with a previous *run*,
-//!   which is not what the baseline file is.
+//!   When the run read a baseline file, each violation's result says
+//!   `baselineState: "new"` (the baseline does not cover it) and each
+//!   stale entry's `stale-baseline` result `"absent"` (baselined violations
+//!   that are gone); `unchanged` would be the baselined ones, left out as
+//!   said. Other tool warnings carry none.
 //! - The run has one `invocation`: `executionSuccessful` says whether the
 //!   tool did its job (violations or not). A run that could not check
 //!   (exit 2) is still a valid log: no results, `executionSuccessful:
@@ -152,6 +155,10 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<ResultLocation>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// Against the baseline file, when the run read one: `new` for a
+    /// violation it does not cover, `absent` for a stale entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -302,6 +309,7 @@ pub fn sarif(run: &CheckRun) -> String {
                     FINGERPRINT_KEY,
                     entry.fingerprint.clone(),
                 )]),
+                baseline_state: run.verdict.baseline.as_ref().map(|_| "new"),
             }
         })
         .collect();
@@ -325,6 +333,7 @@ pub fn sarif(run: &CheckRun) -> String {
             }],
             related_locations: Vec::new(),
             partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, entry.fingerprint.clone())]),
+            baseline_state: (entry.code() == WarningCode::StaleBaseline).then_some("absent"),
         }
     }));
 
