@@ -34,6 +34,8 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Print the documentation of the rule kinds
     Rules(RulesArgs),
+    /// List every suppression and baseline entry with its owner and expiry
+    Exemptions(ExemptionsArgs),
 }
 
 /// Options every command that reads the workspace takes, named as cargo
@@ -213,6 +215,24 @@ pub struct BaselineArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExemptionsArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ExemptionsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExemptionsFormat {
+    /// A table, the soonest to expire first
+    #[default]
+    Human,
+    /// `{"version": 1, "today": .., "exemptions": [..]}`
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct RulesArgs {
     /// One rule kind; all of them when omitted
     pub kind: Option<String>,

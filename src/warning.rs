@@ -15,10 +15,12 @@ pub enum WarningCode {
     StaleBaseline,
     ModuleCycle,
     RepeatedModuleFile,
+    /// A suppression or baseline entry within its warning window.
+    ExpiringExemption,
 }
 
 impl WarningCode {
-    pub const ALL: [WarningCode; 7] = [
+    pub const ALL: [WarningCode; 8] = [
         WarningCode::ParseError,
         WarningCode::MissingModuleFile,
         WarningCode::OutsideWorkspace,
@@ -26,6 +28,7 @@ impl WarningCode {
         WarningCode::StaleBaseline,
         WarningCode::ModuleCycle,
         WarningCode::RepeatedModuleFile,
+        WarningCode::ExpiringExemption,
     ];
 
     /// A stale baseline fails the check: the baseline may only shrink.
@@ -42,6 +45,7 @@ impl WarningCode {
             WarningCode::StaleBaseline => "stale-baseline",
             WarningCode::ModuleCycle => "module-cycle",
             WarningCode::RepeatedModuleFile => "repeated-module-file",
+            WarningCode::ExpiringExemption => "expiring-exemption",
         }
     }
 }

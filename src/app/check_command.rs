@@ -4,6 +4,7 @@ use super::{
     analyze_loaded, output_style, print, say_baseline, Analysis, BaselineUse, Failure, PolicyUse,
     Stream, EXIT_OK, EXIT_VIOLATIONS,
 };
+use crate::check::expiry::Standing;
 use crate::check::verdict::Verdict;
 use crate::cli::{CheckArgs, Format, MessageFormat};
 use crate::report::{self, CheckRun};
@@ -34,7 +35,9 @@ pub struct Checked {
 pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Failure> {
     let stdout = output_style(&args.common, Stream::Stdout)?;
     let mut analysis = analyze_loaded(&args.common, PolicyUse::Required, workspace)?;
+    let expiry = super::exemptions::expiry_rules(&analysis.settings)?;
     let mut shrunk = None;
+    let mut baseline_entries = Vec::new();
     if args.no_baseline {
         say_baseline(&analysis, BaselineUse::NotRead);
     } else {
@@ -51,10 +54,12 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
                 &entries,
                 &analysis.policy,
                 &analysis.graph,
+                &expiry,
             );
             analysis.warnings.extend(applied.warnings);
             shrunk = Some(applied.shrunk);
             analysis.warnings.sort();
+            baseline_entries = entries;
         }
     }
     crate::check::suggest::suggest(&analysis.policy, &analysis.graph, &mut analysis.violations);
@@ -65,6 +70,12 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
     let mut verdict = Verdict::new(&analysis.violations, &analysis.warnings);
     if let Some(shrunk) = &shrunk {
         verdict.compared_with_baseline(shrunk);
+    }
+    let suppressions = super::exemptions::selected_suppressions(&analysis);
+    for exemption in crate::check::exemptions::list(&suppressions, &baseline_entries, &expiry) {
+        if let Standing::Expiring(_) = exemption.standing {
+            *verdict.expiring_by_rule.entry(exemption.rule).or_default() += 1;
+        }
     }
     let references = &analysis.graph.model.references;
     let quoted = analysis

@@ -7,6 +7,8 @@
 mod acyclic;
 mod allow;
 pub mod baseline;
+pub mod exemptions;
+pub mod expiry;
 mod fields;
 mod forbid;
 mod independent;

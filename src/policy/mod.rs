@@ -62,6 +62,11 @@ pub struct Settings {
     pub baseline: String,
     /// Whether an inline suppression must give a reason.
     pub require_suppression_reason: bool,
+    /// Whether every exemption (suppression, baseline entry) must say
+    /// `until`.
+    pub require_expiry: bool,
+    /// How many days before its date an exemption is a warning.
+    pub expiry_warning_days: i64,
 }
 
 impl Default for Settings {
@@ -70,6 +75,8 @@ impl Default for Settings {
             include_tests: false,
             baseline: "boundaries-baseline.toml".to_string(),
             require_suppression_reason: false,
+            require_expiry: false,
+            expiry_warning_days: 30,
         }
     }
 }

@@ -16,7 +16,13 @@ use super::PatternList;
 use super::{Policy, PolicyError, PolicySource, RuleTable, Settings, Severity};
 
 const TOP_LEVEL: [&str; 4] = ["version", "settings", "components", "rule"];
-const SETTINGS: [&str; 3] = ["include-tests", "baseline", "require-suppression-reason"];
+const SETTINGS: [&str; 5] = [
+    "include-tests",
+    "baseline",
+    "require-suppression-reason",
+    "require-expiry",
+    "expiry-warning-days",
+];
 /// Fields every rule has, whatever its kind.
 pub const RULE_COMMON_FIELDS: [&str; 7] = [
     "kind", "name", "reason", "severity", "help", "docs", "loosened",
@@ -182,7 +188,14 @@ fn read_settings(value: &Value, settings: &mut Settings, errors: &mut Vec<Policy
                 settings.require_suppression_reason = *b
             }
             ("baseline", ValueKind::String(s)) => settings.baseline = s.clone(),
-            ("include-tests" | "require-suppression-reason", _) => {
+            ("require-expiry", ValueKind::Bool(b)) => settings.require_expiry = *b,
+            ("expiry-warning-days", ValueKind::Integer(days)) if *days >= 0 => {
+                settings.expiry_warning_days = *days
+            }
+            ("expiry-warning-days", _) => {
+                errors.push(type_error(value, &key.name, "a whole number of days"))
+            }
+            ("include-tests" | "require-suppression-reason" | "require-expiry", _) => {
                 errors.push(type_error(value, &key.name, "a boolean"))
             }
             ("baseline", _) => errors.push(type_error(value, &key.name, "a string")),

@@ -499,6 +499,9 @@ fn warning_description(code: WarningCode) -> &'static str {
         WarningCode::RepeatedModuleFile => {
             "one file is already the file of many modules of the crate (files that include each other twice multiply); it is not read again"
         }
+        WarningCode::ExpiringExemption => {
+            "a suppression or baseline entry expires soon; past its date it no longer exempts"
+        }
         WarningCode::ModuleCycle => {
             "a module's file is already a file of its own module chain (a cycle through `#[path]` or a symlink); it is not read again"
         }

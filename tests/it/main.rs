@@ -7,6 +7,7 @@ mod baseline_files;
 mod cache;
 mod demo;
 mod depinfo;
+mod exemptions;
 mod explain;
 mod formats;
 mod graph;
