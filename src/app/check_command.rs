@@ -63,6 +63,9 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
         }
     }
     crate::check::suggest::suggest(&analysis.policy, &analysis.graph, &mut analysis.violations);
+    if let Some(codeowners) = super::codeowners::read(&analysis.workspace.root) {
+        super::codeowners::name_owners(&codeowners, &analysis.graph, &mut analysis.violations);
+    }
     if args.common.quiet {
         // Violations only: keep just the warnings that fail the run.
         analysis.warnings.retain(|w| w.code.is_error());

@@ -3,6 +3,7 @@
 
 mod baseline;
 mod check_command;
+mod codeowners;
 mod exemptions;
 mod explain;
 mod files;

@@ -270,6 +270,8 @@ pub struct Violation {
     pub key: Option<(String, String)>,
     /// A path to use instead, through a re-export the policy allows.
     pub suggestion: Option<suggest::Suggestion>,
+    /// Who owns the code, when the workspace has a CODEOWNERS file.
+    pub owners: Option<crate::owners::ViolationOwners>,
 }
 
 impl Violation {
@@ -304,6 +306,7 @@ pub fn run(policy: &CompiledPolicy, graph: &Graph) -> Vec<Violation> {
                     baselined: false,
                     key: finding.key,
                     suggestion: None,
+                    owners: None,
                 })
         })
         .collect();

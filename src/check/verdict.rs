@@ -108,6 +108,7 @@ mod tests {
             baselined,
             key: None,
             suggestion: None,
+            owners: None,
         }
     }
 

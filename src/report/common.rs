@@ -54,12 +54,29 @@ pub fn help_lines(rule: &RuleTable, violation: &Violation) -> Option<String> {
         rule.reason.clone(),
         rule.help.clone(),
         violation.suggestion.as_ref().map(|s| s.help()),
+        violation.owners.as_ref().map(owners_line),
         rule.docs.as_ref().map(|url| format!("see {url}")),
     ]
     .into_iter()
     .flatten()
     .collect();
     (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// `owners: @a here, @b there`: who owns the file, and the code it reaches.
+pub fn owners_line(owners: &crate::owners::ViolationOwners) -> String {
+    let list = |owners: &[String]| {
+        if owners.is_empty() {
+            "nobody".to_string()
+        } else {
+            owners.join(" ")
+        }
+    };
+    format!(
+        "owners: {} (this file), {} (the code it reaches)",
+        list(&owners.from),
+        list(&owners.to)
+    )
 }
 
 /// One tool warning with its fingerprint.

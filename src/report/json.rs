@@ -41,6 +41,9 @@ struct JsonViolation<'a> {
     /// allows.
     #[serde(skip_serializing_if = "Option::is_none")]
     suggestion: Option<&'a str>,
+    /// From CODEOWNERS, when the workspace has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owners: Option<&'a crate::owners::ViolationOwners>,
     /// For a cycle: every edge's reference, in cycle order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     cycle: Vec<JsonEdge<'a>>,
@@ -107,6 +110,7 @@ pub fn json(run: &CheckRun) -> String {
                 help: rule.help.as_deref(),
                 docs: rule.docs.as_deref(),
                 suggestion: v.suggestion.as_ref().map(|s| s.path.as_str()),
+                owners: v.owners.as_ref(),
                 cycle: if v.references.len() > 1 {
                     v.references
                         .iter()

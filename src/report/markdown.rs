@@ -94,6 +94,10 @@ pub fn markdown(run: &CheckRun) -> String {
         out.push('\n');
     }
 
+    if entries.iter().any(|e| e.violation.owners.is_some()) {
+        out.push_str(&by_team(&entries));
+    }
+
     let stale: Vec<_> = warning_entries(run)
         .into_iter()
         .filter(|w| w.code() == WarningCode::StaleBaseline)
@@ -162,8 +166,40 @@ fn item(entry: &Entry) -> String {
     if let Some(suggestion) = &entry.violation.suggestion {
         let _ = write!(line, " — {}", text(&suggestion.help()));
     }
+    if let Some(owners) = &entry.violation.owners {
+        let _ = write!(line, " ({})", text(&super::common::owners_line(owners)));
+    }
     line.push('\n');
     line
+}
+
+/// New violations by the team that owns the code they are written in (a
+/// violation in a file of two owners counts for each).
+fn by_team(entries: &[Entry]) -> String {
+    let mut teams: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for entry in entries {
+        let Some(owners) = &entry.violation.owners else {
+            continue;
+        };
+        if owners.from.is_empty() {
+            teams.entry("(no owner)").or_default().0 += 1;
+        }
+        for owner in &owners.from {
+            teams.entry(owner).or_default().0 += 1;
+        }
+        for owner in &owners.to {
+            teams.entry(owner).or_default().1 += 1;
+        }
+    }
+    let mut out = String::from(
+        "### New violations by owning team\n\n\
+         | team | in its code | into its code |\n| --- | ---: | ---: |\n",
+    );
+    for (team, (from, to)) in teams {
+        let _ = writeln!(out, "| {} | {from} | {to} |", text(team));
+    }
+    out.push('\n');
+    out
 }
 
 /// The edges (from module → target) that carry new violations, labelled

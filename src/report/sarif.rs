@@ -159,6 +159,14 @@ struct SarifResult<'a> {
     /// violation it does not cover, `absent` for a stale entry.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline_state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    /// From CODEOWNERS: of the file, and of the module reached.
+    owners: &'a crate::owners::ViolationOwners,
 }
 
 #[derive(Serialize)]
@@ -310,6 +318,8 @@ pub fn sarif(run: &CheckRun) -> String {
                     entry.fingerprint.clone(),
                 )]),
                 baseline_state: run.verdict.baseline.as_ref().map(|_| "new"),
+                properties: (entry.violation.owners.as_ref())
+                    .map(|owners| ResultProperties { owners }),
             }
         })
         .collect();
@@ -334,6 +344,7 @@ pub fn sarif(run: &CheckRun) -> String {
             related_locations: Vec::new(),
             partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, entry.fingerprint.clone())]),
             baseline_state: (entry.code() == WarningCode::StaleBaseline).then_some("absent"),
+            properties: None,
         }
     }));
 

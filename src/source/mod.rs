@@ -29,7 +29,7 @@ use crate::workspace::Workspace;
 
 pub use cache::{CacheUse, FactsCache};
 pub use extract::ExtractOptions;
-pub use read::quoted_text;
+pub use read::{contained, quoted_text, read_source};
 pub use suppressions::Suppression;
 
 /// How a reference was written.

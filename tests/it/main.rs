@@ -14,6 +14,7 @@ mod graph;
 mod hostile;
 mod hostile_resolution;
 mod layout;
+mod owners;
 mod policy_errors;
 mod presets;
 mod references;
