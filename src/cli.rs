@@ -87,6 +87,10 @@ pub struct CheckArgs {
     /// Ignore the baseline file: report every violation
     #[arg(long)]
     pub no_baseline: bool,
+    /// Fail when the policy, the baseline or the suppressions allow more
+    /// than at this git revision (read with `git show`, nothing checked out)
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
     /// Check again on every change to the sources, the policy, the
     /// baseline or a manifest, until Ctrl-C (with the human, short and json
     /// formats; json writes one document per check)

@@ -62,6 +62,16 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
             baseline_entries = entries;
         }
     }
+    if let Some(reference) = &args.base {
+        let found = super::base::loosenings(
+            &analysis,
+            reference,
+            args.common.policy.as_deref(),
+            (!args.no_baseline).then_some(baseline_entries.as_slice()),
+        )?;
+        analysis.warnings.extend(found);
+        analysis.warnings.sort();
+    }
     crate::check::suggest::suggest(&analysis.policy, &analysis.graph, &mut analysis.violations);
     if let Some(codeowners) = super::codeowners::read(&analysis.workspace.root) {
         super::codeowners::name_owners(&codeowners, &analysis.graph, &mut analysis.violations);

@@ -1,6 +1,7 @@
 //! Runs a command: the one place that does I/O around the pure pipeline and
 //! maps outcomes to exit codes. One file per command.
 
+mod base;
 mod baseline;
 mod check_command;
 mod codeowners;

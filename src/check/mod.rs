@@ -14,6 +14,7 @@ mod forbid;
 mod independent;
 mod interface;
 mod layers;
+pub mod loosening;
 #[cfg(test)]
 mod reference;
 pub mod registry;
@@ -238,6 +239,12 @@ pub trait Rule: Send + Sync {
     /// Whether the rule covers reference `index` and explicitly permits it
     /// (for `explain`: "allowed by"). Rules that only forbid answer no.
     fn allows(&self, _context: &Context, _index: usize) -> bool {
+        false
+    }
+    /// Whether `check --base` must compare the rule on the real graph only:
+    /// a graph with a reference between every two modules would make its
+    /// findings explode (`acyclic`: every pair of members a cycle).
+    fn compared_on_real_graph_only(&self) -> bool {
         false
     }
 }

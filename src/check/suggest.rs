@@ -222,7 +222,8 @@ fn broken_candidates(
         .collect()
 }
 
-fn copy_module(module: &Module) -> Module {
+/// A copy of a module's record, for graphs built to ask the rules.
+pub(super) fn copy_module(module: &Module) -> Module {
     Module {
         path: module.path.clone(),
         crate_name: module.crate_name.clone(),

@@ -18,6 +18,9 @@ pub struct Verdict {
     /// Stale baseline entries: the baseline may only shrink, so they fail
     /// the run.
     pub stale_entries: usize,
+    /// `check --base`: loosenings of the policy no `loosened` accepts; they
+    /// fail the run.
+    pub loosenings: usize,
     /// The tool's other warnings, by code (parse errors, unused
     /// suppressions, ...): they never fail the run.
     pub tool_warnings: Vec<(WarningCode, usize)>,
@@ -52,7 +55,9 @@ impl Verdict {
         }
         let mut by_code = std::collections::BTreeMap::new();
         for warning in warnings {
-            if warning.code.is_error() {
+            if warning.code == WarningCode::PolicyLoosened {
+                verdict.loosenings += 1;
+            } else if warning.code.is_error() {
                 verdict.stale_entries += 1;
             } else {
                 *by_code.entry(warning.code).or_insert(0) += 1;
@@ -81,7 +86,7 @@ impl Verdict {
     /// Whether the run fails (exit code 1): an error-severity violation
     /// beyond the baseline, or a stale baseline entry.
     pub fn fails(&self) -> bool {
-        self.errors > 0 || self.stale_entries > 0
+        self.errors > 0 || self.stale_entries > 0 || self.loosenings > 0
     }
 
     /// Violations that count: the ones the baseline does not cover.

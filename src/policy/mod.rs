@@ -67,6 +67,9 @@ pub struct Settings {
     pub require_expiry: bool,
     /// How many days before its date an exemption is a warning.
     pub expiry_warning_days: i64,
+    /// Why rules were removed: accepts `check --base` findings about rules
+    /// that are gone.
+    pub loosened: Option<String>,
 }
 
 impl Default for Settings {
@@ -77,6 +80,7 @@ impl Default for Settings {
             require_suppression_reason: false,
             require_expiry: false,
             expiry_warning_days: 30,
+            loosened: None,
         }
     }
 }

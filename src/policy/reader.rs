@@ -16,12 +16,13 @@ use super::PatternList;
 use super::{Policy, PolicyError, PolicySource, RuleTable, Settings, Severity};
 
 const TOP_LEVEL: [&str; 4] = ["version", "settings", "components", "rule"];
-const SETTINGS: [&str; 5] = [
+const SETTINGS: [&str; 6] = [
     "include-tests",
     "baseline",
     "require-suppression-reason",
     "require-expiry",
     "expiry-warning-days",
+    "loosened",
 ];
 /// Fields every rule has, whatever its kind.
 pub const RULE_COMMON_FIELDS: [&str; 7] = [
@@ -188,6 +189,8 @@ fn read_settings(value: &Value, settings: &mut Settings, errors: &mut Vec<Policy
                 settings.require_suppression_reason = *b
             }
             ("baseline", ValueKind::String(s)) => settings.baseline = s.clone(),
+            ("loosened", ValueKind::String(s)) => settings.loosened = Some(s.clone()),
+            ("loosened", _) => errors.push(type_error(value, &key.name, "a string")),
             ("require-expiry", ValueKind::Bool(b)) => settings.require_expiry = *b,
             ("expiry-warning-days", ValueKind::Integer(days)) if *days >= 0 => {
                 settings.expiry_warning_days = *days

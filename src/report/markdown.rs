@@ -114,6 +114,31 @@ pub fn markdown(run: &CheckRun) -> String {
         out.push('\n');
     }
 
+    let loosened: Vec<_> = warning_entries(run)
+        .into_iter()
+        .filter(|w| {
+            matches!(
+                w.code(),
+                WarningCode::PolicyLoosened | WarningCode::AcceptedLoosening
+            )
+        })
+        .collect();
+    if !loosened.is_empty() {
+        out.push_str("### Loosened since the base revision\n\n");
+        for warning in &loosened {
+            let marker = match warning.code() {
+                WarningCode::PolicyLoosened => "**error**",
+                _ => "accepted",
+            };
+            let place = warning
+                .location()
+                .map(|l| format!("`{}:{}`: ", l.file, l.line))
+                .unwrap_or_default();
+            let _ = writeln!(out, "- {marker} {place}{}", text(&warning.warning.message));
+        }
+        out.push('\n');
+    }
+
     if !entries.is_empty() {
         out.push_str("### Where the new violations are\n\n");
         out.push_str("```mermaid\n");

@@ -510,6 +510,12 @@ fn warning_description(code: WarningCode) -> &'static str {
         WarningCode::RepeatedModuleFile => {
             "one file is already the file of many modules of the crate (files that include each other twice multiply); it is not read again"
         }
+        WarningCode::PolicyLoosened => {
+            "the policy, baseline or suppressions allow more than at the base revision; give the rule `loosened = \"why\"` to accept it"
+        }
+        WarningCode::AcceptedLoosening => {
+            "the policy allows more than at the base revision, accepted by the rule's `loosened` reason"
+        }
         WarningCode::ExpiringExemption => {
             "a suppression or baseline entry expires soon; past its date it no longer exempts"
         }

@@ -53,8 +53,8 @@ fn the_human_summary_counts_new_fixed_and_stale() {
     let summary = run.stdout.lines().last().unwrap();
     assert!(
         summary.starts_with(
-            "1 violation (1 error), 86 baselined, against the baseline 1 new, 2 fixed, \
-             2 stale baseline entries;"
+            "1 violation (1 error), 86 baselined, 2 stale baseline entries; \
+             against the baseline 1 new, 2 fixed; 3 crates"
         ),
         "{summary}"
     );

@@ -2,6 +2,7 @@
 //! `cargo-boundaries` binary on a real fixture workspace under `fixtures/`.
 
 mod adoption;
+mod base;
 mod baseline_deltas;
 mod baseline_files;
 mod cache;
