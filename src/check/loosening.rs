@@ -74,6 +74,23 @@ pub fn compare_policies(graph: &Graph, base: &Base, current: &Current) -> Vec<Lo
         let bytes = inside.or(changed.first()).cloned().or(span).unwrap_or(0..0);
         Location::from_bytes(current.source.display.clone(), text, bytes)
     };
+    // A rule's lines: from its `[[rule]]` to the next one's (the table's
+    // own span may cover its header only).
+    let mut starts: Vec<usize> = current
+        .policy
+        .rules
+        .iter()
+        .map(|r| r.table.span.start)
+        .collect();
+    starts.sort_unstable();
+    let extent = |start: usize| {
+        let end = starts
+            .iter()
+            .find(|&&s| s > start)
+            .copied()
+            .unwrap_or(current.source.text.len());
+        start..end
+    };
     let probe = probe_graph(graph);
     let real_counts = real_pair_counts(graph);
     let mut found = Vec::new();
@@ -92,7 +109,7 @@ pub fn compare_policies(graph: &Graph, base: &Base, current: &Current) -> Vec<Lo
             continue;
         };
         let accepted = new.table.loosened.clone();
-        let span = Some(new.table.span.clone());
+        let span = Some(extent(new.table.span.start));
         if old.table.severity == Severity::Error && new.table.severity == Severity::Warn {
             found.push(Loosening {
                 rule: Some(name.clone()),

@@ -127,3 +127,35 @@ fn docs_must_be_a_url() {
         out.stderr
     );
 }
+
+/// A `layers` violation whose target the layer below re-exports: the help
+/// names the path through that layer.
+#[test]
+fn a_layers_violation_is_told_the_layer_below() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+        ),
+        (
+            "boundaries.toml",
+            "version = 1\n\n[[rule]]\nkind = \"layers\"\nname = \"strict-layers\"\n\
+             layers = [\"shop::web\", \"shop::app\", \"shop::db\"]\nstrict = true\n",
+        ),
+        ("src/lib.rs", "pub mod app;\npub mod db;\npub mod web;\n"),
+        ("src/db.rs", "pub struct Pool;\n"),
+        ("src/app.rs", "pub use crate::db::Pool;\n"),
+        ("src/web.rs", "pub fn page(_pool: &crate::db::Pool) {}\n"),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = crate::support::run_in(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let v = violation(&report, "shop::web", "shop::db::Pool");
+    assert_eq!(v["suggestion"], "shop::app::Pool");
+}
