@@ -37,13 +37,19 @@ impl Entry<'_> {
         &self.violation.message
     }
 
-    /// The message followed by the rule's reason in parentheses, for formats
-    /// with a single text field.
+    /// The message followed by the rule's reason in parentheses, and the
+    /// path to use instead when there is one, for formats with a single
+    /// text field.
     pub fn message_with_reason(&self) -> String {
-        match &self.rule.reason {
+        let mut text = match &self.rule.reason {
             Some(reason) => format!("{} ({reason})", self.violation.message),
             None => self.violation.message.clone(),
+        };
+        if let Some(suggestion) = &self.violation.suggestion {
+            text.push_str("; ");
+            text.push_str(&suggestion.help());
         }
+        text
     }
 }
 

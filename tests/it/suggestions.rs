@@ -159,3 +159,17 @@ fn a_layers_violation_is_told_the_layer_below() {
     let v = violation(&report, "shop::web", "shop::db::Pool");
     assert_eq!(v["suggestion"], "shop::app::Pool");
 }
+
+#[test]
+fn github_annotations_carry_the_suggestion() {
+    let manifest = manifest("suggest-reexport");
+    let out = run(&["check", "--manifest-path", &manifest, "--format", "github"]);
+    let first = out.stdout.lines().next().unwrap();
+    assert!(
+        first.ends_with(
+            "use `shop::accounts::Account` (re-exported by `shop::accounts`) instead of \
+             `shop::accounts::domain::Account`"
+        ),
+        "{first}"
+    );
+}
