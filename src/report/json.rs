@@ -13,6 +13,21 @@ struct Report<'a> {
     violations: Vec<JsonViolation<'a>>,
     warnings: Vec<JsonWarning<'a>>,
     stats: Stats,
+    /// What changed against the baseline, when the run read one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineCounts>,
+}
+
+#[derive(Serialize)]
+struct BaselineCounts {
+    /// Violations the baseline does not cover.
+    new: usize,
+    /// Baselined violations that no longer occur.
+    fixed: usize,
+    /// Violations it covers.
+    baselined: usize,
+    /// Entries to shrink (`stale-baseline`).
+    stale: usize,
 }
 
 #[derive(Serialize)]
@@ -160,6 +175,12 @@ pub fn json(run: &CheckRun) -> String {
             references: model.references.len(),
             elapsed_ms: run.elapsed.as_millis(),
         },
+        baseline: run.verdict.baseline.as_ref().map(|delta| BaselineCounts {
+            new: delta.new,
+            fixed: delta.fixed,
+            baselined: run.verdict.baselined,
+            stale: run.verdict.stale_entries,
+        }),
     };
     let mut out = serde_json::to_string_pretty(&report).expect("the report serializes");
     out.push('\n');

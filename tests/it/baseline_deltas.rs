@@ -67,6 +67,16 @@ fn the_human_summary_counts_new_fixed_and_stale() {
 }
 
 #[test]
+fn json_says_what_changed() {
+    let dir = legacy_changed();
+    let report: Value = serde_json::from_str(&check(dir.path(), "json").stdout).unwrap();
+    assert_eq!(
+        report["baseline"],
+        serde_json::json!({"new": 1, "fixed": 2, "baselined": 86, "stale": 2})
+    );
+}
+
+#[test]
 fn sarif_results_carry_their_baseline_state_and_the_log_is_valid() {
     let dir = legacy_changed();
     let log: Value = serde_json::from_str(&check(dir.path(), "sarif").stdout).unwrap();
