@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod graph;
 pub mod location;
+pub mod owners;
 pub mod policy;
 pub mod render;
 pub mod report;

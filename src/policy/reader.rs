@@ -16,9 +16,18 @@ use super::PatternList;
 use super::{Policy, PolicyError, PolicySource, RuleTable, Settings, Severity};
 
 const TOP_LEVEL: [&str; 4] = ["version", "settings", "components", "rule"];
-const SETTINGS: [&str; 3] = ["include-tests", "baseline", "require-suppression-reason"];
+const SETTINGS: [&str; 6] = [
+    "include-tests",
+    "baseline",
+    "require-suppression-reason",
+    "require-expiry",
+    "expiry-warning-days",
+    "loosened",
+];
 /// Fields every rule has, whatever its kind.
-pub const RULE_COMMON_FIELDS: [&str; 4] = ["kind", "name", "reason", "severity"];
+pub const RULE_COMMON_FIELDS: [&str; 7] = [
+    "kind", "name", "reason", "severity", "help", "docs", "loosened",
+];
 
 pub fn read(
     source: PolicySource,
@@ -180,7 +189,16 @@ fn read_settings(value: &Value, settings: &mut Settings, errors: &mut Vec<Policy
                 settings.require_suppression_reason = *b
             }
             ("baseline", ValueKind::String(s)) => settings.baseline = s.clone(),
-            ("include-tests" | "require-suppression-reason", _) => {
+            ("loosened", ValueKind::String(s)) => settings.loosened = Some(s.clone()),
+            ("loosened", _) => errors.push(type_error(value, &key.name, "a string")),
+            ("require-expiry", ValueKind::Bool(b)) => settings.require_expiry = *b,
+            ("expiry-warning-days", ValueKind::Integer(days)) if *days >= 0 => {
+                settings.expiry_warning_days = *days
+            }
+            ("expiry-warning-days", _) => {
+                errors.push(type_error(value, &key.name, "a whole number of days"))
+            }
+            ("include-tests" | "require-suppression-reason" | "require-expiry", _) => {
                 errors.push(type_error(value, &key.name, "a boolean"))
             }
             ("baseline", _) => errors.push(type_error(value, &key.name, "a string")),
@@ -445,6 +463,21 @@ fn read_rule(
         }
     }
     let reason = string("reason", errors).map(|(r, _)| r);
+    let help = string("help", errors).map(|(h, _)| h);
+    let docs = string("docs", errors).and_then(|(url, span)| {
+        if url.starts_with("https://") || url.starts_with("http://") {
+            Some(url)
+        } else {
+            errors.push(PolicyError::new(
+                Code::WrongType,
+                span,
+                "`docs` must be a URL starting with `https://` or `http://`",
+                "expected a URL",
+            ));
+            None
+        }
+    });
+    let loosened = string("loosened", errors).map(|(l, _)| l);
     let severity = match table.get("severity") {
         None => Severity::Error,
         Some(value) => match &value.kind {
@@ -484,6 +517,9 @@ fn read_rule(
         kind,
         kind_span,
         reason,
+        help,
+        docs,
+        loosened,
         severity,
         span: item.span.clone(),
         fields,

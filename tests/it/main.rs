@@ -2,16 +2,20 @@
 //! `cargo-boundaries` binary on a real fixture workspace under `fixtures/`.
 
 mod adoption;
+mod base;
+mod baseline_deltas;
 mod baseline_files;
 mod cache;
 mod demo;
 mod depinfo;
+mod exemptions;
 mod explain;
 mod formats;
 mod graph;
 mod hostile;
 mod hostile_resolution;
 mod layout;
+mod owners;
 mod policy_errors;
 mod presets;
 mod references;
@@ -20,6 +24,7 @@ mod resolution;
 mod rule_kinds;
 mod safety;
 mod snapshots;
+mod suggestions;
 mod support;
 mod suppressions;
 mod watch;
