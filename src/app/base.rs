@@ -15,9 +15,12 @@ use std::process::{Command, Stdio};
 
 use super::{Analysis, Failure};
 use crate::check::baseline::{self, Entry};
+use crate::check::expiry::Lasts;
 use crate::check::loosening::{self, Base, Current, Loosening};
-use crate::check::suppress::rule_names;
+use crate::check::suppress::{rule_names, terms};
+use crate::location::Location;
 use crate::policy::{self, CrateNames, PolicySource};
+use crate::source::Suppression;
 use crate::warning::{Warning, WarningCode};
 
 /// The most git may print for one file: as much as a policy may hold.
@@ -76,6 +79,12 @@ pub fn loosenings(
             current,
             &analysis.policy,
         ));
+        found.extend(loosening::longer_baseline_entries(
+            reference,
+            &old,
+            current,
+            &analysis.policy,
+        ));
     }
 
     let suppressions = super::exemptions::selected_suppressions(analysis);
@@ -87,30 +96,15 @@ pub fn loosenings(
             .push(suppression);
     }
     for (file, in_file) in by_file {
-        let now = crate::source::quoted_text(root, file);
         let old = git
             .file_at(&commit, &git.relative(&root.join(file))?)?
             .unwrap_or_default();
-        // A comment is new when the file has more copies of it than at
-        // REF: the later ones are.
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for suppression in in_file {
-            let Some(comment) = now.get(suppression.location.bytes()) else {
-                continue;
-            };
-            let copies = seen.entry(comment).or_default();
-            *copies += 1;
-            if *copies > old.matches(comment).count() {
-                for (rule, _) in rule_names(suppression) {
-                    found.push(loosening::new_suppression(
-                        reference,
-                        rule,
-                        &suppression.location,
-                        &analysis.policy,
-                    ));
-                }
-            }
-        }
+        found.extend(suppressions_since(
+            reference,
+            &crate::source::scan_suppressions(file, &old),
+            &in_file,
+            &analysis.policy,
+        ));
     }
 
     Ok(found
@@ -131,6 +125,59 @@ pub fn loosenings(
             },
         })
         .collect())
+}
+
+/// The suppressions of one file that exempt more than at REF, rule by
+/// rule: one that has no counterpart at REF is new, one that lasts longer
+/// than its counterpart loosens. Counterparts are paired longest with
+/// longest, so moving, rewording or reordering comments is no finding.
+fn suppressions_since(
+    reference: &str,
+    at_base: &[Suppression],
+    now: &[&Suppression],
+    policy: &crate::check::CompiledPolicy,
+) -> Vec<Loosening> {
+    let before = by_rule(at_base.iter());
+    let mut found = Vec::new();
+    for (rule, list) in by_rule(now.iter().copied()) {
+        let was = before.get(rule).map_or(&[][..], Vec::as_slice);
+        for (i, &(lasts, location)) in list.iter().enumerate() {
+            match was.get(i) {
+                None => found.push(loosening::new_suppression(
+                    reference, rule, location, policy,
+                )),
+                Some(&(before, _)) if lasts > before => found.push(loosening::longer_suppression(
+                    reference,
+                    rule,
+                    (before, lasts),
+                    location,
+                    policy,
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    found
+}
+
+/// Each rule's suppressions, longest-lasting first.
+fn by_rule<'a>(
+    suppressions: impl Iterator<Item = &'a Suppression>,
+) -> BTreeMap<&'a str, Vec<(Lasts, &'a Location)>> {
+    let mut by_rule: BTreeMap<&str, Vec<(Lasts, &Location)>> = BTreeMap::new();
+    for suppression in suppressions {
+        let lasts = Lasts::of(terms(suppression).0.until);
+        for (rule, _) in rule_names(suppression) {
+            by_rule
+                .entry(rule)
+                .or_default()
+                .push((lasts, &suppression.location));
+        }
+    }
+    for list in by_rule.values_mut() {
+        list.sort_by(|a, b| b.0.cmp(&a.0));
+    }
+    by_rule
 }
 
 /// The git repository the workspace is in.

@@ -104,6 +104,29 @@ pub struct Terms {
     pub owner: Option<String>,
 }
 
+/// How long an exemption lasts: until a date, or for ever. Ordered so
+/// that the longer one is the greater.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Lasts {
+    Until(Date),
+    Forever,
+}
+
+impl Lasts {
+    pub fn of(until: Option<Date>) -> Lasts {
+        until.map_or(Lasts::Forever, Lasts::Until)
+    }
+}
+
+impl fmt::Display for Lasts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Lasts::Until(date) => write!(f, "until {date}"),
+            Lasts::Forever => f.write_str("without an expiry"),
+        }
+    }
+}
+
 /// Where an exemption stands today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {

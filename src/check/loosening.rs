@@ -10,7 +10,8 @@
 //! only, as are all rules when that graph would be too large). A pair the
 //! old rule reported and the new one does not is newly allowed. So are a
 //! lowered severity, a rule that is gone (removed or renamed), a baseline
-//! entry that is new or counts more, and an inline suppression that is new.
+//! entry that is new, counts more or lasts longer, and an inline
+//! suppression that is new or lasts longer.
 //! Tightening is never a finding.
 //!
 //! A finding is accepted (reported, but not failing) when the rule it is
@@ -20,6 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::baseline::Entry;
+use super::expiry::Lasts;
 use super::suggest::copy_module;
 use super::{CompiledPolicy, Context, Rule};
 use crate::graph::{Graph, Node};
@@ -222,6 +224,55 @@ pub fn new_suppression(
         message: format!("a new suppression `allow({rule})` since {base_name}"),
         location: location.clone(),
     }
+}
+
+/// An inline suppression that was at REF and now lasts longer: its `until`
+/// moved later or was removed.
+pub fn longer_suppression(
+    base_name: &str,
+    rule: &str,
+    (was, now): (Lasts, Lasts),
+    location: &Location,
+    policy: &CompiledPolicy,
+) -> Loosening {
+    Loosening {
+        rule: Some(rule.to_string()),
+        accepted: loosened(policy, rule),
+        message: format!("the suppression `allow({rule})` now lasts {now} ({was} at {base_name})"),
+        location: location.clone(),
+    }
+}
+
+/// Baseline entries whose `until` moved later or was removed since REF.
+pub fn longer_baseline_entries(
+    base_name: &str,
+    base: &[Entry],
+    current: &[Entry],
+    policy: &CompiledPolicy,
+) -> Vec<Loosening> {
+    let before: BTreeMap<_, Lasts> = base
+        .iter()
+        .map(|e| (&e.key, Lasts::of(e.terms.until)))
+        .collect();
+    current
+        .iter()
+        .filter_map(|entry| {
+            let was = *before.get(&entry.key)?;
+            let now = Lasts::of(entry.terms.until);
+            (now > was).then(|| Loosening {
+                rule: Some(entry.key.rule.clone()),
+                accepted: loosened(policy, &entry.key.rule),
+                message: format!(
+                    "the baseline entry for `{}` from `{}` to `{}` now lasts {now} ({was} at {base_name})",
+                    entry.key.rule, entry.key.from, entry.key.to
+                ),
+                location: entry
+                    .location
+                    .clone()
+                    .unwrap_or_else(|| Location::from_bytes("", "", 0..0)),
+            })
+        })
+        .collect()
 }
 
 fn loosened(policy: &CompiledPolicy, rule: &str) -> Option<String> {

@@ -30,7 +30,7 @@ use crate::workspace::Workspace;
 pub use cache::{CacheUse, FactsCache};
 pub use extract::ExtractOptions;
 pub use read::{contained, quoted_text, read_source};
-pub use suppressions::Suppression;
+pub use suppressions::{scan as scan_suppressions, Suppression};
 
 /// How a reference was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -318,6 +318,113 @@ fn a_new_inline_suppression() {
     assert_eq!(against_base(repo.path()), (0, Vec::new()));
 }
 
+/// `src/billing/invoice.rs` with one suppression of both rules it breaks,
+/// written with `terms` (e.g. `, until = 2027-01-01`) and `reason`.
+fn suppressed_invoice(terms: &str, reason: &str, padding: &str) -> String {
+    format!(
+        "{padding}pub fn issue() {{\n    // boundaries: allow(billing-not-storage, accounts-interface{terms}) {reason}\n    crate::accounts::storage::load();\n}}\n"
+    )
+}
+
+/// The base commit moved to a suppression lasting until 2027-01-01.
+fn repository_with_a_dated_suppression() -> tempfile::TempDir {
+    let repo = repository();
+    write(
+        repo.path(),
+        "src/billing/invoice.rs",
+        &suppressed_invoice(", until = 2027-01-01", "legacy", ""),
+    );
+    git(repo.path(), &["commit", "-qam", "suppress until 2027"]);
+    git(repo.path(), &["tag", "-f", "base"]);
+    repo
+}
+
+#[test]
+fn a_suppression_that_lasts_longer() {
+    let repo = repository_with_a_dated_suppression();
+    for (terms, now) in [
+        (", until = 2028-06-30", "now lasts until 2028-06-30"),
+        ("", "now lasts without an expiry"),
+    ] {
+        write(
+            repo.path(),
+            "src/billing/invoice.rs",
+            &suppressed_invoice(terms, "legacy", ""),
+        );
+        let (code, found) = against_base(repo.path());
+        assert_eq!(code, 1, "{found:#?}");
+        let messages: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{found:#?}");
+        for (message, rule) in messages
+            .iter()
+            .zip(["accounts-interface", "billing-not-storage"])
+        {
+            assert!(
+                message.starts_with(&format!(
+                    "the suppression `allow({rule})` {now} (until 2027-01-01 at base)"
+                )),
+                "{message}"
+            );
+        }
+        assert!(found.iter().all(|f| f.1 == "src/billing/invoice.rs:2"));
+    }
+}
+
+#[test]
+fn a_suppression_moved_reworded_or_shortened_is_no_finding() {
+    let repo = repository_with_a_dated_suppression();
+    write(
+        repo.path(),
+        "src/billing/invoice.rs",
+        &suppressed_invoice(
+            ", until = 2026-12-31, owner = \"@billing\"",
+            "reworded: the storage split is ticket 42",
+            "// moved down a line\n",
+        ),
+    );
+    assert_eq!(against_base(repo.path()), (0, Vec::new()));
+}
+
+#[test]
+fn a_baseline_entry_that_lasts_longer() {
+    let repo = repository();
+    write(
+        repo.path(),
+        "src/billing/invoice.rs",
+        "pub fn issue() {\n    crate::accounts::storage::load();\n}\n",
+    );
+    let run = run_in(repo.path(), &["baseline", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let path = repo.path().join("boundaries-baseline.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    let dated = written.replace("count = 1\n", "count = 1\nuntil = 2027-01-01\n");
+    assert_ne!(dated, written);
+    write(repo.path(), "boundaries-baseline.toml", &dated);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-qm", "baseline until 2027"]);
+    git(repo.path(), &["tag", "-f", "base"]);
+    assert_eq!(against_base(repo.path()), (0, Vec::new()));
+
+    let later = dated.replacen("until = 2027-01-01", "until = 2029-01-01", 1);
+    write(repo.path(), "boundaries-baseline.toml", &later);
+    let (code, found) = against_base(repo.path());
+    assert_eq!(code, 1, "{found:#?}");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].1.starts_with("boundaries-baseline.toml:"));
+    assert!(
+        found[0]
+            .2
+            .contains("now lasts until 2029-01-01 (until 2027-01-01 at base)"),
+        "{}",
+        found[0].2
+    );
+
+    // An earlier date is tightening.
+    let earlier = dated.replace("until = 2027-01-01", "until = 2026-12-31");
+    write(repo.path(), "boundaries-baseline.toml", &earlier);
+    assert_eq!(against_base(repo.path()), (0, Vec::new()));
+}
+
 #[test]
 fn tightening_is_never_a_finding() {
     let repo = repository();
