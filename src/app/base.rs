@@ -175,7 +175,7 @@ fn by_rule<'a>(
         }
     }
     for list in by_rule.values_mut() {
-        list.sort_by(|a, b| b.0.cmp(&a.0));
+        list.sort_by_key(|&(lasts, _)| std::cmp::Reverse(lasts));
     }
     by_rule
 }
