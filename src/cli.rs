@@ -36,6 +36,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Serve the Language Server Protocol on stdin and stdout, for editors
     Lsp(LspArgs),
+    /// List every suppression and baseline entry with its owner and expiry
+    Exemptions(ExemptionsArgs),
 }
 
 /// Options every command that reads the workspace takes, named as cargo
@@ -87,6 +89,10 @@ pub struct CheckArgs {
     /// Ignore the baseline file: report every violation
     #[arg(long)]
     pub no_baseline: bool,
+    /// Fail when the policy, the baseline or the suppressions allow more
+    /// than at this git revision (read with `git show`, nothing checked out)
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
     /// Check again on every change to the sources, the policy, the
     /// baseline or a manifest, until Ctrl-C (with the human, short and json
     /// formats; json writes one document per check)
@@ -109,6 +115,9 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report
     Gitlab,
+    /// A Markdown report for `$GITHUB_STEP_SUMMARY` and merge-request
+    /// comments: counts against the baseline, new violations, a diagram
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -212,6 +221,24 @@ pub struct BaselineArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExemptionsArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ExemptionsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExemptionsFormat {
+    /// A table, the soonest to expire first
+    #[default]
+    Human,
+    /// `{"version": 1, "today": .., "exemptions": [..]}`
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct RulesArgs {
     /// One rule kind; all of them when omitted
     pub kind: Option<String>,

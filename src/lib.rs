@@ -10,6 +10,7 @@ pub mod cli;
 pub mod graph;
 pub mod location;
 pub mod lsp;
+pub mod owners;
 pub mod policy;
 pub mod render;
 pub mod report;

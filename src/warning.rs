@@ -15,10 +15,17 @@ pub enum WarningCode {
     StaleBaseline,
     ModuleCycle,
     RepeatedModuleFile,
+    /// A suppression or baseline entry within its warning window.
+    ExpiringExemption,
+    /// `check --base`: the policy, baseline or suppressions allow more than
+    /// at the base revision (fails the run).
+    PolicyLoosened,
+    /// A loosening its rule's `loosened = "why"` accepts.
+    AcceptedLoosening,
 }
 
 impl WarningCode {
-    pub const ALL: [WarningCode; 7] = [
+    pub const ALL: [WarningCode; 10] = [
         WarningCode::ParseError,
         WarningCode::MissingModuleFile,
         WarningCode::OutsideWorkspace,
@@ -26,11 +33,18 @@ impl WarningCode {
         WarningCode::StaleBaseline,
         WarningCode::ModuleCycle,
         WarningCode::RepeatedModuleFile,
+        WarningCode::ExpiringExemption,
+        WarningCode::PolicyLoosened,
+        WarningCode::AcceptedLoosening,
     ];
 
-    /// A stale baseline fails the check: the baseline may only shrink.
+    /// A stale baseline fails the check: the baseline may only shrink; so
+    /// does a loosening of the policy that no `loosened` accepts.
     pub fn is_error(self) -> bool {
-        self == WarningCode::StaleBaseline
+        matches!(
+            self,
+            WarningCode::StaleBaseline | WarningCode::PolicyLoosened
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +56,9 @@ impl WarningCode {
             WarningCode::StaleBaseline => "stale-baseline",
             WarningCode::ModuleCycle => "module-cycle",
             WarningCode::RepeatedModuleFile => "repeated-module-file",
+            WarningCode::ExpiringExemption => "expiring-exemption",
+            WarningCode::PolicyLoosened => "policy-loosened",
+            WarningCode::AcceptedLoosening => "accepted-loosening",
         }
     }
 }

@@ -239,9 +239,25 @@ fn display(analysis: &Analysis, path: &Path) -> String {
     crate::location::display_path(path.strip_prefix(root).unwrap_or(path))
 }
 
-/// The baseline's entries, if the file exists.
+/// The baseline's entries, if the file exists, for `check`: with
+/// `require-expiry`, an entry without `until` stops the run.
 pub fn read(analysis: &Analysis) -> Result<Option<Vec<Entry>>, Failure> {
-    Ok(read_file(analysis)?.map(|(entries, _)| entries))
+    let Some((entries, text)) = read_file(analysis)? else {
+        return Ok(None);
+    };
+    if analysis.settings.require_expiry {
+        let errors = baseline::without_expiry(&entries);
+        if !errors.is_empty() {
+            let shown = display(analysis, &baseline_path(analysis)?);
+            return Err(baseline_problems(
+                &shown,
+                &text,
+                &errors,
+                &format!("{shown} has entries without an expiry date"),
+            ));
+        }
+    }
+    Ok(Some(entries))
 }
 
 /// The baseline's entries and text, if the file exists. A path that exists
@@ -256,14 +272,21 @@ pub(super) fn read_file(analysis: &Analysis) -> Result<Option<(Vec<Entry>, Strin
         Some(Ok(())) => {}
     }
     let text = read_regular(&path).map_err(BaselinePathError::Read)?;
-    let entries =
-        baseline::parse(&text, &shown).map_err(|errors| not_a_baseline(&shown, &text, &errors))?;
+    let entries = baseline::parse(&text, &shown).map_err(|errors| {
+        baseline_problems(
+            &shown,
+            &text,
+            &errors,
+            &format!("{shown} is not a baseline file"),
+        )
+    })?;
     Ok(Some((entries, text)))
 }
 
-/// Every problem of a file that is not a baseline: as text, and one by one
-/// (located in the file) for the machine formats.
-fn not_a_baseline(shown: &str, text: &str, errors: &[BaselineError]) -> Failure {
+/// Every problem of a baseline file (`what` says what is wrong with it as
+/// a whole): as text, and one by one (located in the file) for the machine
+/// formats.
+fn baseline_problems(shown: &str, text: &str, errors: &[BaselineError], what: &str) -> Failure {
     let mut out = String::new();
     for error in errors {
         out.push_str(&format!(
@@ -281,9 +304,7 @@ fn not_a_baseline(shown: &str, text: &str, errors: &[BaselineError]) -> Failure 
             out.push_str(&format!("  help: {help}\n"));
         }
     }
-    out.push_str(&format!(
-        "error: {shown} is not a baseline file; nothing was checked\n"
-    ));
+    out.push_str(&format!("error: {what}; nothing was checked\n"));
     let problems = errors
         .iter()
         .map(|error| Problem {
@@ -295,7 +316,7 @@ fn not_a_baseline(shown: &str, text: &str, errors: &[BaselineError]) -> Failure 
             )
         })
         .collect();
-    let mut failure = Failure::error(format!("{shown} is not a baseline file"));
+    let mut failure = Failure::error(what);
     failure.human = out;
     failure.problems = problems;
     failure.sources = crate::report::Sources::new([(shown.to_string(), Arc::from(text))].into());

@@ -4,6 +4,7 @@ use super::{
     analyze_loaded, output_style, print, say_baseline, Analysis, BaselineUse, Failure, PolicyUse,
     Stream, EXIT_OK, EXIT_VIOLATIONS,
 };
+use crate::check::expiry::Standing;
 use crate::check::verdict::Verdict;
 use crate::cli::{CheckArgs, Format, MessageFormat};
 use crate::report::{self, CheckRun};
@@ -34,6 +35,9 @@ pub struct Checked {
 pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Failure> {
     let stdout = output_style(&args.common, Stream::Stdout)?;
     let mut analysis = analyze_loaded(&args.common, PolicyUse::Required, workspace)?;
+    let expiry = super::exemptions::expiry_rules(&analysis.settings)?;
+    let mut shrunk = None;
+    let mut baseline_entries = Vec::new();
     if args.no_baseline {
         say_baseline(&analysis, BaselineUse::NotRead);
     } else {
@@ -45,21 +49,47 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
                 .map_or(BaselineUse::NoFile, |e| BaselineUse::Read(e.len())),
         );
         if let Some(entries) = entries {
-            let stale = crate::check::baseline::apply(
+            let applied = crate::check::baseline::apply(
                 &mut analysis.violations,
                 &entries,
                 &analysis.policy,
                 &analysis.graph,
+                &expiry,
             );
-            analysis.warnings.extend(stale);
+            analysis.warnings.extend(applied.warnings);
+            shrunk = Some(applied.shrunk);
             analysis.warnings.sort();
+            baseline_entries = entries;
         }
+    }
+    if let Some(reference) = &args.base {
+        let found = super::base::loosenings(
+            &analysis,
+            reference,
+            args.common.policy.as_deref(),
+            (!args.no_baseline).then_some(baseline_entries.as_slice()),
+        )?;
+        analysis.warnings.extend(found);
+        analysis.warnings.sort();
+    }
+    crate::check::suggest::suggest(&analysis.policy, &analysis.graph, &mut analysis.violations);
+    if let Some(codeowners) = super::codeowners::read(&analysis.workspace.root) {
+        super::codeowners::name_owners(&codeowners, &analysis.graph, &mut analysis.violations);
     }
     if args.common.quiet {
         // Violations only: keep just the warnings that fail the run.
         analysis.warnings.retain(|w| w.code.is_error());
     }
-    let verdict = Verdict::new(&analysis.violations, &analysis.warnings);
+    let mut verdict = Verdict::new(&analysis.violations, &analysis.warnings);
+    if let Some(shrunk) = &shrunk {
+        verdict.compared_with_baseline(shrunk);
+    }
+    let suppressions = super::exemptions::selected_suppressions(&analysis);
+    for exemption in crate::check::exemptions::list(&suppressions, &baseline_entries, &expiry) {
+        if let Standing::Expiring(_) = exemption.standing {
+            *verdict.expiring_by_rule.entry(exemption.rule).or_default() += 1;
+        }
+    }
     let references = &analysis.graph.model.references;
     let quoted = analysis
         .violations
@@ -96,6 +126,7 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
         (None, Format::Sarif) => report::sarif(&run),
         (None, Format::Github) => report::github(&run),
         (None, Format::Gitlab) => report::gitlab(&run),
+        (None, Format::Markdown) => report::markdown(&run),
     };
     let exit = if verdict.fails() {
         EXIT_VIOLATIONS
@@ -119,6 +150,7 @@ fn speak_failure(args: &CheckArgs, failure: &Failure) {
         (None, Format::Sarif) => report::sarif_failure(&run),
         (None, Format::Github) => report::github_failure(&run),
         (None, Format::Gitlab) => report::gitlab_failure(&run),
+        (None, Format::Markdown) => report::markdown_failure(&run),
         (None, Format::Human | Format::Json | Format::Short) => return,
     };
     print(&text);

@@ -5,12 +5,13 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{analyze_loaded, load_model, universe, Failure, PolicyUse};
-use crate::cli::CommonArgs;
+use super::{load_model, universe, Failure};
+use crate::cli::{CheckArgs, CommonArgs, Format};
 use crate::lsp::{BaselineFile, Checked, Model, ModuleFile, Pipeline, Snapshot};
 use crate::policy::{self, CrateNames, PolicyErrorCode};
 use crate::report::{FailureCode, Problem};
 use crate::source::SourceModel;
+use crate::warning::WarningCode;
 use crate::workspace::Workspace;
 
 /// Serves until the client exits; the exit code the protocol asks for.
@@ -27,29 +28,28 @@ impl Pipeline for Editor {
             workspace: true,
             ..CommonArgs::default()
         };
-        match analyze_loaded(&common, PolicyUse::Required, None) {
-            Ok(mut analysis) => {
-                let mut problems = Vec::new();
-                let baseline = match super::baseline::read_file(&analysis) {
-                    Ok(Some((entries, text))) => {
-                        let stale = crate::check::baseline::apply(
-                            &mut analysis.violations,
-                            &entries,
-                            &analysis.policy,
-                            &analysis.graph,
-                        );
-                        analysis.warnings.extend(stale);
-                        analysis.warnings.sort();
-                        super::baseline::baseline_path(&analysis)
-                            .ok()
-                            .map(|path| BaselineFile { path, text })
-                    }
-                    Ok(None) => None,
-                    Err(failure) => {
-                        problems = failure.problems;
-                        None
-                    }
-                };
+        let args = CheckArgs {
+            common: common.clone(),
+            // The cheapest format to render: the server reads the run,
+            // not its text.
+            format: Format::Short,
+            ..CheckArgs::default()
+        };
+        match super::check_command::run(&args, None) {
+            Ok(checked) => {
+                let analysis = checked.analysis;
+                let stale = analysis
+                    .warnings
+                    .iter()
+                    .any(|w| w.code == WarningCode::StaleBaseline);
+                // The baseline's text only for the action that shrinks it.
+                let baseline = stale
+                    .then(|| super::baseline::read_file(&analysis).ok().flatten())
+                    .flatten()
+                    .and_then(|(_, text)| {
+                        let path = super::baseline::baseline_path(&analysis).ok()?;
+                        Some(BaselineFile { path, text })
+                    });
                 let model = model_of(&analysis.workspace, &analysis.graph.model);
                 Snapshot {
                     model: Some(model),
@@ -61,7 +61,7 @@ impl Pipeline for Editor {
                         warnings: analysis.warnings,
                         baseline,
                     }),
-                    problems,
+                    problems: Vec::new(),
                 }
             }
             Err(failure) => failed(&common, failure),

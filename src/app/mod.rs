@@ -1,9 +1,12 @@
 //! Runs a command: the one place that does I/O around the pure pipeline and
 //! maps outcomes to exit codes. One file per command.
 
+mod base;
 mod baseline;
 mod check_command;
+mod codeowners;
 mod editor;
+mod exemptions;
 mod explain;
 mod files;
 mod graph_command;
@@ -56,6 +59,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Some(Command::Baseline(args)) => baseline::baseline(&args),
         Some(Command::Rules(args)) => rules::rules(args.kind.as_deref()),
         Some(Command::Lsp(_)) => Ok(editor::lsp()),
+        Some(Command::Exemptions(args)) => exemptions::exemptions(&args),
     };
     match result {
         Ok(code) => code,
@@ -385,12 +389,19 @@ pub fn analyze_loaded(
         .filter(|s| selected_files.contains(&*s.location.file))
         .cloned()
         .collect();
+    let expiry = match exemptions::expiry_rules(&policy.settings) {
+        Ok(expiry) => expiry,
+        Err(failure) => return Err(failure.within(workspace)),
+    };
     let suppressed = check::suppress::apply(
         check::run(&compiled, &graph),
         &suppressions,
         &compiled,
         &graph.model.references,
-        policy.settings.require_suppression_reason,
+        &check::suppress::SuppressionRules {
+            require_reason: policy.settings.require_suppression_reason,
+            expiry,
+        },
     );
     if !suppressed.errors.is_empty() {
         let sources = read_sources(

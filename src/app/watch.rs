@@ -208,6 +208,7 @@ fn refuse_one_shot_formats(args: &CheckArgs) -> Result<(), Failure> {
         (None, Format::Sarif) => "--format sarif",
         (None, Format::Github) => "--format github",
         (None, Format::Gitlab) => "--format gitlab",
+        (None, Format::Markdown) => "--format markdown",
         (None, Format::Human | Format::Short | Format::Json) => return Ok(()),
     };
     Err(Failure::new(

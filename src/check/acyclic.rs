@@ -49,6 +49,10 @@ struct Acyclic {
 }
 
 impl Rule for Acyclic {
+    fn compared_on_real_graph_only(&self) -> bool {
+        true
+    }
+
     fn check(&self, context: &Context) -> Vec<Finding> {
         // Member ids in name order, edges with their first reference (the
         // references are sorted by location).

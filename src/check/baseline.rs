@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
+use super::expiry::{Date, ExpiryRules, Standing, Terms};
 use super::{CompiledPolicy, Violation};
 use crate::graph::Graph;
 use crate::location::{LineIndex, Location};
@@ -39,6 +40,8 @@ pub struct Entry {
     /// The entry's own bytes in the file it was read from, so an entry a
     /// run does not judge is written back exactly as it was.
     pub text: Option<Range<usize>>,
+    /// Its `until` and `owner`, kept when `baseline` rewrites the file.
+    pub terms: Terms,
 }
 
 /// The grouping key of a violation.
@@ -69,6 +72,7 @@ pub fn entries(violations: &[Violation], policy: &CompiledPolicy, graph: &Graph)
     counts
         .into_iter()
         .map(|(key, count)| Entry {
+            terms: Terms::default(),
             key,
             count,
             location: None,
@@ -197,6 +201,23 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// A baseline entry this run judges that covers fewer violations than it
+/// counts: `was - now` of its violations were fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shrunk {
+    pub key: Key,
+    pub was: usize,
+    pub now: usize,
+}
+
+/// What comparing a run with its baseline found: the `stale-baseline`
+/// problems, and the entries that shrank behind them.
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    pub warnings: Vec<Warning>,
+    pub shrunk: Vec<Shrunk>,
+}
+
 /// Marks the violations the baseline covers, and reports the entries this
 /// run judges that it no longer matches.
 pub fn apply(
@@ -204,13 +225,32 @@ pub fn apply(
     baseline: &[Entry],
     policy: &CompiledPolicy,
     graph: &Graph,
-) -> Vec<Warning> {
+    expiry: &ExpiryRules,
+) -> Applied {
     let scope = Scope::new(graph, policy);
-    let mut allowed: BTreeMap<&Key, usize> = baseline.iter().map(|e| (&e.key, e.count)).collect();
+    // An expired entry exempts nothing: its violations fail again.
+    let expired: BTreeMap<&Key, &Entry> = baseline
+        .iter()
+        .filter(|e| e.terms.standing(expiry) == Standing::Expired)
+        .map(|e| (&e.key, e))
+        .collect();
+    let mut allowed: BTreeMap<&Key, usize> = baseline
+        .iter()
+        .filter(|e| !expired.contains_key(&e.key))
+        .map(|e| (&e.key, e.count))
+        .collect();
     let mut found: BTreeMap<Key, usize> = BTreeMap::new();
     for violation in violations.iter_mut() {
         let key = key(violation, policy, graph);
         *found.entry(key.clone()).or_default() += 1;
+        if let Some(entry) = expired.get(&key) {
+            violation.message.push_str(&format!(
+                " (its baseline entry expired on {}{})",
+                entry.terms.until.expect("an expired entry has a date"),
+                entry.terms.owned_by()
+            ));
+            continue;
+        }
         if let Some(left) = allowed.get_mut(&key) {
             if *left > 0 {
                 *left -= 1;
@@ -227,28 +267,64 @@ pub fn apply(
             }
         }
     }
-    baseline
+    let shrunk: Vec<(&Entry, usize)> = baseline
         .iter()
         .filter(|entry| scope.judge(&entry.key) == Judgement::Checked)
         .filter_map(|entry| {
             let now = found.get(&entry.key).copied().unwrap_or(0);
-            (now < entry.count).then(|| Warning {
+            (now < entry.count).then_some((entry, now))
+        })
+        .collect();
+    let expiring = baseline
+        .iter()
+        .filter(|entry| scope.judge(&entry.key) == Judgement::Checked)
+        .filter_map(|entry| match entry.terms.standing(expiry) {
+            Standing::Expiring(left) => Some(Warning {
                 location: entry.location.clone(),
-                code: WarningCode::StaleBaseline,
+                code: WarningCode::ExpiringExemption,
                 message: format!(
-                    "the baseline allows {} `{}` violation{} from `{}` to `{}`, but {} remain{}; \
-                     run `cargo boundaries baseline` to shrink it",
-                    entry.count,
+                    "the baseline entry for `{}` from `{}` to `{}` expires on {}{}{}; \
+                     fix its violations or move its date",
                     entry.key.rule,
-                    if entry.count == 1 { "" } else { "s" },
                     entry.key.from,
                     entry.key.to,
-                    now,
-                    if now == 1 { "s" } else { "" }
+                    entry.terms.until.expect("an expiring entry has a date"),
+                    super::suppress::days_left(left),
+                    entry.terms.owned_by()
                 ),
-            })
+            }),
+            _ => None,
+        });
+    let warnings = shrunk
+        .iter()
+        .map(|&(entry, now)| Warning {
+            location: entry.location.clone(),
+            code: WarningCode::StaleBaseline,
+            message: format!(
+                "the baseline allows {} `{}` violation{} from `{}` to `{}`, but {} remain{}; \
+                     run `cargo boundaries baseline` to shrink it",
+                entry.count,
+                entry.key.rule,
+                if entry.count == 1 { "" } else { "s" },
+                entry.key.from,
+                entry.key.to,
+                now,
+                if now == 1 { "s" } else { "" }
+            ),
         })
-        .collect()
+        .chain(expiring)
+        .collect();
+    Applied {
+        warnings,
+        shrunk: shrunk
+            .into_iter()
+            .map(|(entry, now)| Shrunk {
+                key: entry.key.clone(),
+                was: entry.count,
+                now,
+            })
+            .collect(),
+    }
 }
 
 /// The entries a rewritten baseline holds: today's for what this run
@@ -260,9 +336,17 @@ pub fn merge(old: &[Entry], new: Vec<Entry>, scope: &Scope) -> Vec<Entry> {
         .cloned()
         .collect();
     let kept_keys: BTreeSet<&Key> = kept.iter().map(|e| &e.key).collect();
+    let terms: BTreeMap<&Key, &Terms> = old.iter().map(|e| (&e.key, &e.terms)).collect();
     let new: Vec<Entry> = new
         .into_iter()
         .filter(|e| !kept_keys.contains(&e.key))
+        .map(|mut e| {
+            // An entry's expiry and owner outlive its count's changes.
+            if let Some(&terms) = terms.get(&e.key) {
+                e.terms = terms.clone();
+            }
+            e
+        })
         .collect();
     let mut merged: Vec<Entry> = kept.iter().cloned().chain(new).collect();
     merged.sort_by(|a, b| a.key.cmp(&b.key));
@@ -275,6 +359,10 @@ struct FileEntry<'a> {
     from: &'a str,
     to: &'a str,
     count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
 }
 
 const HEADER: &str = "# Known boundary violations that do not fail `cargo boundaries check`.\n\
@@ -298,6 +386,8 @@ pub fn render(entries: &[Entry], old_text: Option<&str>) -> String {
                     from: &entry.key.from,
                     to: &entry.key.to,
                     count: entry.count,
+                    until: entry.terms.until.map(|d| d.to_string()),
+                    owner: entry.terms.owner.as_deref(),
                 })
                 .expect("a baseline entry serializes");
                 out.push_str("[[violation]]\n");
@@ -321,15 +411,18 @@ pub enum BaselineErrorCode {
     BadBaselineEntry,
     /// Two entries for the same (rule, from, to).
     DuplicateBaselineEntry,
+    /// An entry without `until` where the policy sets `require-expiry`.
+    BaselineEntryWithoutExpiry,
 }
 
 impl BaselineErrorCode {
-    pub const ALL: [BaselineErrorCode; 5] = [
+    pub const ALL: [BaselineErrorCode; 6] = [
         BaselineErrorCode::BaselineToml,
         BaselineErrorCode::BaselineVersion,
         BaselineErrorCode::NotABaseline,
         BaselineErrorCode::BadBaselineEntry,
         BaselineErrorCode::DuplicateBaselineEntry,
+        BaselineErrorCode::BaselineEntryWithoutExpiry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -339,6 +432,7 @@ impl BaselineErrorCode {
             BaselineErrorCode::NotABaseline => "not-a-baseline",
             BaselineErrorCode::BadBaselineEntry => "bad-baseline-entry",
             BaselineErrorCode::DuplicateBaselineEntry => "duplicate-baseline-entry",
+            BaselineErrorCode::BaselineEntryWithoutExpiry => "baseline-entry-without-expiry",
         }
     }
 }
@@ -367,11 +461,32 @@ fn help(code: BaselineErrorCode) -> &'static str {
         BaselineErrorCode::DuplicateBaselineEntry => {
             "merge the two entries into one whose `count` is their sum"
         }
+        BaselineErrorCode::BaselineEntryWithoutExpiry => {
+            "the policy sets `require-expiry`: give the entry `until = YYYY-MM-DD` (and an `owner`)"
+        }
     }
 }
 
 /// The fields of a `[[violation]]`, each exactly once.
-const ENTRY_FIELDS: [&str; 4] = ["rule", "from", "to", "count"];
+const ENTRY_FIELDS: [&str; 6] = ["rule", "from", "to", "count", "until", "owner"];
+
+/// The entries without `until`, as errors, for a policy that sets
+/// `require-expiry`.
+pub fn without_expiry(entries: &[Entry]) -> Vec<BaselineError> {
+    entries
+        .iter()
+        .filter(|e| e.terms.until.is_none())
+        .map(|e| BaselineError {
+            code: BaselineErrorCode::BaselineEntryWithoutExpiry,
+            location: e.location.clone(),
+            message: format!(
+                "the baseline entry for `{}` from `{}` to `{}` has no expiry date",
+                e.key.rule, e.key.from, e.key.to
+            ),
+            help: Some(help(BaselineErrorCode::BaselineEntryWithoutExpiry).to_string()),
+        })
+        .collect()
+}
 
 /// Reads a baseline file; `file` is its path as shown to users. A file that
 /// is not exactly a baseline (`version = 1` and `[[violation]]` entries with
@@ -436,6 +551,8 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut seen: BTreeSet<Key> = BTreeSet::new();
+    // Where the previous entry's values end: its header search stops there.
+    let mut floor = 0;
     for item in items {
         let DeValue::Table(table) = item.get_ref() else {
             errors.push(error(
@@ -445,6 +562,8 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
             ));
             continue;
         };
+        let entry_floor = floor;
+        floor = table.values().map(|v| v.span().end).fold(floor, usize::max);
         let before = errors.len();
         for (key, _) in table.iter() {
             if !ENTRY_FIELDS.contains(&key.get_ref().as_ref()) {
@@ -452,7 +571,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
                     BaselineErrorCode::BadBaselineEntry,
                     Some(key.span()),
                     format!(
-                        "{file}: unknown field `{}` in a `[[violation]]`: an entry has `rule`, `from`, `to` and `count`",
+                        "{file}: unknown field `{}` in a `[[violation]]`: an entry has `rule`, `from`, `to`, `count`, and may have `until` and `owner`",
                         key.get_ref()
                     ),
                 ));
@@ -511,6 +630,34 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
                 None
             }
         };
+        let mut terms = Terms::default();
+        match table.get("until").map(|v| (v.get_ref(), v.span())) {
+            None => {}
+            Some((value, span)) => {
+                let written = match value {
+                    DeValue::String(s) => Some(s.to_string()),
+                    DeValue::Datetime(d) => Some(d.to_string()),
+                    _ => None,
+                };
+                match written.as_deref().and_then(Date::parse) {
+                    Some(date) => terms.until = Some(date),
+                    None => errors.push(error(
+                        BaselineErrorCode::BadBaselineEntry,
+                        Some(span),
+                        format!("{file}: `until` must be a date, `until = 2027-03-31`"),
+                    )),
+                }
+            }
+        }
+        match table.get("owner").map(|v| (v.get_ref(), v.span())) {
+            None => {}
+            Some((DeValue::String(s), _)) if !s.is_empty() => terms.owner = Some(s.to_string()),
+            Some((_, span)) => errors.push(error(
+                BaselineErrorCode::BadBaselineEntry,
+                Some(span),
+                format!("{file}: `owner` must be a non-empty string"),
+            )),
+        }
         let (Some(rule), Some(from), Some(to), Some(count), true) =
             (rule, from, to, count, errors.len() == before)
         else {
@@ -533,7 +680,8 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
             key,
             count,
             location: Some(index.location(file.to_string(), span.clone())),
-            text: entry_text(text, table),
+            text: entry_text(text, table, entry_floor),
+            terms,
         });
     }
     if !errors.is_empty() {
@@ -545,20 +693,25 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Entry>, Vec<BaselineError>> {
 
 /// Where an entry's `[[violation]]` header starts: the start of the last
 /// line beginning with `[[` before its first field.
-fn entry_text(text: &str, table: &toml::de::DeTable) -> Option<Range<usize>> {
+fn entry_text(text: &str, table: &toml::de::DeTable, floor: usize) -> Option<Range<usize>> {
     let first = table.values().map(|v| v.span().start).min()?;
-    let before = &text[..first];
-    let header = before
-        .match_indices('\n')
+    let floor = floor.min(first);
+    let before = &text[floor..first];
+    // The last line before the first value that starts with `[[`, searched
+    // back only as far as the previous entry: each byte is looked at once,
+    // however many entries the file holds.
+    let line_starts = before
+        .rmatch_indices('\n')
         .map(|(i, _)| i + 1)
-        .chain(std::iter::once(0))
-        .filter(|&start| before[start..].trim_start().starts_with("[["))
-        .max()?;
+        .chain((floor == 0).then_some(0));
+    let header = line_starts
+        .into_iter()
+        .find(|&start| before[start..].trim_start().starts_with("[["))?;
     let line = before[header..].lines().next().unwrap_or_default();
     let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     compact
         .starts_with("[[violation]]")
-        .then_some(header..first)
+        .then_some(floor + header..first)
 }
 
 /// Each entry's text runs from its header to the next entry's header (or
@@ -599,6 +752,7 @@ mod tests {
             count,
             location: None,
             text: None,
+            terms: Terms::default(),
         }
     }
 

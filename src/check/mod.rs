@@ -7,15 +7,19 @@
 mod acyclic;
 mod allow;
 pub mod baseline;
+pub mod exemptions;
+pub mod expiry;
 mod fields;
 mod forbid;
 mod independent;
 mod interface;
 mod layers;
+pub mod loosening;
 #[cfg(test)]
 mod reference;
 pub mod registry;
 pub mod schema;
+pub mod suggest;
 pub mod suppress;
 pub mod verdict;
 
@@ -238,6 +242,12 @@ pub trait Rule: Send + Sync {
     fn allows(&self, _context: &Context, _index: usize) -> bool {
         false
     }
+    /// Whether `check --base` must compare the rule on the real graph only:
+    /// a graph with a reference between every two modules would make its
+    /// findings explode (`acyclic`: every pair of members a cycle).
+    fn compared_on_real_graph_only(&self) -> bool {
+        false
+    }
 }
 
 /// The module paths a pattern list matches exactly: its members.
@@ -266,6 +276,10 @@ pub struct Violation {
     pub baselined: bool,
     /// See [`Finding::key`].
     pub key: Option<(String, String)>,
+    /// A path to use instead, through a re-export the policy allows.
+    pub suggestion: Option<suggest::Suggestion>,
+    /// Who owns the code, when the workspace has a CODEOWNERS file.
+    pub owners: Option<crate::owners::ViolationOwners>,
 }
 
 impl Violation {
@@ -299,6 +313,8 @@ pub fn run(policy: &CompiledPolicy, graph: &Graph) -> Vec<Violation> {
                     severity: rule.table.severity,
                     baselined: false,
                     key: finding.key,
+                    suggestion: None,
+                    owners: None,
                 })
         })
         .collect();

@@ -52,6 +52,21 @@ fn setting(key: &str) -> Option<Value> {
             "default": "boundaries-baseline.toml",
             "description": "The baseline file, relative to the policy's folder."
         })),
+        "require-expiry" => Some(json!({
+            "type": "boolean",
+            "default": false,
+            "description": "Every exemption (suppression or baseline entry) must say `until`."
+        })),
+        "expiry-warning-days" => Some(json!({
+            "type": "integer",
+            "minimum": 0,
+            "default": 30,
+            "description": "An exemption this many days or fewer before its date is a warning."
+        })),
+        "loosened" => Some(json!({
+            "type": "string",
+            "description": "Why rules removed since `check --base REF` are accepted."
+        })),
         "require-suppression-reason" => Some(json!({
             "type": "boolean",
             "default": false,
@@ -143,7 +158,7 @@ fn schema() -> Result<Value, String> {
             },
             "rule": {
                 "type": "object",
-                "properties": common_fields(),
+                "properties": common_fields()?,
                 "required": ["kind"],
                 "allOf": rules
             }
@@ -151,14 +166,14 @@ fn schema() -> Result<Value, String> {
     }))
 }
 
-/// The fields every rule has.
-fn common_fields() -> Value {
+/// The fields every rule has, in the reader's order.
+fn common_fields() -> Result<Value, String> {
     let kinds: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
     let descriptions: Vec<String> = KINDS
         .iter()
         .map(|k| format!("{}: {}", k.name, summary(k)))
         .collect();
-    json!({
+    let fields = json!({
         "kind": {
             "description": format!("The rule's kind.\n{}", descriptions.join("\n")),
             "enum": kinds
@@ -171,12 +186,36 @@ fn common_fields() -> Value {
             "description": "Why the rule exists; shown as help with each violation.",
             "type": "string"
         },
+        "help": {
+            "description": "Shown as the diagnostic's help after the reason: what to do instead.",
+            "type": "string"
+        },
+        "docs": {
+            "description": "An http(s) URL documenting the rule, shown with its violations.",
+            "type": "string",
+            "pattern": "^https?://"
+        },
+        "loosened": {
+            "description": "Why this rule was loosened: `check --base REF` accepts the change.",
+            "type": "string"
+        },
         "severity": {
             "description": "`error` fails the check; `warn` reports only.",
             "enum": [Severity::Error.as_str(), Severity::Warn.as_str()],
             "default": Severity::Error.as_str()
         }
-    })
+    });
+    RULE_COMMON_FIELDS
+        .iter()
+        .map(|field| {
+            fields
+                .get(*field)
+                .cloned()
+                .map(|schema| (field.to_string(), schema))
+                .ok_or_else(|| format!("rule field `{field}` has no schema"))
+        })
+        .collect::<Result<Map<String, Value>, String>>()
+        .map(Value::Object)
 }
 
 /// `if kind = K then` only K's fields, with those it needs.
@@ -243,6 +282,9 @@ fn required_fields(kind: &Kind) -> Result<Vec<&'static str>, String> {
             severity: Severity::Error,
             span: 0..0,
             fields,
+            help: None,
+            docs: None,
+            loosened: None,
         };
         let mut reader = Fields::new(&table, &components, &names);
         let _ = (kind.build)(&mut reader);

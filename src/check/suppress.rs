@@ -1,8 +1,15 @@
 //! Inline suppressions: `// boundaries: allow(rule) reason` on a
 //! reference's line, or alone on the line above, silences that rule there.
+//!
+//! Between the parentheses, `key = value` entries are the exemption's
+//! terms, not rule names: `until = 2027-03-31` and `owner = "@payments"`
+//! (see [`super::expiry`]). Past its date a suppression silences nothing
+//! and the violation says so; within the warning window it is an
+//! `expiring-exemption` warning.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::expiry::{Date, ExpiryRules, Standing, Terms};
 use super::{CompiledPolicy, Violation};
 use crate::location::Location;
 use crate::source::{Reference, Suppression};
@@ -23,15 +30,73 @@ pub struct Suppressed {
     pub errors: Vec<SuppressionError>,
 }
 
+/// What the policy asks of suppressions, and today's date.
+#[derive(Debug, Clone, Copy)]
+pub struct SuppressionRules {
+    pub require_reason: bool,
+    pub expiry: ExpiryRules,
+}
+
+/// A suppression's rule names (the entries that are not `key = value`).
+pub fn rule_names(suppression: &Suppression) -> impl Iterator<Item = &(String, Location)> {
+    suppression
+        .rules
+        .iter()
+        .filter(|(name, _)| !name.contains('='))
+}
+
+/// A suppression's terms (`until`, `owner`), with the problems of its
+/// `key = value` entries.
+pub fn terms(suppression: &Suppression) -> (Terms, Vec<SuppressionError>) {
+    let mut terms = Terms::default();
+    let mut errors = Vec::new();
+    for (entry, location) in &suppression.rules {
+        let Some((key, value)) = entry.split_once('=') else {
+            continue;
+        };
+        let value = value.trim();
+        match key.trim() {
+            "until" => match Date::parse(value.trim_matches('"')) {
+                Some(date) => terms.until = Some(date),
+                None => errors.push(SuppressionError {
+                    location: location.clone(),
+                    message: format!("`until = {value}` is not a date"),
+                    help: Some("write the date as `until = YYYY-MM-DD`".to_string()),
+                }),
+            },
+            "owner" if !value.trim_matches('"').is_empty() => {
+                terms.owner = Some(value.trim_matches('"').to_string())
+            }
+            "owner" => errors.push(SuppressionError {
+                location: location.clone(),
+                message: "`owner` is empty".to_string(),
+                help: Some("name who owns the exemption: `owner = \"@team\"`".to_string()),
+            }),
+            other => errors.push(SuppressionError {
+                location: location.clone(),
+                message: format!("unknown key `{other}` in a suppression"),
+                help: Some(
+                    crate::suggest::closest(other, ["until", "owner"])
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "a suppression takes `until` and `owner`".to_string()),
+                ),
+            }),
+        }
+    }
+    (terms, errors)
+}
+
 pub fn apply(
     violations: Vec<Violation>,
     suppressions: &[Suppression],
     policy: &CompiledPolicy,
     references: &[Reference],
-    require_reason: bool,
+    rules: &SuppressionRules,
 ) -> Suppressed {
+    let require_reason = rules.require_reason;
     let names: BTreeSet<&str> = policy.rules.iter().map(|r| r.table.name.as_str()).collect();
     let mut errors = Vec::new();
+    let mut all_terms = Vec::with_capacity(suppressions.len());
     // (file, line) → suppression index.
     let mut by_line: BTreeMap<(&str, usize), Vec<usize>> = BTreeMap::new();
     for (i, s) in suppressions.iter().enumerate() {
@@ -39,7 +104,20 @@ pub fn apply(
             .entry((&s.location.file, s.location.line))
             .or_default()
             .push(i);
-        for (name, location) in &s.rules {
+        let (terms, mut problems) = terms(s);
+        errors.append(&mut problems);
+        if rules.expiry.require_expiry && terms.until.is_none() {
+            errors.push(SuppressionError {
+                location: s.location.clone(),
+                message: "this suppression has no expiry date".to_string(),
+                help: Some(
+                    "the policy sets `require-expiry`: add `until = YYYY-MM-DD` inside `allow(..)`"
+                        .to_string(),
+                ),
+            });
+        }
+        all_terms.push(terms);
+        for (name, location) in rule_names(s) {
             if !names.contains(name.as_str()) {
                 errors.push(SuppressionError {
                     location: location.clone(),
@@ -70,7 +148,8 @@ pub fn apply(
 
     let mut used: BTreeSet<(usize, &str)> = BTreeSet::new();
     let mut kept = Vec::new();
-    for violation in violations {
+    let mut warnings = Vec::new();
+    for mut violation in violations {
         let rule = policy.rules[violation.rule].table.name.as_str();
         let silencer = violation.references.iter().find_map(|&r| {
             let location = &references[r].location;
@@ -88,19 +167,43 @@ pub fn apply(
             same_line
                 .chain(line_above)
                 .copied()
-                .find(|&s| suppressions[s].rules.iter().any(|(name, _)| name == rule))
+                .find(|&s| rule_names(&suppressions[s]).any(|(name, _)| name == rule))
         });
-        match silencer {
-            Some(s) => {
-                used.insert((s, rule));
+        let Some(s) = silencer else {
+            kept.push(violation);
+            continue;
+        };
+        let first_use = used.insert((s, rule));
+        let terms = &all_terms[s];
+        let at = &suppressions[s].location;
+        match terms.standing(&rules.expiry) {
+            Standing::Open => {}
+            Standing::Expiring(left) if first_use => warnings.push(Warning {
+                location: Some(at.clone()),
+                code: WarningCode::ExpiringExemption,
+                message: format!(
+                    "the exemption `allow({rule})` expires on {}{}{}; fix what it silences or move its date",
+                    terms.until.expect("an expiring exemption has a date"),
+                    days_left(left),
+                    terms.owned_by()
+                ),
+            }),
+            Standing::Expiring(_) => {}
+            Standing::Expired => {
+                violation.message.push_str(&format!(
+                    " (its exemption `allow({rule})` at {}:{} expired on {}{})",
+                    at.file,
+                    at.line,
+                    terms.until.expect("an expired exemption has a date"),
+                    terms.owned_by()
+                ));
+                kept.push(violation);
             }
-            None => kept.push(violation),
         }
     }
 
-    let mut warnings = Vec::new();
     for (i, s) in suppressions.iter().enumerate() {
-        for (name, location) in &s.rules {
+        for (name, location) in rule_names(s) {
             if names.contains(name.as_str()) && !used.contains(&(i, name.as_str())) {
                 warnings.push(Warning {
                     location: Some(location.clone()),
@@ -121,5 +224,14 @@ pub fn apply(
         violations: kept,
         warnings,
         errors,
+    }
+}
+
+/// ` (in 3 days)`, ` (its last day)`.
+pub fn days_left(left: i64) -> String {
+    match left {
+        0 => " (its last day)".to_string(),
+        1 => " (in 1 day)".to_string(),
+        n => format!(" (in {n} days)"),
     }
 }

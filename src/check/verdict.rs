@@ -2,6 +2,7 @@
 //! Computed here, once, from what the check found; the formats print it and
 //! the binary turns it into an exit code.
 
+use super::baseline::Shrunk;
 use super::Violation;
 use crate::policy::Severity;
 use crate::warning::{Warning, WarningCode};
@@ -17,9 +18,29 @@ pub struct Verdict {
     /// Stale baseline entries: the baseline may only shrink, so they fail
     /// the run.
     pub stale_entries: usize,
+    /// `check --base`: loosenings of the policy no `loosened` accepts; they
+    /// fail the run.
+    pub loosenings: usize,
     /// The tool's other warnings, by code (parse errors, unused
     /// suppressions, ...): they never fail the run.
     pub tool_warnings: Vec<(WarningCode, usize)>,
+    /// What changed against the baseline, when the run compared with one.
+    pub baseline: Option<BaselineDelta>,
+    /// Exemptions (suppressions, baseline entries) that expire soon, by
+    /// rule name.
+    pub expiring_by_rule: std::collections::BTreeMap<String, usize>,
+}
+
+/// What changed against the baseline: violations it does not cover, and
+/// baselined violations that are gone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BaselineDelta {
+    /// Violations the baseline does not cover (errors and warnings).
+    pub new: usize,
+    /// Baselined violations that no longer occur.
+    pub fixed: usize,
+    /// Fixed violations by rule name.
+    pub fixed_by_rule: std::collections::BTreeMap<String, usize>,
 }
 
 impl Verdict {
@@ -34,7 +55,9 @@ impl Verdict {
         }
         let mut by_code = std::collections::BTreeMap::new();
         for warning in warnings {
-            if warning.code.is_error() {
+            if warning.code == WarningCode::PolicyLoosened {
+                verdict.loosenings += 1;
+            } else if warning.code.is_error() {
                 verdict.stale_entries += 1;
             } else {
                 *by_code.entry(warning.code).or_insert(0) += 1;
@@ -44,10 +67,26 @@ impl Verdict {
         verdict
     }
 
+    /// Records the comparison with the baseline: its shrunk entries.
+    pub fn compared_with_baseline(&mut self, shrunk: &[Shrunk]) {
+        let mut delta = BaselineDelta {
+            new: self.active(),
+            ..BaselineDelta::default()
+        };
+        for entry in shrunk {
+            delta.fixed += entry.was - entry.now;
+            *delta
+                .fixed_by_rule
+                .entry(entry.key.rule.clone())
+                .or_default() += entry.was - entry.now;
+        }
+        self.baseline = Some(delta);
+    }
+
     /// Whether the run fails (exit code 1): an error-severity violation
     /// beyond the baseline, or a stale baseline entry.
     pub fn fails(&self) -> bool {
-        self.errors > 0 || self.stale_entries > 0
+        self.errors > 0 || self.stale_entries > 0 || self.loosenings > 0
     }
 
     /// Violations that count: the ones the baseline does not cover.
@@ -73,6 +112,8 @@ mod tests {
             severity,
             baselined,
             key: None,
+            suggestion: None,
+            owners: None,
         }
     }
 

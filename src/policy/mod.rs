@@ -63,6 +63,14 @@ pub struct Settings {
     pub baseline: String,
     /// Whether an inline suppression must give a reason.
     pub require_suppression_reason: bool,
+    /// Whether every exemption (suppression, baseline entry) must say
+    /// `until`.
+    pub require_expiry: bool,
+    /// How many days before its date an exemption is a warning.
+    pub expiry_warning_days: i64,
+    /// Why rules were removed: accepts `check --base` findings about rules
+    /// that are gone.
+    pub loosened: Option<String>,
 }
 
 impl Default for Settings {
@@ -71,6 +79,9 @@ impl Default for Settings {
             include_tests: false,
             baseline: "boundaries-baseline.toml".to_string(),
             require_suppression_reason: false,
+            require_expiry: false,
+            expiry_warning_days: 30,
+            loosened: None,
         }
     }
 }
@@ -164,6 +175,13 @@ pub struct RuleTable {
     pub name: String,
     pub name_span: Option<Range<usize>>,
     pub reason: Option<String>,
+    /// What to do instead, shown as the diagnostic's help after the reason.
+    pub help: Option<String>,
+    /// A URL documenting the rule (human output, SARIF `helpUri`).
+    pub docs: Option<String>,
+    /// Why the rule was loosened: a `check --base` finding against this
+    /// rule is accepted when it is given.
+    pub loosened: Option<String>,
     pub severity: Severity,
     /// The span shown as "rule defined here": the `[[rule]]` table.
     pub span: Range<usize>,

@@ -18,9 +18,18 @@ use super::{Policy, PolicyError, PolicySource, RuleTable, Settings, Severity};
 /// The keys of the policy's top level.
 pub const TOP_LEVEL: [&str; 4] = ["version", "settings", "components", "rule"];
 /// The keys of `[settings]`.
-pub const SETTINGS: [&str; 3] = ["include-tests", "baseline", "require-suppression-reason"];
+pub const SETTINGS: [&str; 6] = [
+    "include-tests",
+    "baseline",
+    "require-suppression-reason",
+    "require-expiry",
+    "expiry-warning-days",
+    "loosened",
+];
 /// Fields every rule has, whatever its kind.
-pub const RULE_COMMON_FIELDS: [&str; 4] = ["kind", "name", "reason", "severity"];
+pub const RULE_COMMON_FIELDS: [&str; 7] = [
+    "kind", "name", "reason", "severity", "help", "docs", "loosened",
+];
 
 pub fn read(
     source: PolicySource,
@@ -183,7 +192,16 @@ fn read_settings(value: &Value, settings: &mut Settings, errors: &mut Vec<Policy
                 settings.require_suppression_reason = *b
             }
             ("baseline", ValueKind::String(s)) => settings.baseline = s.clone(),
-            ("include-tests" | "require-suppression-reason", _) => {
+            ("loosened", ValueKind::String(s)) => settings.loosened = Some(s.clone()),
+            ("loosened", _) => errors.push(type_error(value, &key.name, "a string")),
+            ("require-expiry", ValueKind::Bool(b)) => settings.require_expiry = *b,
+            ("expiry-warning-days", ValueKind::Integer(days)) if *days >= 0 => {
+                settings.expiry_warning_days = *days
+            }
+            ("expiry-warning-days", _) => {
+                errors.push(type_error(value, &key.name, "a whole number of days"))
+            }
+            ("include-tests" | "require-suppression-reason" | "require-expiry", _) => {
                 errors.push(type_error(value, &key.name, "a boolean"))
             }
             ("baseline", _) => errors.push(type_error(value, &key.name, "a string")),
@@ -448,6 +466,21 @@ fn read_rule(
         }
     }
     let reason = string("reason", errors).map(|(r, _)| r);
+    let help = string("help", errors).map(|(h, _)| h);
+    let docs = string("docs", errors).and_then(|(url, span)| {
+        if url.starts_with("https://") || url.starts_with("http://") {
+            Some(url)
+        } else {
+            errors.push(PolicyError::new(
+                Code::WrongType,
+                span,
+                "`docs` must be a URL starting with `https://` or `http://`",
+                "expected a URL",
+            ));
+            None
+        }
+    });
+    let loosened = string("loosened", errors).map(|(l, _)| l);
     let severity = match table.get("severity") {
         None => Severity::Error,
         Some(value) => match &value.kind {
@@ -487,6 +520,9 @@ fn read_rule(
         kind,
         kind_span,
         reason,
+        help,
+        docs,
+        loosened,
         severity,
         span: item.span.clone(),
         fields,

@@ -37,14 +37,52 @@ impl Entry<'_> {
         &self.violation.message
     }
 
-    /// The message followed by the rule's reason in parentheses, for formats
-    /// with a single text field.
+    /// The message followed by the rule's reason in parentheses, and the
+    /// path to use instead when there is one, for formats with a single
+    /// text field.
     pub fn message_with_reason(&self) -> String {
-        match &self.rule.reason {
+        let mut text = match &self.rule.reason {
             Some(reason) => format!("{} ({reason})", self.violation.message),
             None => self.violation.message.clone(),
+        };
+        if let Some(suggestion) = &self.violation.suggestion {
+            text.push_str("; ");
+            text.push_str(&suggestion.help());
         }
+        text
     }
+}
+
+/// What a violation's help says, one line each: the rule's reason, its
+/// `help`, the path to use instead, and its `docs` URL.
+pub fn help_lines(rule: &RuleTable, violation: &Violation) -> Option<String> {
+    let lines: Vec<String> = [
+        rule.reason.clone(),
+        rule.help.clone(),
+        violation.suggestion.as_ref().map(|s| s.help()),
+        violation.owners.as_ref().map(owners_line),
+        rule.docs.as_ref().map(|url| format!("see {url}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// `owners: @a here, @b there`: who owns the file, and the code it reaches.
+pub fn owners_line(owners: &crate::owners::ViolationOwners) -> String {
+    let list = |owners: &[String]| {
+        if owners.is_empty() {
+            "nobody".to_string()
+        } else {
+            owners.join(" ")
+        }
+    };
+    format!(
+        "owners: {} (this file), {} (the code it reaches)",
+        list(&owners.from),
+        list(&owners.to)
+    )
 }
 
 /// One tool warning with its fingerprint.

@@ -63,7 +63,7 @@ pub fn human(run: &CheckRun, style: &Style) -> String {
             }
         }
         let Some(mut main) = main else { continue };
-        main.help = rule.reason.clone();
+        main.help = super::common::help_lines(rule, violation);
         let mut defined = Report::new(
             MietteSeverity::Advice,
             "",
@@ -162,9 +162,10 @@ fn breakdown(run: &CheckRun) -> String {
 }
 
 /// `3 violations (2 errors, 1 warning), 4 baselined, 1 stale baseline
-/// entry, 1 tool warning (1 parse-error); 3 crates, 41 modules, 1203
-/// references in 12ms`: counts that are zero are left out, and each kind of
-/// problem has its own word.
+/// entry, 1 tool warning (1 parse-error); against the baseline 3 new, 1
+/// fixed; 3 crates, 41 modules, 1203 references in 12ms`: counts that are
+/// zero are left out (but for the baseline's delta, said whenever a
+/// baseline was read), and each kind of problem has its own word.
 fn summary(run: &CheckRun) -> String {
     let model = &run.graph.model;
     let verdict = run.verdict;
@@ -196,6 +197,13 @@ fn summary(run: &CheckRun) -> String {
             "stale baseline entries",
         ));
     }
+    if verdict.loosenings > 0 {
+        parts.push(plural(
+            verdict.loosenings,
+            "loosening of the policy",
+            "loosenings of the policy",
+        ));
+    }
     if verdict.tool_warning_count() > 0 {
         let codes: Vec<String> = verdict
             .tool_warnings
@@ -212,8 +220,14 @@ fn summary(run: &CheckRun) -> String {
             codes.join(", ")
         ));
     }
+    let delta = verdict.baseline.as_ref().map_or(String::new(), |delta| {
+        format!(
+            "; against the baseline {} new, {} fixed",
+            delta.new, delta.fixed
+        )
+    });
     format!(
-        "{}; {}, {}, {} in {}ms\n",
+        "{}{delta}; {}, {}, {} in {}ms\n",
         parts.join(", "),
         plural(model.crates, "crate", "crates"),
         plural(model.modules.len(), "module", "modules"),

@@ -13,6 +13,21 @@ struct Report<'a> {
     violations: Vec<JsonViolation<'a>>,
     warnings: Vec<JsonWarning<'a>>,
     stats: Stats,
+    /// What changed against the baseline, when the run read one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineCounts>,
+}
+
+#[derive(Serialize)]
+struct BaselineCounts {
+    /// Violations the baseline does not cover.
+    new: usize,
+    /// Baselined violations that no longer occur.
+    fixed: usize,
+    /// Violations it covers.
+    baselined: usize,
+    /// Entries to shrink (`stale-baseline`).
+    stale: usize,
 }
 
 #[derive(Serialize)]
@@ -32,6 +47,18 @@ struct JsonViolation<'a> {
     message: &'a str,
     reason: Option<&'a str>,
     baselined: bool,
+    /// The rule's `help` and `docs`, when it has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    docs: Option<&'a str>,
+    /// A path to use instead of `path`, through a re-export the policy
+    /// allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a str>,
+    /// From CODEOWNERS, when the workspace has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owners: Option<&'a crate::owners::ViolationOwners>,
     /// For a cycle: every edge's reference, in cycle order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     cycle: Vec<JsonEdge<'a>>,
@@ -95,6 +122,10 @@ pub fn json(run: &CheckRun) -> String {
                 message: &v.message,
                 reason: rule.reason.as_deref(),
                 baselined: v.baselined,
+                help: rule.help.as_deref(),
+                docs: rule.docs.as_deref(),
+                suggestion: v.suggestion.as_ref().map(|s| s.path.as_str()),
+                owners: v.owners.as_ref(),
                 cycle: if v.references.len() > 1 {
                     v.references
                         .iter()
@@ -144,6 +175,12 @@ pub fn json(run: &CheckRun) -> String {
             references: model.references.len(),
             elapsed_ms: run.elapsed.as_millis(),
         },
+        baseline: run.verdict.baseline.as_ref().map(|delta| BaselineCounts {
+            new: delta.new,
+            fixed: delta.fixed,
+            baselined: run.verdict.baselined,
+            stale: run.verdict.stale_entries,
+        }),
     };
     let mut out = serde_json::to_string_pretty(&report).expect("the report serializes");
     out.push('\n');

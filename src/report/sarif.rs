@@ -21,8 +21,11 @@
 //!   `suppressions` (it is not in its supported subset) and would open an
 //!   alert for each; left out, an alert whose violation gets baselined is
 //!   closed as fixed, and one reopens when the baseline stops covering it.
-//!   `baselineState` is not used either: it compares with a previous *run*,
-//!   which is not what the baseline file is.
+//!   When the run read a baseline file, each violation's result says
+//!   `baselineState: "new"` (the baseline does not cover it) and each
+//!   stale entry's `stale-baseline` result `"absent"` (baselined violations
+//!   that are gone); `unchanged` would be the baselined ones, left out as
+//!   said. Other tool warnings carry none.
 //! - The run has one `invocation`: `executionSuccessful` says whether the
 //!   tool did its job (violations or not). A run that could not check
 //!   (exit 2) is still a valid log: no results, `executionSuccessful:
@@ -112,6 +115,8 @@ struct ReportingDescriptor<'a> {
     short_description: Text,
     full_description: Text,
     help: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'a str>,
     default_configuration: Configuration,
     properties: DescriptorProperties<'a>,
 }
@@ -150,6 +155,18 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<ResultLocation>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// Against the baseline file, when the run read one: `new` for a
+    /// violation it does not cover, `absent` for a stale entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    /// From CODEOWNERS: of the file, and of the module reached.
+    owners: &'a crate::owners::ViolationOwners,
 }
 
 #[derive(Serialize)]
@@ -209,10 +226,16 @@ pub fn sarif(run: &CheckRun) -> String {
                 id: &rule.name,
                 short_description: Text::new(short),
                 help: Text::new(format!(
-                    "{full}\n\nReach the code through a module the policy allows, or change \
+                    "{full}\n\n{}Reach the code through a module the policy allows, or change \
                      rule `{}` in {}. `cargo boundaries rules` documents the `{}` kind.",
-                    rule.name, run.policy_source.display, rule.kind
+                    rule.help
+                        .as_ref()
+                        .map_or(String::new(), |h| format!("{h}\n\n")),
+                    rule.name,
+                    run.policy_source.display,
+                    rule.kind
                 )),
+                help_uri: rule.docs.as_deref(),
                 full_description: Text::new(full),
                 default_configuration: Configuration {
                     level: Level::of(rule.severity).as_str(),
@@ -236,6 +259,7 @@ pub fn sarif(run: &CheckRun) -> String {
         short_description: Text::new(warning_description(*code)),
         full_description: Text::new(warning_description(*code)),
         help: Text::new(warning_description(*code)),
+        help_uri: None,
         default_configuration: Configuration {
             level: Level::of_warning(*code).as_str(),
         },
@@ -279,7 +303,10 @@ pub fn sarif(run: &CheckRun) -> String {
                 rule_id: &entry.rule.name,
                 rule_index: entry.rule_index,
                 level: entry.level().as_str(),
-                message: Text::new(entry.message()),
+                message: Text::new(match &entry.violation.suggestion {
+                    Some(suggestion) => format!("{}; {}", entry.message(), suggestion.help()),
+                    None => entry.message().to_string(),
+                }),
                 locations: vec![ResultLocation {
                     id: None,
                     physical_location: physical(&entry.location.file, Some(entry.location)),
@@ -290,6 +317,9 @@ pub fn sarif(run: &CheckRun) -> String {
                     FINGERPRINT_KEY,
                     entry.fingerprint.clone(),
                 )]),
+                baseline_state: run.verdict.baseline.as_ref().map(|_| "new"),
+                properties: (entry.violation.owners.as_ref())
+                    .map(|owners| ResultProperties { owners }),
             }
         })
         .collect();
@@ -313,6 +343,8 @@ pub fn sarif(run: &CheckRun) -> String {
             }],
             related_locations: Vec::new(),
             partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, entry.fingerprint.clone())]),
+            baseline_state: (entry.code() == WarningCode::StaleBaseline).then_some("absent"),
+            properties: None,
         }
     }));
 
@@ -346,6 +378,7 @@ pub fn sarif_failure(run: &FailedRun) -> String {
             short_description: Text::new(code.description()),
             full_description: Text::new(code.description()),
             help: Text::new(code.description()),
+            help_uri: None,
             default_configuration: Configuration {
                 level: Level::Error.as_str(),
             },
@@ -476,6 +509,15 @@ fn warning_description(code: WarningCode) -> &'static str {
         }
         WarningCode::RepeatedModuleFile => {
             "one file is already the file of many modules of the crate (files that include each other twice multiply); it is not read again"
+        }
+        WarningCode::PolicyLoosened => {
+            "the policy, baseline or suppressions allow more than at the base revision; give the rule `loosened = \"why\"` to accept it"
+        }
+        WarningCode::AcceptedLoosening => {
+            "the policy allows more than at the base revision, accepted by the rule's `loosened` reason"
+        }
+        WarningCode::ExpiringExemption => {
+            "a suppression or baseline entry expires soon; past its date it no longer exempts"
         }
         WarningCode::ModuleCycle => {
             "a module's file is already a file of its own module chain (a cycle through `#[path]` or a symlink); it is not read again"

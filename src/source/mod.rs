@@ -29,8 +29,8 @@ use crate::workspace::Workspace;
 
 pub use cache::{CacheUse, FactsCache};
 pub use extract::ExtractOptions;
-pub use read::quoted_text;
-pub use suppressions::Suppression;
+pub use read::{contained, quoted_text, read_source};
+pub use suppressions::{scan as scan_suppressions, Suppression};
 
 /// How a reference was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -71,6 +71,11 @@ pub struct Module {
     pub files: Vec<String>,
     /// Names of the items declared in the module (not its child modules).
     pub items: BTreeSet<String>,
+    /// Names a `pub use` (or `pub(..) use`) of the module binds: its
+    /// re-exports (glob re-exports are not listed).
+    pub reexports: BTreeSet<String>,
+    /// Child modules declared `pub` (or `pub(..)`).
+    pub public_children: BTreeSet<String>,
     /// Whether the module's crate was selected for checking.
     pub selected: bool,
 }

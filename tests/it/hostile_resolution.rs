@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 /// Far above what these inputs take (well under a second in a release
-/// build), far below the minutes the old resolver took.
-const LIMIT: Duration = Duration::from_secs(20);
+/// build, a few seconds in a debug one on a busy machine), far below the
+/// old resolver, which never ended.
+const LIMIT: Duration = Duration::from_secs(60);
 
 /// What a run under the limit printed and returned.
 struct Run {

@@ -210,7 +210,7 @@ fn completion_hover_and_definition_in_the_policy() {
     );
     assert_eq!(
         labels(&items),
-        ["from", "kind", "name", "reason", "severity", "to"]
+        ["docs", "from", "help", "kind", "loosened", "name", "reason", "severity", "to"]
     );
 
     // Hover: a pattern says what it matches; a kind shows its docs.
@@ -414,14 +414,24 @@ fn settings_and_top_level_keys_complete() {
     };
     assert_eq!(
         labels(&mut client, 3, 2),
-        ["include-tests", "baseline", "require-suppression-reason"]
+        [
+            "include-tests",
+            "baseline",
+            "require-suppression-reason",
+            "require-expiry",
+            "expiry-warning-days",
+            "loosened"
+        ]
     );
     assert_eq!(
         labels(&mut client, 7, 2),
         [
             "containers",
+            "docs",
+            "help",
             "kind",
             "layers",
+            "loosened",
             "name",
             "reason",
             "severity",

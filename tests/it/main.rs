@@ -2,10 +2,13 @@
 //! `cargo-boundaries` binary on a real fixture workspace under `fixtures/`.
 
 mod adoption;
+mod base;
+mod baseline_deltas;
 mod baseline_files;
 mod cache;
 mod demo;
 mod depinfo;
+mod exemptions;
 mod explain;
 mod formats;
 mod graph;
@@ -15,6 +18,7 @@ mod layout;
 mod lsp;
 mod lsp_client;
 mod lsp_nvim;
+mod owners;
 mod policy_errors;
 mod presets;
 mod references;
@@ -24,6 +28,7 @@ mod rule_kinds;
 mod safety;
 mod schema;
 mod snapshots;
+mod suggestions;
 mod support;
 mod suppressions;
 mod watch;

@@ -482,7 +482,7 @@ fn a_policy_that_is_not_a_regular_file_is_exit_2_not_a_hang() {
         paths.push("/dev/zero".to_string());
     }
     for path in &paths {
-        let run = run_bounded(dir.path(), &["check", "--policy", path], 20);
+        let run = run_bounded(dir.path(), &["check", "--policy", path], 60);
         assert_eq!(run.code, 2, "{path}: {}{}", run.stdout, run.stderr);
         assert!(
             run.stderr.contains("not a regular file") || run.stderr.contains("is a directory"),
@@ -492,7 +492,7 @@ fn a_policy_that_is_not_a_regular_file_is_exit_2_not_a_hang() {
     }
     // `boundaries.toml` as a directory, too.
     std::fs::create_dir(dir.path().join("boundaries.toml")).unwrap();
-    let run = run_bounded(dir.path(), &["check"], 20);
+    let run = run_bounded(dir.path(), &["check"], 60);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
 }
 

@@ -266,7 +266,8 @@ impl Scratch {
 /// `Cargo.toml` (a `boundaries.toml` would be a second one), or the code's
 /// suppression comments name rules of the fixture's own policy, which a
 /// new policy does not have.
-const REFUSED: [(&str, &str); 5] = [
+const REFUSED: [(&str, &str); 6] = [
+    ("exemptions", "unknown rule"),
     (
         "policy-in-manifest",
         "[workspace.metadata.boundaries] in Cargo.toml",

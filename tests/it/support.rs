@@ -135,6 +135,8 @@ pub struct LimitedRun {
     /// The exit code; `None` when a signal ended it.
     pub code: Option<i32>,
     pub elapsed: std::time::Duration,
+    /// Processor time used (all threads), as last seen while it ran.
+    pub cpu: std::time::Duration,
     /// Peak resident memory seen while it ran, in bytes.
     pub peak_rss: u64,
 }
@@ -196,12 +198,15 @@ pub fn run_limited(dir: &Path, args: &[&str], limits: Limits) -> LimitedRun {
     let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
     let status_file = format!("/proc/{}/status", child.id());
+    let stat_file = format!("/proc/{}/stat", child.id());
     let mut peak_rss = 0;
+    let mut cpu = Duration::ZERO;
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
         peak_rss = peak_rss.max(high_water_mark(&status_file));
+        cpu = cpu.max(cpu_time(&stat_file));
         let over_time = start.elapsed() > Duration::from_secs(limits.seconds);
         let over_memory = peak_rss > limits.rss_bytes;
         if over_time || over_memory {
@@ -224,8 +229,25 @@ pub fn run_limited(dir: &Path, args: &[&str], limits: Limits) -> LimitedRun {
         stderr: stderr.join().unwrap(),
         code: status.code(),
         elapsed: start.elapsed(),
+        cpu,
         peak_rss,
     }
+}
+
+/// The processor time (user and system, all threads) a running process
+/// has used so far, from `/proc/PID/stat` (zero once it is gone). Cost
+/// tests bound this rather than the wall time, which grows with whatever
+/// else the machine runs.
+fn cpu_time(stat_file: &str) -> std::time::Duration {
+    const TICKS_PER_SECOND: u64 = 100;
+    let ticks = std::fs::read_to_string(stat_file).ok().and_then(|stat| {
+        // The command name (field 2) may hold spaces: count after its `)`.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let user: u64 = fields.get(11)?.parse().ok()?;
+        let system: u64 = fields.get(12)?.parse().ok()?;
+        Some(user + system)
+    });
+    std::time::Duration::from_millis(ticks.unwrap_or(0) * 1000 / TICKS_PER_SECOND)
 }
 
 /// `VmHWM` of a running process, in bytes (0 once it is gone).

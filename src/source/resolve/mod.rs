@@ -102,7 +102,8 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
     // The tables hold imports interned: the written ones can go before the
     // references are resolved.
     for m in &mut tree.modules {
-        m.code.imports = Vec::new();
+        // The re-exports' names stay for the model (`Module::reexports`).
+        m.code.imports.retain(|import| import.is_pub);
         m.code.globs = Vec::new();
         m.code.extern_crates = Vec::new();
     }
@@ -186,6 +187,11 @@ pub(super) fn module(workspace: &Workspace, m: TreeModule) -> Module {
         file: m.source.relative.to_string(),
         files: m.files.iter().map(|f| f.to_string()).collect(),
         items: m.code.items.keys().cloned().collect::<BTreeSet<_>>(),
+        reexports: (m.code.imports.iter())
+            .filter(|import| import.is_pub)
+            .map(|import| import.name.clone())
+            .collect(),
+        public_children: m.public_children,
         selected: krate.selected,
     }
 }

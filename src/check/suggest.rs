@@ -1,0 +1,238 @@
+//! What to use instead: when a violation reaches an item that another
+//! module re-exports (`pub use domain::Account;` in `shop::accounts`), the
+//! path through that module, if the policy allows it.
+//!
+//! A suggestion is only made when it is sure to be right:
+//! - the re-export names the item under its own name (a renamed or glob
+//!   re-export is not followed);
+//! - the re-exporting module can be named from the violating module: it is
+//!   an ancestor of the module holding the item, or every module on its
+//!   path that the two do not share is declared `pub` (or `pub(..)`);
+//! - the path through it breaks no rule: every candidate is checked by
+//!   running every rule on the graph with the candidates added, and one
+//!   that any rule reports is dropped.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{CompiledPolicy, Context, Violation};
+use crate::graph::Graph;
+use crate::source::{Module, ModuleId, Reference, SourceModel, Target, Via};
+
+/// A path to use instead of the one a violation's reference names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The replacement for the reference's resolved path
+    /// (`shop::accounts::Account::new`).
+    pub path: String,
+    /// The item as the suggestion names it (`shop::accounts::Account`).
+    pub item: String,
+    /// The item as the violation named it (`shop::accounts::domain::Account`).
+    pub instead_of: String,
+    /// The module whose re-export the suggestion goes through.
+    pub reexported_by: String,
+}
+
+impl Suggestion {
+    /// The help line: "use `a::B` (re-exported by `a`) instead of `a::b::B`".
+    pub fn help(&self) -> String {
+        format!(
+            "use `{}` (re-exported by `{}`) instead of `{}`",
+            self.item, self.reexported_by, self.instead_of
+        )
+    }
+}
+
+/// One candidate: violation `violation` could name the item through
+/// module `through`.
+struct Candidate {
+    violation: usize,
+    through: ModuleId,
+    suggestion: Suggestion,
+}
+
+/// Fills each violation's `suggestion` where a sure one exists.
+pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violation]) {
+    let model = &graph.model;
+    let reexporters = reexporters(model);
+    if reexporters.is_empty() {
+        return;
+    }
+    let mut candidates = Vec::new();
+    for (index, violation) in violations.iter().enumerate() {
+        if violation.references.len() != 1 {
+            continue;
+        }
+        let reference = &model.references[violation.reference()];
+        let Target::Module(target) = reference.target else {
+            continue;
+        };
+        if reference.via == Via::Manifest {
+            continue;
+        }
+        let depth = model.modules[target].path.split("::").count();
+        let segments: Vec<&str> = reference.path.split("::").collect();
+        if segments.len() <= depth {
+            continue;
+        }
+        let item = segments[..=depth].join("::");
+        let rest = &segments[depth + 1..];
+        let name = segments[depth];
+        for &through in reexporters.get(item.as_str()).into_iter().flatten() {
+            // A re-export is never told to go through itself.
+            if through == target
+                || through == reference.from
+                || !nameable(model, reference.from, through, target)
+            {
+                continue;
+            }
+            let suggested_item = format!("{}::{name}", model.modules[through].path);
+            let mut path = suggested_item.clone();
+            for segment in rest {
+                path.push_str("::");
+                path.push_str(segment);
+            }
+            candidates.push(Candidate {
+                violation: index,
+                through,
+                suggestion: Suggestion {
+                    path,
+                    item: suggested_item,
+                    instead_of: item.clone(),
+                    reexported_by: model.modules[through].path.clone(),
+                },
+            });
+        }
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    let broken = broken_candidates(policy, graph, violations, &candidates);
+    for (position, candidate) in candidates.into_iter().enumerate() {
+        if broken.contains(&position) {
+            continue;
+        }
+        let slot = &mut violations[candidate.violation].suggestion;
+        // The shortest path wins, then the first in text order.
+        let better = slot.as_ref().is_none_or(|current| {
+            (current.path.len(), &current.path)
+                > (candidate.suggestion.path.len(), &candidate.suggestion.path)
+        });
+        if better {
+            *slot = Some(candidate.suggestion);
+        }
+    }
+}
+
+/// Each re-exported item's absolute path, with the modules that re-export
+/// it under its own name: a module's `use` reference to the item whose last
+/// segment is one of the names its `pub use` binds.
+fn reexporters(model: &SourceModel) -> BTreeMap<&str, Vec<ModuleId>> {
+    let mut found: BTreeMap<&str, BTreeSet<ModuleId>> = BTreeMap::new();
+    for reference in &model.references {
+        let module = &model.modules[reference.from];
+        if reference.via != Via::Use || module.reexports.is_empty() {
+            continue;
+        }
+        let name = reference.path.rsplit("::").next().unwrap_or_default();
+        if module.reexports.contains(name) {
+            found
+                .entry(reference.path.as_str())
+                .or_default()
+                .insert(reference.from);
+        }
+    }
+    found
+        .into_iter()
+        .map(|(path, modules)| (path, modules.into_iter().collect()))
+        .collect()
+}
+
+/// Whether code in `from` can name module `through`, which re-exports an
+/// item of `target`.
+fn nameable(model: &SourceModel, from: ModuleId, through: ModuleId, target: ModuleId) -> bool {
+    let chain_of = |mut module: ModuleId| {
+        let mut chain = vec![module];
+        while let Some(parent) = model.modules[module].parent {
+            chain.push(parent);
+            module = parent;
+        }
+        chain.reverse();
+        chain
+    };
+    let through_chain = chain_of(through);
+    // The violating path already names every ancestor of the target.
+    if chain_of(target).starts_with(&through_chain) {
+        return true;
+    }
+    let from_chain = chain_of(from);
+    let shared = from_chain
+        .iter()
+        .zip(&through_chain)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // A child of a shared ancestor is visible however it is declared; below
+    // it (or anywhere in another crate) each module must be public.
+    let start = if shared == 0 { 1 } else { shared + 1 };
+    through_chain.iter().skip(start).all(|&module| {
+        let Some(parent) = model.modules[module].parent else {
+            return false;
+        };
+        let name = model.modules[module].path.rsplit("::").next();
+        name.is_some_and(|name| model.modules[parent].public_children.contains(name))
+    })
+}
+
+/// The candidates some rule reports: every rule is run on the graph with
+/// every candidate added as a reference of its own.
+fn broken_candidates(
+    policy: &CompiledPolicy,
+    graph: &Graph,
+    violations: &[Violation],
+    candidates: &[Candidate],
+) -> BTreeSet<usize> {
+    let model = &graph.model;
+    let first = model.references.len();
+    let mut references = model.references.clone();
+    references.extend(candidates.iter().map(|candidate| {
+        let written = &model.references[violations[candidate.violation].reference()];
+        Reference {
+            from: written.from,
+            path: candidate.suggestion.path.clone(),
+            target: Target::Module(candidate.through),
+            via: written.via,
+            location: written.location.clone(),
+        }
+    }));
+    let probe = Graph::new(SourceModel {
+        modules: model.modules.iter().map(copy_module).collect(),
+        references,
+        warnings: Vec::new(),
+        suppressions: Vec::new(),
+        crates: model.crates,
+        files: model.files,
+        unresolved: model.unresolved,
+    });
+    let context = Context::new(&probe);
+    policy
+        .rules
+        .iter()
+        .flat_map(|rule| rule.rule.check(&context))
+        .flat_map(|finding| finding.references)
+        .filter_map(|reference| reference.checked_sub(first))
+        .collect()
+}
+
+/// A copy of a module's record, for graphs built to ask the rules.
+pub(super) fn copy_module(module: &Module) -> Module {
+    Module {
+        path: module.path.clone(),
+        crate_name: module.crate_name.clone(),
+        parent: module.parent,
+        file: module.file.clone(),
+        files: module.files.clone(),
+        items: module.items.clone(),
+        reexports: module.reexports.clone(),
+        public_children: module.public_children.clone(),
+        selected: module.selected,
+    }
+}
