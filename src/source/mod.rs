@@ -11,6 +11,7 @@ mod depth;
 mod extract;
 mod lexer;
 mod parse;
+mod prefetch;
 mod read;
 mod resolve;
 mod resolved;
