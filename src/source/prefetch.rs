@@ -67,6 +67,8 @@ struct State {
     done: HashMap<Key, ParsedFile>,
     /// Files ever queued ahead: each is parsed ahead once.
     seen: HashSet<PathBuf>,
+    /// The file the tree waits for, if it waits.
+    awaited: Option<Key>,
     /// The tree is built: the threads stop.
     closed: bool,
 }
@@ -76,9 +78,11 @@ pub struct Prefetch<'a> {
     options: ExtractOptions,
     cache: Option<&'a FactsCache>,
     state: Mutex<State>,
-    /// Signalled when a job is queued, a file is parsed, or the queue
-    /// closes.
-    changed: Condvar,
+    /// Wakes a parsing thread: a job was queued, or the queue closed.
+    jobs: Condvar,
+    /// Wakes the tree: the file it waits for is parsed. Only then: each
+    /// needless wake-up would take a core from a parsing thread.
+    ready: Condvar,
 }
 
 impl<'a> Prefetch<'a> {
@@ -92,7 +96,8 @@ impl<'a> Prefetch<'a> {
             options,
             cache,
             state: Mutex::new(State::default()),
-            changed: Condvar::new(),
+            jobs: Condvar::new(),
+            ready: Condvar::new(),
         }
     }
 
@@ -117,7 +122,7 @@ impl<'a> Prefetch<'a> {
                 key,
                 owns_dir,
             });
-            self.changed.notify_one();
+            self.jobs.notify_one();
         }
     }
 
@@ -129,6 +134,7 @@ impl<'a> Prefetch<'a> {
         let mut asked = false;
         loop {
             if let Some(parsed) = state.done.remove(&key) {
+                state.awaited = None;
                 return parsed;
             }
             if !asked && !state.running.contains(&key) {
@@ -142,16 +148,17 @@ impl<'a> Prefetch<'a> {
                     owns_dir,
                 });
                 asked = true;
-                self.changed.notify_all();
+                self.jobs.notify_one();
             }
-            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+            state.awaited = Some(key.clone());
+            state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
         }
     }
 
     /// Stops the parsing threads once their queue is drained.
     pub fn close(&self) {
         self.lock().closed = true;
-        self.changed.notify_all();
+        self.jobs.notify_all();
     }
 
     /// One parsing thread: parses the biggest queued file, queues the files
@@ -171,7 +178,7 @@ impl<'a> Prefetch<'a> {
                     if state.closed {
                         return;
                     }
-                    state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+                    state = self.jobs.wait(state).unwrap_or_else(|e| e.into_inner());
                 }
             };
             let (file, relative) = &job.key;
@@ -187,8 +194,10 @@ impl<'a> Prefetch<'a> {
             let mut state = self.lock();
             state.pending.remove(&job.key);
             state.running.remove(&job.key);
+            if state.awaited.as_ref() == Some(&job.key) {
+                self.ready.notify_one();
+            }
             state.done.insert(job.key, parsed);
-            self.changed.notify_all();
         }
     }
 
