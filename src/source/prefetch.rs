@@ -71,6 +71,9 @@ struct State {
     awaited: Option<Key>,
     /// The tree is built: the threads stop.
     closed: bool,
+    /// A parsing thread panicked: the file it parsed will never come, so
+    /// the tree must not wait for it.
+    failed: bool,
 }
 
 pub struct Prefetch<'a> {
@@ -137,6 +140,10 @@ impl<'a> Prefetch<'a> {
                 state.awaited = None;
                 return parsed;
             }
+            if state.failed {
+                drop(state);
+                panic!("a thread parsing source files panicked");
+            }
             if !asked && !state.running.contains(&key) {
                 // Not parsed ahead, or waiting behind bigger files: first.
                 state.seen.insert(key.0.clone());
@@ -155,7 +162,7 @@ impl<'a> Prefetch<'a> {
         }
     }
 
-    /// Stops the parsing threads once their queue is drained.
+    /// Stops the parsing threads, each after the file it is parsing.
     pub fn close(&self) {
         self.lock().closed = true;
         self.jobs.notify_all();
@@ -164,19 +171,22 @@ impl<'a> Prefetch<'a> {
     /// One parsing thread: parses the biggest queued file, queues the files
     /// it declares, until the queue is closed.
     pub fn work(&self) {
+        let _failed = FailOnPanic(self);
         loop {
             let job = {
                 let mut state = self.lock();
                 loop {
+                    // Once the tree is built, what is still queued is
+                    // needed by nobody.
+                    if state.closed {
+                        return;
+                    }
                     if let Some(job) = state.queue.pop() {
                         if state.pending.contains(&job.key) && state.running.insert(job.key.clone())
                         {
                             break job;
                         }
                         continue;
-                    }
-                    if state.closed {
-                        return;
                     }
                     state = self.jobs.wait(state).unwrap_or_else(|e| e.into_inner());
                 }
@@ -242,6 +252,18 @@ impl<'a> Prefetch<'a> {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Tells the tree when a parsing thread panics, so it stops waiting.
+struct FailOnPanic<'p, 'a>(&'p Prefetch<'a>);
+
+impl Drop for FailOnPanic<'_, '_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().failed = true;
+            self.0.ready.notify_all();
         }
     }
 }
