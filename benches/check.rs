@@ -12,7 +12,8 @@
 //! reads and parses, with syn on two threads, exactly the files the tool
 //! reads (the `files` of `graph --format json`), and nothing else. Tool and
 //! floor runs alternate, so both see the same machine; each side's best wall
-//! time and peak memory (`/usr/bin/time`) are printed side by side.
+//! time, then the CPU time and peak memory of one more run (`/usr/bin/time`)
+//! are printed side by side, with the machine and its load average.
 //!
 //! The tool's cold runs use `--no-cache`. Then, with the cache under
 //! `target/boundaries/` filled by one run, `warm ms` is a re-run with
@@ -65,8 +66,9 @@ fn main() {
             workspaces.push((name, root));
         }
     }
+    println!("{}", machine());
     println!(
-        "{:<16} {:>7} {:>8} {:>11} {:>9} {:>9} {:>6} {:>8} {:>8} {:>6} {:>8} {:>8}",
+        "{:<16} {:>7} {:>8} {:>11} {:>9} {:>9} {:>6} {:>9} {:>9} {:>8} {:>8} {:>6} {:>8} {:>8}",
         "workspace",
         "files",
         "MB",
@@ -74,6 +76,8 @@ fn main() {
         "tool ms",
         "floor ms",
         "ratio",
+        "tool cpu",
+        "floor cpu",
         "tool MB",
         "floor MB",
         "RSS/src",
@@ -83,6 +87,32 @@ fn main() {
     for (name, root) in workspaces {
         bench_workspace(&name, &root, runs);
     }
+    println!("load average at the end: {}", load_average());
+}
+
+/// What the numbers were measured on: cores, CPU model, and the load
+/// (other jobs on a shared machine make every figure slower).
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|l| l.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    format!(
+        "{cores} cores ({cpu}), load average at the start: {}",
+        load_average()
+    )
+}
+
+/// The 1, 5 and 15 minute load averages, where the system says them.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_string())
 }
 
 /// Times the tool and the floor on one workspace, alternating, and prints
@@ -114,15 +144,16 @@ fn bench_workspace(name: &str, root: &Path, runs: usize) {
         references = report["stats"]["references"].as_u64().unwrap_or(0);
         floor_best = floor_best.min(timed(&mut floor).0);
     }
-    let tool_kb = peak_memory(&mut tool);
-    let floor_kb = peak_memory(&mut floor);
+    let (tool_kb, tool_cpu) = peak_memory(&mut tool).unzip();
+    let (floor_kb, floor_cpu) = peak_memory(&mut floor).unzip();
     let _ = std::fs::remove_file(&list);
     let (warm, edit) = warm_and_edit(binary, &manifest, &files, runs);
     let megabytes = bytes as f64 / 1_048_576.0;
     let mb =
         |kb: Option<u64>| kb.map_or("-".to_string(), |kb| format!("{:.0}", kb as f64 / 1024.0));
+    let ms = |cpu: Option<Duration>| cpu.map_or("-".to_string(), |d| d.as_millis().to_string());
     println!(
-        "{:<16} {:>7} {:>8.1} {:>11} {:>9} {:>9} {:>6.2} {:>8} {:>8} {:>6} {:>8} {:>8}",
+        "{:<16} {:>7} {:>8.1} {:>11} {:>9} {:>9} {:>6.2} {:>9} {:>9} {:>8} {:>8} {:>6} {:>8} {:>8}",
         name,
         files.len(),
         megabytes,
@@ -130,6 +161,8 @@ fn bench_workspace(name: &str, root: &Path, runs: usize) {
         tool_best.as_millis(),
         floor_best.as_millis(),
         tool_best.as_secs_f64() / floor_best.as_secs_f64(),
+        ms(tool_cpu),
+        ms(floor_cpu),
         mb(tool_kb),
         mb(floor_kb),
         tool_kb.map_or("-".to_string(), |kb| format!(
@@ -243,20 +276,22 @@ fn floor(list: &Path) {
     println!("{parsed}");
 }
 
-/// Peak resident memory of one run, in KiB.
-fn peak_memory(command: &mut Command) -> Option<u64> {
+/// Peak resident memory of one run, in KiB, and the CPU time it took on
+/// all threads (user and system): on a shared machine, less noisy than
+/// its wall time.
+fn peak_memory(command: &mut Command) -> Option<(u64, Duration)> {
     let output = Command::new("/usr/bin/time")
-        .args(["-f", "%M"])
+        .args(["-f", "%M %U %S"])
         .arg(command.get_program())
         .args(command.get_args())
         .output()
         .ok()?;
-    String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .last()?
-        .trim()
-        .parse()
-        .ok()
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut fields = stderr.lines().last()?.split_whitespace();
+    let kb = fields.next()?.parse().ok()?;
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((kb, Duration::from_secs_f64(user + system)))
 }
 
 /// Writes a workspace of `crates` crates, or reuses an existing one of the

@@ -6,6 +6,8 @@ fn main() {
 }
 
 /// syn allocates a node for almost every token; mimalloc makes parsing
-/// markedly faster than the system allocator.
+/// markedly faster than the system allocator (on rust-analyzer's 824
+/// files, a quarter less CPU time). Built without transparent huge pages
+/// (Cargo.toml's `no_thp`): with them it kept half again as much memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -106,7 +106,14 @@ pub fn nesting(text: &str) -> Nesting {
             groups.last_mut().expect("a group").links += 1;
         }
         match b {
-            b' ' | b'\t' | b'\n' | b'\r' => operand = None,
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                // A run of blanks changes nothing: one step over all of it.
+                step = bytes[i..]
+                    .iter()
+                    .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                    .unwrap_or(bytes.len() - i);
+                operand = None;
+            }
             b'/' if next == Some(b'/') => {
                 step = line_end(bytes, i) - i;
                 operand = None;
@@ -193,10 +200,15 @@ pub fn nesting(text: &str) -> Nesting {
                 if after_operand && word == "as" {
                     groups.last_mut().expect("a group").links += 1;
                 }
-                if CHAINING_KEYWORDS.contains(&word) {
+                // Every keyword listed is short and lowercase: most words
+                // are not compared at all.
+                let keyword = word.len() <= 6 && b.is_ascii_lowercase();
+                let chaining = keyword && CHAINING_KEYWORDS.contains(&word);
+                if chaining {
                     chain = 1;
                 }
-                operand = Some(!NOT_OPERANDS.contains(&word) && !CHAINING_KEYWORDS.contains(&word));
+                let not_operand = keyword && NOT_OPERANDS.contains(&word);
+                operand = Some(!chaining && !not_operand);
                 step = end - i;
             }
             _ => {}

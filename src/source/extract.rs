@@ -236,7 +236,12 @@ pub fn span_bytes(start: Span, end: Span) -> Range<usize> {
 }
 
 pub fn unraw(ident: &syn::Ident) -> String {
-    unraw_str(&ident.to_string())
+    let name = ident.to_string();
+    match name.strip_prefix("r#") {
+        Some(rest) => rest.to_string(),
+        // Most names: the one allocation `to_string` made.
+        None => name,
+    }
 }
 
 /// `r#type` → `type`.

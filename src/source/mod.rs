@@ -11,6 +11,7 @@ mod depth;
 mod extract;
 mod lexer;
 mod parse;
+mod prefetch;
 mod read;
 mod resolve;
 mod resolved;
@@ -176,7 +177,7 @@ pub fn resolve(
     let Some((cache, key)) =
         cache.and_then(|c| Some((c, resolved::key(workspace, &tree, options)?)))
     else {
-        return resolve::resolve(workspace, tree, options);
+        return resolve_on_pool(workspace, tree, options);
     };
     if let Some(kept) = resolved::get(cache.store(), workspace, options, &key) {
         cache.resolved_from_cache();
@@ -194,7 +195,7 @@ pub fn resolve(
             unresolved: kept.unresolved,
         };
     }
-    let model = resolve::resolve(workspace, tree, options);
+    let model = resolve_on_pool(workspace, tree, options);
     resolved::put(
         cache.store(),
         workspace,
@@ -204,4 +205,15 @@ pub fn resolve(
         model.unresolved,
     );
     model
+}
+
+/// Resolves on the parsing threads: their heaps hold the pages parsing
+/// freed, which resolution's tables and references then reuse instead of
+/// fresh ones.
+fn resolve_on_pool(
+    workspace: &Workspace,
+    tree: tree::Tree,
+    options: ExtractOptions,
+) -> SourceModel {
+    parse::parsing_pool().install(|| resolve::resolve(workspace, tree, options))
 }

@@ -71,20 +71,25 @@ impl ParsedFile {
 }
 
 /// The threads that parse: syn and the tree walks after it recurse once per
-/// nesting level, and the guard lets through what this stack holds.
-pub fn parsing_pool() -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .stack_size(PARSE_STACK_BYTES)
-        .thread_name(|i| format!("boundaries-parse-{i}"))
-        .build()
-        .or_else(|_| {
-            // Fewer threads, if the reservations did not fit.
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .stack_size(PARSE_STACK_BYTES)
-                .build()
-        })
-        .expect("a thread to parse on")
+/// nesting level, and the guard lets through what this stack holds. One
+/// pool per process: `check --watch` parses again every round, and a pool
+/// built each time would reserve its stacks each time.
+pub fn parsing_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(PARSE_STACK_BYTES)
+            .thread_name(|i| format!("boundaries-parse-{i}"))
+            .build()
+            .or_else(|_| {
+                // Fewer threads, if the reservations did not fit.
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .stack_size(PARSE_STACK_BYTES)
+                    .build()
+            })
+            .expect("a thread to parse on")
+    })
 }
 
 /// Reads and parses one file (already known to lie inside the workspace)

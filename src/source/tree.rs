@@ -7,16 +7,16 @@
 //! included, and never one of the files the module chain above it is made
 //! of (a module cycle through `#[path]` or a symlink).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::cache::FactsCache;
 use super::code::{ModDecl, ModuleCode};
+use super::depth::PARSE_STACK_BYTES;
 use super::extract::ExtractOptions;
-use super::parse::{parse_file, parsing_pool, ParsedFile};
+use super::parse::{parsing_pool, ParsedFile};
+use super::prefetch::{CloseOnDrop, Prefetch};
 use super::read::{contained, Refused};
 use super::ModuleId;
 use crate::location::display_path;
@@ -98,7 +98,7 @@ struct Pending {
 
 /// Where `mod x;` looks for `x.rs`, for a file whose own children live
 /// beside it (`owns_dir`) or in a folder named after it.
-fn child_dir(file: &Path, owns_dir: bool) -> PathBuf {
+pub fn child_dir(file: &Path, owns_dir: bool) -> PathBuf {
     let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
     if owns_dir {
         dir
@@ -112,16 +112,31 @@ pub fn discover(
     options: ExtractOptions,
     cache: Option<&FactsCache>,
 ) -> Tree {
-    // The whole walk runs on the parsing pool: its threads have the stack
-    // that deep code needs, for syn and for the recursive walks here.
-    parsing_pool().install(|| discover_on_pool(workspace, options, cache))
+    let prefetch = Prefetch::new(Locator { workspace }, options, cache);
+    std::thread::scope(|scope| {
+        // The tree is built on a thread of its own, which mostly waits for
+        // files, while the pool's threads parse: with the stack that deep
+        // code needs (the walks here are work lists, but a deep inline
+        // module's code is still dropped recursively).
+        let builder = std::thread::Builder::new()
+            .name("boundaries-tree".to_string())
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let _close = CloseOnDrop(&prefetch);
+                build(workspace, &prefetch)
+            })
+            .expect("a thread to build the module tree on");
+        parsing_pool().broadcast(|_| prefetch.work());
+        match builder.join() {
+            Ok(tree) => tree,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }
 
-fn discover_on_pool(
-    workspace: &Workspace,
-    options: ExtractOptions,
-    cache: Option<&FactsCache>,
-) -> Tree {
+/// Builds the tree in its fixed order, breadth first, taking each file's
+/// code from the parsing threads.
+fn build(workspace: &Workspace, prefetch: &Prefetch) -> Tree {
     let mut tree = Tree {
         modules: Vec::new(),
         crate_roots: BTreeMap::new(),
@@ -132,9 +147,9 @@ fn discover_on_pool(
         file_ids: HashMap::new(),
         modules_per_file: HashMap::new(),
     };
-    let mut pending: Vec<Pending> = Vec::new();
+    let mut queue: VecDeque<Pending> = VecDeque::new();
     for (index, krate) in workspace.crates.iter().enumerate() {
-        if !options.include_tests && krate.kind == CrateKind::TestLike {
+        if !prefetch.options().include_tests && krate.kind == CrateKind::TestLike {
             continue;
         }
         let relative: Arc<str> = shown_path(workspace, &krate.root_file).into();
@@ -146,8 +161,11 @@ fn discover_on_pool(
                 None
             }
         };
+        if let Some(file) = &file {
+            prefetch.ahead(file, relative.clone(), true);
+        }
         let chain = Arc::new(file.iter().map(|f| tree.file_id(f)).collect());
-        pending.push(Pending {
+        queue.push_back(Pending {
             file,
             relative,
             segments: vec![krate.name.clone()],
@@ -159,67 +177,61 @@ fn discover_on_pool(
         });
     }
 
-    while !pending.is_empty() {
-        let parsed: Vec<ParsedFile> = pending
-            .par_iter()
-            .map(|p| match &p.file {
-                Some(file) => parse_file(p.relative.clone(), file, options, cache),
-                None => ParsedFile::unread(p.relative.clone()),
-            })
-            .collect();
-        let mut next = Vec::new();
-        for (pending, parsed) in pending.into_iter().zip(parsed) {
-            tree.files += usize::from(pending.file.is_some());
-            tree.warnings.extend(parsed.warning);
-            tree.suppressions.extend(parsed.suppressions);
-            let source = Arc::new(parsed.source);
-            let read = pending.file.is_some();
-            let file = pending.file.unwrap_or_default();
-            let dir = child_dir(&file, pending.owns_dir);
-            let file_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
-            let mut discovery = Discovery {
-                workspace,
-                tree: &mut tree,
-                next: &mut next,
-                chain: pending.chain,
-                base: file_dir.clone(),
-            };
-            if let (true, Some(parent)) = (pending.part, pending.parent) {
-                let name = pending.segments.last().cloned().unwrap_or_default();
-                let Some(&module) = discovery.tree.modules[parent]
-                    .children
-                    .get(&name)
-                    .filter(|&&id| id != PENDING)
-                else {
-                    continue;
-                };
-                discovery.add_part(module, &source, parsed.code, &dir, &file_dir);
+    // First in, first out: the order the levels were once parsed in.
+    while let Some(pending) = queue.pop_front() {
+        let parsed = match &pending.file {
+            Some(file) => prefetch.take(file, pending.relative.clone(), pending.owns_dir),
+            None => ParsedFile::unread(pending.relative.clone()),
+        };
+        tree.files += usize::from(pending.file.is_some());
+        tree.warnings.extend(parsed.warning);
+        tree.suppressions.extend(parsed.suppressions);
+        let source = Arc::new(parsed.source);
+        let read = pending.file.is_some();
+        let file = pending.file.unwrap_or_default();
+        let dir = child_dir(&file, pending.owns_dir);
+        let file_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+        let mut discovery = Discovery {
+            locator: Locator { workspace },
+            tree: &mut tree,
+            next: &mut queue,
+            chain: pending.chain,
+            base: file_dir.clone(),
+        };
+        if let (true, Some(parent)) = (pending.part, pending.parent) {
+            let name = pending.segments.last().cloned().unwrap_or_default();
+            let Some(&module) = discovery.tree.modules[parent]
+                .children
+                .get(&name)
+                .filter(|&&id| id != PENDING)
+            else {
                 continue;
+            };
+            discovery.add_part(module, &source, parsed.code, &dir, &file_dir);
+            continue;
+        }
+        let id = discovery.tree.modules.len();
+        match pending.parent {
+            Some(parent) => {
+                let name = pending.segments.last().cloned().unwrap_or_default();
+                discovery.tree.modules[parent].children.insert(name, id);
             }
-            let id = discovery.tree.modules.len();
-            match pending.parent {
-                Some(parent) => {
-                    let name = pending.segments.last().cloned().unwrap_or_default();
-                    discovery.tree.modules[parent].children.insert(name, id);
-                }
-                None => {
-                    discovery.tree.crate_roots.insert(pending.crate_index, id);
-                }
-            }
-            discovery.add_module(
-                pending.segments,
-                pending.crate_index,
-                pending.parent,
-                &source,
-                parsed.code,
-                &dir,
-                Some(&file_dir),
-            );
-            if !read {
-                discovery.tree.modules[id].files.clear();
+            None => {
+                discovery.tree.crate_roots.insert(pending.crate_index, id);
             }
         }
-        pending = next;
+        discovery.add_module(
+            pending.segments,
+            pending.crate_index,
+            pending.parent,
+            &source,
+            parsed.code,
+            &dir,
+            Some(&file_dir),
+        );
+        if !read {
+            discovery.tree.modules[id].files.clear();
+        }
     }
     for module in &mut tree.modules {
         module.files.sort();
@@ -252,10 +264,67 @@ impl Tree {
     }
 }
 
+/// Where module files are looked for: the workspace's root and target
+/// directory, and how a file is shown.
+#[derive(Clone, Copy)]
+pub struct Locator<'a> {
+    pub workspace: &'a Workspace,
+}
+
+impl Locator<'_> {
+    /// How a file is shown: relative to the workspace root when inside it.
+    pub fn shown(&self, file: &Path) -> String {
+        shown_path(self.workspace, file)
+    }
+
+    /// The canonical path of a candidate module file, if it is a regular
+    /// file inside the workspace and outside its target directory. `base`
+    /// is the canonical folder of the file declaring the module.
+    pub fn find(&self, base: &Path, candidate: &Path) -> Found {
+        let Some(canonical) = canonical(base, candidate) else {
+            return Found::Missing;
+        };
+        if !canonical.starts_with(&self.workspace.root) {
+            return Found::Outside;
+        }
+        if canonical.starts_with(&self.workspace.target_dir) || !canonical.is_file() {
+            return Found::Missing;
+        }
+        Found::File(canonical)
+    }
+}
+
+/// Where the files of a `mod x;` may be, all cfgs at once.
+pub struct Candidates {
+    /// Every `#[cfg_attr(.., path)]` alternative: each one that exists is a
+    /// file of the module, whose children live beside it.
+    pub alternatives: Vec<PathBuf>,
+    /// The default file (`#[path]`, or `x.rs`, or `x/mod.rs`): the first
+    /// that exists, with whether its children live beside it.
+    pub defaults: Vec<(PathBuf, bool)>,
+}
+
+/// The candidate files of `decl`, declared in code whose `mod x;` looks in
+/// `dir`; `file_dir`, set for a file's top-level code only, is what
+/// `#[path]` is relative to there.
+pub fn module_file_candidates(decl: &ModDecl, dir: &Path, file_dir: Option<&Path>) -> Candidates {
+    let attr_base = file_dir.unwrap_or(dir);
+    Candidates {
+        alternatives: decl.cfg_paths.iter().map(|p| attr_base.join(p)).collect(),
+        defaults: match &decl.path_attr {
+            Some(path) => vec![(attr_base.join(path), true)],
+            None => vec![
+                (dir.join(format!("{}.rs", decl.name)), false),
+                (dir.join(&decl.name).join("mod.rs"), true),
+            ],
+        },
+    }
+}
+
 struct Discovery<'a> {
-    workspace: &'a Workspace,
+    locator: Locator<'a>,
     tree: &'a mut Tree,
-    next: &'a mut Vec<Pending>,
+    next: &'a mut VecDeque<Pending>,
     /// The module chain down to the file being added.
     chain: Chain,
     /// The canonical folder of the file being added.
@@ -263,7 +332,7 @@ struct Discovery<'a> {
 }
 
 /// What looking for one candidate file found.
-enum Found {
+pub enum Found {
     File(PathBuf),
     Missing,
     Outside,
@@ -457,8 +526,8 @@ impl Discovery<'_> {
                     let mut chain = Vec::with_capacity(self.chain.len() + 1);
                     chain.extend_from_slice(&self.chain);
                     chain.push(id);
-                    self.next.push(Pending {
-                        relative: shown_path(self.workspace, &file).into(),
+                    self.next.push_back(Pending {
+                        relative: shown_path(self.locator.workspace, &file).into(),
                         file: Some(file),
                         segments: segments.clone(),
                         crate_index,
@@ -486,15 +555,10 @@ impl Discovery<'_> {
         dir: &Path,
         file_dir: Option<&Path>,
     ) -> Vec<(PathBuf, bool)> {
-        let attr_base = file_dir.unwrap_or(dir);
-        let alternatives: Vec<PathBuf> = decl.cfg_paths.iter().map(|p| attr_base.join(p)).collect();
-        let defaults: Vec<(PathBuf, bool)> = match &decl.path_attr {
-            Some(path) => vec![(attr_base.join(path), true)],
-            None => vec![
-                (dir.join(format!("{}.rs", decl.name)), false),
-                (dir.join(&decl.name).join("mod.rs"), true),
-            ],
-        };
+        let Candidates {
+            alternatives,
+            defaults,
+        } = module_file_candidates(decl, dir, file_dir);
         let mut files: Vec<(PathBuf, bool)> = Vec::new();
         let mut outside = false;
         for candidate in &alternatives {
@@ -531,7 +595,7 @@ impl Discovery<'_> {
             let looked: Vec<String> = alternatives
                 .iter()
                 .chain(defaults.iter().map(|(c, _)| c))
-                .map(|c| shown_path(self.workspace, c))
+                .map(|c| shown_path(self.locator.workspace, c))
                 .collect();
             self.tree.warnings.push(Warning {
                 location: Some(source.location(decl.name_bytes.clone())),
@@ -546,19 +610,8 @@ impl Discovery<'_> {
         files
     }
 
-    /// The canonical path of a candidate module file, if it is a regular
-    /// file inside the workspace and outside its target directory.
     fn find(&self, candidate: &Path) -> Found {
-        let Some(canonical) = canonical(&self.base, candidate) else {
-            return Found::Missing;
-        };
-        if !canonical.starts_with(&self.workspace.root) {
-            return Found::Outside;
-        }
-        if canonical.starts_with(&self.workspace.target_dir) || !canonical.is_file() {
-            return Found::Missing;
-        }
-        Found::File(canonical)
+        self.locator.find(&self.base, candidate)
     }
 
     fn warn_repeated(&mut self, decl: &ModDecl, source: &SourceFile, file: &Path) {
@@ -569,7 +622,7 @@ impl Discovery<'_> {
                 "module `{}` is {}, already the file of {MAX_MODULES_PER_FILE} modules of this \
                  crate; it is not read again",
                 decl.name,
-                shown_path(self.workspace, file)
+                shown_path(self.locator.workspace, file)
             ),
         });
     }
@@ -582,7 +635,7 @@ impl Discovery<'_> {
                 "module `{}` is {}, a file its own module chain is already made of; \
                  it is not read again",
                 decl.name,
-                shown_path(self.workspace, file)
+                shown_path(self.locator.workspace, file)
             ),
         });
     }

@@ -113,15 +113,15 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
         .into_par_iter()
         .enumerate()
         .map_init(
-            || names.resolver(),
-            |resolver, (id, batches)| {
+            || (names.resolver(), Vec::new()),
+            |(resolver, segments), (id, batches)| {
                 // What one module looks up is rarely what the next does.
                 resolver.forget();
                 let mut resolved = Vec::new();
                 for (source, raw) in batches {
                     resolved.extend(raw.into_iter().filter_map(|raw| {
                         let (path, target) =
-                            resolve_ref(resolver, &names, &module_paths, id, &raw)?;
+                            resolve_ref(resolver, segments, &names, &module_paths, id, &raw)?;
                         Some(Reference {
                             from: id,
                             path,
@@ -199,25 +199,30 @@ pub(super) fn module(workspace: &Workspace, m: TreeModule) -> Module {
 /// One raw reference written in `module`: its absolute path and target.
 fn resolve_ref(
     resolver: &mut Resolver,
+    // The path's interned segments: one buffer per thread, not one
+    // allocation per reference.
+    segments: &mut Vec<Option<symbols::Sym>>,
     names: &Names,
     module_paths: &[String],
     module: ModuleId,
     raw: &RawRef,
 ) -> Option<(String, Target)> {
     let symbols = &names.tables.symbols;
-    let segments: Vec<_> = raw.path.segments.iter().map(|s| symbols.get(s)).collect();
+    segments.clear();
+    segments.extend(raw.path.segments.iter().map(|s| symbols.get(s)));
+    let segments = &segments[..];
     let is_use = raw.via == Via::Use;
     // A `use` leaf is the path of an import of this module: that import
     // is not in scope for its own path.
     let exclude = (is_use && raw.position == Position::Import).then_some(Exclude {
         module,
         leading_colon: raw.path.leading_colon,
-        segments: &segments,
+        segments,
     });
     let resolved = resolver.path(
         module,
         raw.path.leading_colon,
-        &segments,
+        segments,
         is_use,
         raw.position,
         exclude,

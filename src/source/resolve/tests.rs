@@ -136,7 +136,8 @@ fn resolve_all(source: &str) -> String {
             if raw.path.leading_colon {
                 written.insert_str(0, "::");
             }
-            let outcome = match resolve_ref(&mut resolver, &names, &paths, id, raw) {
+            let outcome = match resolve_ref(&mut resolver, &mut Vec::new(), &names, &paths, id, raw)
+            {
                 Some((path, Target::Module(m))) => format!("{path} [{}]", paths[m]),
                 Some((path, Target::External(krate))) => format!("{path} [{krate}]"),
                 None => "skipped".to_string(),

@@ -1,0 +1,279 @@
+//! Parsing ahead of the module tree: a work queue that keeps every parsing
+//! thread busy until the last file is read.
+//!
+//! The tree is built in a fixed order (breadth first, each file's
+//! declarations in order), which module ids and every output depend on.
+//! Parsing need not wait for that order: the moment a file is parsed, the
+//! files its `mod x;` declarations name are found (exactly as the tree will
+//! look for them) and queued, biggest first, so a big file deep in the tree
+//! starts as early as it can and no thread waits for a level to finish.
+//! The tree then takes each file's result as it reaches the file; a file it
+//! needs that was not parsed ahead (read a second time, or reached through
+//! a declaration parsed ahead differently) is queued first and waited for.
+//!
+//! Parsing ahead never reads more than the tree would: only regular files
+//! inside the workspace root and outside its target directory, each at most
+//! once, so a module cycle ends at the first file seen again.
+
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use super::cache::FactsCache;
+use super::code::ModDecl;
+use super::extract::ExtractOptions;
+use super::parse::{parse_file, ParsedFile};
+use super::tree::{child_dir, module_file_candidates, Found, Locator};
+
+/// A file as the tree asks for it: its canonical path and how it is shown.
+/// The shown path is part of the parse (its warnings and suppressions are
+/// located with it), so a file shown two ways is two results.
+type Key = (PathBuf, Arc<str>);
+
+/// A file to parse.
+#[derive(PartialEq, Eq)]
+struct Job {
+    /// Asked for by the tree, which waits for it: before anything else.
+    demanded: bool,
+    /// The file's size in bytes: the biggest is parsed first, so the last
+    /// file to finish is a small one.
+    size: u64,
+    key: Key,
+    /// Whether the file's `mod x;` children live beside it.
+    owns_dir: bool,
+}
+
+impl Ord for Job {
+    fn cmp(&self, other: &Job) -> std::cmp::Ordering {
+        (self.demanded, self.size, &other.key).cmp(&(other.demanded, other.size, &self.key))
+    }
+}
+
+impl PartialOrd for Job {
+    fn partial_cmp(&self, other: &Job) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[derive(Default)]
+struct State {
+    queue: BinaryHeap<Job>,
+    /// Files queued or being parsed. A file may be in the queue twice (once
+    /// ahead, once asked for by the tree): a job whose file is no longer
+    /// pending, or already being parsed, is dropped.
+    pending: HashSet<Key>,
+    running: HashSet<Key>,
+    /// Files parsed, not yet taken by the tree.
+    done: HashMap<Key, ParsedFile>,
+    /// Files ever queued ahead: each is parsed ahead once.
+    seen: HashSet<PathBuf>,
+    /// The file the tree waits for, if it waits.
+    awaited: Option<Key>,
+    /// The tree is built: the threads stop.
+    closed: bool,
+    /// A parsing thread panicked: the file it parsed will never come, so
+    /// the tree must not wait for it.
+    failed: bool,
+}
+
+pub struct Prefetch<'a> {
+    locator: Locator<'a>,
+    options: ExtractOptions,
+    cache: Option<&'a FactsCache>,
+    state: Mutex<State>,
+    /// Wakes a parsing thread: a job was queued, or the queue closed.
+    jobs: Condvar,
+    /// Wakes the tree: the file it waits for is parsed. Only then: each
+    /// needless wake-up would take a core from a parsing thread.
+    ready: Condvar,
+}
+
+impl<'a> Prefetch<'a> {
+    pub fn new(
+        locator: Locator<'a>,
+        options: ExtractOptions,
+        cache: Option<&'a FactsCache>,
+    ) -> Prefetch<'a> {
+        Prefetch {
+            locator,
+            options,
+            cache,
+            state: Mutex::new(State::default()),
+            jobs: Condvar::new(),
+            ready: Condvar::new(),
+        }
+    }
+
+    pub fn options(&self) -> ExtractOptions {
+        self.options
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues a file to parse ahead, unless it was queued before.
+    pub fn ahead(&self, file: &Path, relative: Arc<str>, owns_dir: bool) {
+        let size = std::fs::metadata(file).map_or(0, |m| m.len());
+        let mut state = self.lock();
+        if state.seen.insert(file.to_path_buf()) {
+            let key = (file.to_path_buf(), relative);
+            state.pending.insert(key.clone());
+            state.queue.push(Job {
+                demanded: false,
+                size,
+                key,
+                owns_dir,
+            });
+            self.jobs.notify_one();
+        }
+    }
+
+    /// The parse of `file`, shown as `relative`: taken from what was parsed
+    /// ahead, or queued first and waited for.
+    pub fn take(&self, file: &Path, relative: Arc<str>, owns_dir: bool) -> ParsedFile {
+        let key = (file.to_path_buf(), relative);
+        let mut state = self.lock();
+        let mut asked = false;
+        loop {
+            if let Some(parsed) = state.done.remove(&key) {
+                state.awaited = None;
+                return parsed;
+            }
+            if state.failed {
+                drop(state);
+                panic!("a thread parsing source files panicked");
+            }
+            if !asked && !state.running.contains(&key) {
+                // Not parsed ahead, or waiting behind bigger files: first.
+                state.seen.insert(key.0.clone());
+                state.pending.insert(key.clone());
+                state.queue.push(Job {
+                    demanded: true,
+                    size: 0,
+                    key: key.clone(),
+                    owns_dir,
+                });
+                asked = true;
+                self.jobs.notify_one();
+            }
+            state.awaited = Some(key.clone());
+            state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Stops the parsing threads, each after the file it is parsing.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.jobs.notify_all();
+    }
+
+    /// One parsing thread: parses the biggest queued file, queues the files
+    /// it declares, until the queue is closed.
+    pub fn work(&self) {
+        let _failed = FailOnPanic(self);
+        loop {
+            let job = {
+                let mut state = self.lock();
+                loop {
+                    // Once the tree is built, what is still queued is
+                    // needed by nobody.
+                    if state.closed {
+                        return;
+                    }
+                    if let Some(job) = state.queue.pop() {
+                        if state.pending.contains(&job.key) && state.running.insert(job.key.clone())
+                        {
+                            break job;
+                        }
+                        continue;
+                    }
+                    state = self.jobs.wait(state).unwrap_or_else(|e| e.into_inner());
+                }
+            };
+            let (file, relative) = &job.key;
+            let parsed = parse_file(relative.clone(), file, self.options, self.cache);
+            let dir = child_dir(file, job.owns_dir);
+            let base = file.parent().unwrap_or(Path::new(""));
+            let mut children = Vec::new();
+            self.children(&parsed.code.children, base, &dir, Some(base), &mut children);
+            for (child, owns_dir) in children {
+                let relative = self.locator.shown(&child).into();
+                self.ahead(&child, relative, owns_dir);
+            }
+            let mut state = self.lock();
+            state.pending.remove(&job.key);
+            state.running.remove(&job.key);
+            if state.awaited.as_ref() == Some(&job.key) {
+                self.ready.notify_one();
+            }
+            state.done.insert(job.key, parsed);
+        }
+    }
+
+    /// The files `mod x;` declarations name, as the tree will find them
+    /// (inline modules' own declarations included), without warnings.
+    fn children(
+        &self,
+        decls: &[ModDecl],
+        base: &Path,
+        dir: &Path,
+        file_dir: Option<&Path>,
+        found: &mut Vec<(PathBuf, bool)>,
+    ) {
+        // Inline modules nest as deep as the code: a work list.
+        let mut work: Vec<(&[ModDecl], PathBuf, Option<&Path>)> =
+            vec![(decls, dir.to_path_buf(), file_dir)];
+        while let Some((decls, dir, file_dir)) = work.pop() {
+            for decl in decls {
+                match &decl.inline {
+                    Some(code) => work.push((
+                        &code.children,
+                        dir.join(decl.path_attr.as_deref().unwrap_or(&decl.name)),
+                        None,
+                    )),
+                    None => {
+                        let candidates = module_file_candidates(decl, &dir, file_dir);
+                        for candidate in &candidates.alternatives {
+                            if let Found::File(file) = self.locator.find(base, candidate) {
+                                found.push((file, true));
+                            }
+                        }
+                        for (candidate, owns_dir) in &candidates.defaults {
+                            match self.locator.find(base, candidate) {
+                                Found::File(file) => {
+                                    found.push((file, *owns_dir));
+                                    break;
+                                }
+                                Found::Outside => break,
+                                Found::Missing => {}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Tells the tree when a parsing thread panics, so it stops waiting.
+struct FailOnPanic<'p, 'a>(&'p Prefetch<'a>);
+
+impl Drop for FailOnPanic<'_, '_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().failed = true;
+            self.0.ready.notify_all();
+        }
+    }
+}
+
+/// Closes the queue when the tree is done, or when building it panicked,
+/// so the parsing threads never wait forever.
+pub struct CloseOnDrop<'p, 'a>(pub &'p Prefetch<'a>);
+
+impl Drop for CloseOnDrop<'_, '_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
