@@ -962,6 +962,7 @@ mod tests {
                 })
                 .collect(),
             clustered,
+            hidden_edges: 0,
         }
     }
 
