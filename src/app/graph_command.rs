@@ -50,10 +50,8 @@ pub fn graph(args: &GraphArgs) -> Result<i32, Failure> {
         .iter()
         .map(|pattern| move |path: &[&str]| pattern.covers(path))
         .collect();
-    let collapse_covers: Vec<&view::Focus> = collapse_covers
-        .iter()
-        .map(|f| f as &view::Focus)
-        .collect();
+    let collapse_covers: Vec<&view::Focus> =
+        collapse_covers.iter().map(|f| f as &view::Focus).collect();
     let violations = rule_names_by_reference(&analysis);
     let level = match args.level {
         _ if html => Level::Modules,

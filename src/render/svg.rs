@@ -72,8 +72,9 @@ pub fn render_layout(view: &View, layout: &Layout) -> String {
         };
         let _ = writeln!(
             out,
-            "<path class=\"edge\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\" marker-end=\"url(#{marker})\"><title>{} → {}: {} reference{}</title></path>",
+            "<path class=\"edge\" d=\"{}\" data-edge=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\" marker-end=\"url(#{marker})\"><title>{} → {}: {} reference{}</title></path>",
             path_data(&path.segments),
+            path.edge,
             pen_width(edge),
             escape(&view.nodes[edge.from].id),
             escape(&view.nodes[edge.to].id),
@@ -114,7 +115,8 @@ pub fn render_layout(view: &View, layout: &Layout) -> String {
         };
         let _ = writeln!(
             out,
-            "<g class=\"violation\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.92\" stroke=\"{VIOLATION_COLOR}\" stroke-width=\"0.6\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT}\" text-anchor=\"middle\" fill=\"{VIOLATION_COLOR}\">{}</text></g>",
+            "<g class=\"violation\" data-edge=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.92\" stroke=\"{VIOLATION_COLOR}\" stroke-width=\"0.6\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT}\" text-anchor=\"middle\" fill=\"{VIOLATION_COLOR}\">{}</text></g>",
+            path.edge,
             n(r.x),
             n(r.y),
             n(r.width),

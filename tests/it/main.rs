@@ -6,6 +6,7 @@ mod baseline_files;
 mod cache;
 mod demo;
 mod depinfo;
+mod diagrams;
 mod explain;
 mod formats;
 mod graph;
