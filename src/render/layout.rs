@@ -39,7 +39,12 @@ const CLUSTER_PADDING: f64 = 14.0;
 const MIN_LAYER_GAP: f64 = 80.0;
 const LABEL_HEIGHT: f64 = 16.0;
 const MARGIN: f64 = 20.0;
-const SWEEPS: usize = 8;
+/// Ports keep this far from a box's corners, and at most this far apart.
+const PORT_MARGIN: f64 = 6.0;
+const PORT_STEP: f64 = 5.0;
+const SWEEPS: usize = 24;
+/// Rounds of swapping neighbours in a column after the sweeps.
+const TRANSPOSE_PASSES: usize = 4;
 const PLACE_PASSES: usize = 8;
 const STRAIGHTEN_PASSES: usize = 2;
 /// Half the height of a virtual node's slot, and the gaps around it.
@@ -324,19 +329,23 @@ pub fn layout(view: &View) -> Layout {
         })
         .collect();
 
+    let ports = ports(&graph, &centre);
     let mut edge_paths: Vec<EdgePath> = edges
         .iter()
         .enumerate()
         .map(|(index, &(from, to))| {
             // Where the path enters and leaves each node of its chain, left
-            // to right: a real end at its box's side, a virtual node across
-            // its whole column.
-            let stops: Vec<(f64, f64, f64)> = graph.chains[index]
+            // to right: a real end at its port on its box's side, a virtual
+            // node across its whole column.
+            let chain = &graph.chains[index];
+            let stops: Vec<(f64, f64, f64)> = chain
                 .iter()
-                .map(|&i| {
+                .enumerate()
+                .map(|(k, &i)| {
                     if i < count {
                         let r = nodes[i].rect;
-                        (r.x, r.right(), centre[i])
+                        let toward = if k == 0 { chain[1] } else { chain[k - 1] };
+                        (r.x, r.right(), ports[&(i, toward)])
                     } else {
                         let l = graph.layer[i];
                         (column_x[l], column_x[l] + column_width[l], centre[i])
@@ -396,6 +405,39 @@ pub fn layout(view: &View) -> Layout {
         clusters,
         edges: edge_paths,
     }
+}
+
+/// Where each real item's edges meet its box, by (item, the neighbour in
+/// the chain): spread along the side they leave by, in the order of the
+/// neighbours' heights, so edges fan out instead of meeting at one point
+/// and do not cross at the box. Edges that share a neighbour (a merged
+/// trunk) share a port.
+fn ports(graph: &Proper, centre: &[f64]) -> BTreeMap<(usize, usize), f64> {
+    let mut sides: BTreeMap<(usize, bool), BTreeSet<usize>> = BTreeMap::new();
+    for chain in &graph.chains {
+        let (first, last) = (chain[0], chain[chain.len() - 1]);
+        sides.entry((first, true)).or_default().insert(chain[1]);
+        sides
+            .entry((last, false))
+            .or_default()
+            .insert(chain[chain.len() - 2]);
+    }
+    let mut ports = BTreeMap::new();
+    for ((item, _), neighbours) in sides {
+        let mut neighbours: Vec<usize> = neighbours.into_iter().collect();
+        neighbours.sort_by(|a, b| centre[*a].total_cmp(&centre[*b]).then(a.cmp(b)));
+        let span = NODE_HEIGHT - 2.0 * PORT_MARGIN;
+        let step = if neighbours.len() > 1 {
+            (span / (neighbours.len() - 1) as f64).min(PORT_STEP)
+        } else {
+            0.0
+        };
+        let top = centre[item] - step * (neighbours.len() - 1) as f64 / 2.0;
+        for (k, n) in neighbours.into_iter().enumerate() {
+            ports.insert((item, n), (top + step * k as f64).round());
+        }
+    }
+    ports
 }
 
 /// The layered graph with virtual nodes: items `0..count` are the view's
@@ -666,12 +708,17 @@ fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<
         }
     };
     refresh(&groups, &mut global);
+    // Sweeps alternate direction, and pairs of them alternate between the
+    // median and the barycenter of the neighbours' positions; the order
+    // with the fewest crossings seen is kept.
+    let mut best = (crossings(graph, &global), groups.clone());
     for sweep in 0..SWEEPS {
         let rightwards = sweep % 2 == 0;
+        let median = (sweep / 2) % 2 == 0;
         let sequence: Vec<usize> = if rightwards {
-            (0..layer_count).collect()
+            (1..layer_count).collect()
         } else {
-            (0..layer_count).rev().collect()
+            (0..layer_count.saturating_sub(1)).rev().collect()
         };
         for l in sequence {
             for band in groups.iter_mut() {
@@ -679,7 +726,7 @@ fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<
                 let keys: BTreeMap<usize, f64> = layer
                     .iter()
                     .map(|&n| {
-                        let side: Vec<f64> = neighbours[n]
+                        let mut side: Vec<f64> = neighbours[n]
                             .iter()
                             .filter(|&&m| {
                                 if rightwards {
@@ -692,6 +739,14 @@ fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<
                             .collect();
                         let key = if side.is_empty() {
                             global[n]
+                        } else if median {
+                            side.sort_by(f64::total_cmp);
+                            let middle = side.len() / 2;
+                            if side.len() % 2 == 1 {
+                                side[middle]
+                            } else {
+                                (side[middle - 1] + side[middle]) / 2.0
+                            }
                         } else {
                             side.iter().sum::<f64>() / side.len() as f64
                         };
@@ -706,8 +761,97 @@ fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<
             }
             refresh(&groups, &mut global);
         }
+        let count = crossings(graph, &global);
+        if count < best.0 {
+            best = (count, groups.clone());
+        }
+    }
+    let mut groups = best.1;
+    refresh(&groups, &mut global);
+    // Then swap neighbours in a column while that alone removes crossings
+    // (between the two items' edges, on either side).
+    let pair_crossings = |u: usize, v: usize, global: &[f64]| -> usize {
+        let mut count = 0;
+        for &p in &neighbours[u] {
+            for &q in &neighbours[v] {
+                let same_side = (layers[p] < layers[u]) == (layers[q] < layers[v]);
+                if same_side && global[p] > global[q] {
+                    count += 1;
+                }
+            }
+        }
+        count
+    };
+    for _ in 0..TRANSPOSE_PASSES {
+        let mut better = false;
+        for b in 0..groups.len() {
+            for l in 0..layer_count {
+                for i in 1..groups[b][l].len() {
+                    let (u, v) = (groups[b][l][i - 1], groups[b][l][i]);
+                    if pair_crossings(v, u, &global) < pair_crossings(u, v, &global) {
+                        groups[b][l].swap(i - 1, i);
+                        global.swap(u, v);
+                        better = true;
+                    }
+                }
+            }
+        }
+        if !better {
+            break;
+        }
     }
     groups
+}
+
+/// How many pairs of edges between neighbouring columns cross, with every
+/// item at its `global` row: per pair of columns, the inversions of the
+/// right ends once the edges are sorted by their left ends.
+fn crossings(graph: &Proper, global: &[f64]) -> usize {
+    let mut by_column: BTreeMap<usize, Vec<(i64, i64)>> = BTreeMap::new();
+    for &(a, b) in &graph.edges {
+        let (left, right) = if graph.layer[a] < graph.layer[b] {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        by_column
+            .entry(graph.layer[left])
+            .or_default()
+            .push((global[left] as i64, global[right] as i64));
+    }
+    by_column
+        .into_values()
+        .map(|mut pairs| {
+            pairs.sort_unstable();
+            let mut rights: Vec<i64> = pairs.into_iter().map(|(_, r)| r).collect();
+            inversions(&mut rights)
+        })
+        .sum()
+}
+
+/// The pairs i < j with `values[i] > values[j]` (sorting `values`).
+fn inversions(values: &mut [i64]) -> usize {
+    if values.len() < 2 {
+        return 0;
+    }
+    let middle = values.len() / 2;
+    let mut count = inversions(&mut values[..middle]) + inversions(&mut values[middle..]);
+    let mut merged = Vec::with_capacity(values.len());
+    let (mut i, mut j) = (0, middle);
+    while i < middle && j < values.len() {
+        if values[j] < values[i] {
+            count += middle - i;
+            merged.push(values[j]);
+            j += 1;
+        } else {
+            merged.push(values[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&values[i..middle]);
+    merged.extend_from_slice(&values[j..]);
+    values.copy_from_slice(&merged);
+    count
 }
 
 /// Half the height an item takes: a box, or a thin slot for a virtual node.

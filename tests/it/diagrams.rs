@@ -579,3 +579,12 @@ fn layout_quality_on_generated_workspaces_does_not_regress() {
         );
     }
 }
+
+/// Writes a generated workspace for a look by hand:
+/// `BOUNDARIES_GENERATE=/tmp/dir cargo test --test it generate_for_a_look`.
+#[test]
+fn generate_for_a_look() {
+    if let Some(dir) = std::env::var_os("BOUNDARIES_GENERATE") {
+        generate(Path::new(&dir), 100, 2);
+    }
+}
