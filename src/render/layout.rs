@@ -784,12 +784,12 @@ fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<
     };
     for _ in 0..TRANSPOSE_PASSES {
         let mut better = false;
-        for b in 0..groups.len() {
-            for l in 0..layer_count {
-                for i in 1..groups[b][l].len() {
-                    let (u, v) = (groups[b][l][i - 1], groups[b][l][i]);
+        for column in groups.iter_mut().flatten() {
+            {
+                for i in 1..column.len() {
+                    let (u, v) = (column[i - 1], column[i]);
                     if pair_crossings(v, u, &global) < pair_crossings(u, v, &global) {
-                        groups[b][l].swap(i - 1, i);
+                        column.swap(i - 1, i);
                         global.swap(u, v);
                         better = true;
                     }
