@@ -8,6 +8,7 @@ mod demo;
 mod depinfo;
 mod diagrams;
 mod explain;
+mod explorer;
 mod formats;
 mod graph;
 mod hostile;
