@@ -241,7 +241,7 @@ fn unchunk(body: &str) -> String {
             break;
         }
         out.push_str(&after[..size]);
-        rest = &after[size..].trim_start_matches("\r\n");
+        rest = after[size..].trim_start_matches("\r\n");
     }
     out
 }
