@@ -1047,21 +1047,66 @@ fn place_labels(
         .map(|n| n.rect)
         .chain(clusters.iter().map(title_rect))
         .collect();
-    for (_, edge, mut rect) in wanted {
-        // Each step moves below the lowest obstacle hit, so this ends.
-        while let Some(bottom) = obstacles
-            .iter()
-            .filter(|o| o.overlaps(&rect))
-            .map(|o| o.bottom())
-            .fold(None, |acc: Option<f64>, b| {
-                Some(acc.map_or(b, |a| a.max(b)))
-            })
-        {
-            rect.y = bottom + 2.0;
-        }
+    for (_, edge, wanted) in wanted {
+        let rect = attached(&paths[edge], wanted, &obstacles).unwrap_or_else(|| {
+            // Nowhere on its path is free: below the obstacles, as near
+            // as can be. Each step moves below the lowest obstacle hit, so
+            // this ends.
+            let mut rect = wanted;
+            while let Some(bottom) = obstacles
+                .iter()
+                .filter(|o| o.overlaps(&rect))
+                .map(|o| o.bottom())
+                .fold(None, |acc: Option<f64>, b| {
+                    Some(acc.map_or(b, |a| a.max(b)))
+                })
+            {
+                rect.y = bottom + 2.0;
+            }
+            rect
+        });
         obstacles.push(rect);
         paths[edge].label = Some(rect);
     }
+}
+
+/// The label box `wanted` moved along its edge's path to the nearest point
+/// where it overlaps no obstacle, centred on the path so it reads as the
+/// edge's; none when the whole path is crowded.
+fn attached(path: &EdgePath, wanted: Rect, obstacles: &[Rect]) -> Option<Rect> {
+    let points = path.samples(3.0);
+    let centre = (
+        wanted.x + wanted.width / 2.0,
+        wanted.y + wanted.height / 2.0,
+    );
+    let start = points
+        .iter()
+        .enumerate()
+        .min_by(|(_, a), (_, b)| {
+            let da = (a.0 - centre.0).hypot(a.1 - centre.1);
+            let db = (b.0 - centre.0).hypot(b.1 - centre.1);
+            da.total_cmp(&db)
+        })
+        .map_or(0, |(i, _)| i);
+    // Outward from the wanted place, alternately towards each end.
+    let mut order = vec![start];
+    for step in 1..points.len() {
+        if start >= step {
+            order.push(start - step);
+        }
+        if start + step < points.len() {
+            order.push(start + step);
+        }
+    }
+    order.into_iter().find_map(|i| {
+        let (x, y) = points[i];
+        let rect = Rect {
+            x: x - wanted.width / 2.0,
+            y: y - wanted.height / 2.0,
+            ..wanted
+        };
+        (!obstacles.iter().any(|o| o.overlaps(&rect))).then_some(rect)
+    })
 }
 
 #[cfg(test)]
