@@ -390,10 +390,12 @@ pub fn measure(svg: &str) -> Quality {
         ..Quality::default()
     };
     let mut edges: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-    for rest in svg.split("<path class=\"edge\" d=\"").skip(1) {
+    for (index, rest) in svg.split("<path class=\"edge\" d=\"").skip(1).enumerate() {
         let tag = &rest[..rest.find('>').unwrap()];
         let d = &rest[..rest.find('"').unwrap()];
-        edges.insert(attribute(tag, "data-edge").unwrap(), polyline(d));
+        // SVGs from before labels named their edge are numbered in order.
+        let key = attribute(tag, "data-edge").unwrap_or_else(|| format!("#{index}"));
+        edges.insert(key, polyline(d));
     }
     let nodes: Vec<[f64; 4]> = svg
         .split("<g class=\"node\">")
@@ -423,10 +425,10 @@ pub fn measure(svg: &str) -> Quality {
         })
         .collect();
     let labels: Vec<(String, [f64; 4])> = svg
-        .split("<g class=\"violation\" data-edge=\"")
+        .split("<g class=\"violation\"")
         .skip(1)
         .map(|rest| {
-            let edge = rest[..rest.find('"').unwrap()].to_string();
+            let edge = attribute(&rest[..rest.find('>').unwrap()], "data-edge").unwrap_or_default();
             let start = rest.find("<rect ").unwrap();
             (
                 edge,
@@ -450,7 +452,10 @@ pub fn measure(svg: &str) -> Quality {
         let on = |&(px, py): &(f64, f64)| {
             px >= x - 1.0 && px <= x + w + 1.0 && py >= y - 1.0 && py <= y + h + 1.0
         };
-        if !dense(&edges[edge]).iter().any(on) {
+        let attached = edges
+            .get(edge)
+            .is_some_and(|line| dense(line).iter().any(on));
+        if !edge.is_empty() && !attached {
             quality.detached += 1;
         }
     }
@@ -586,5 +591,30 @@ fn layout_quality_on_generated_workspaces_does_not_regress() {
 fn generate_for_a_look() {
     if let Some(dir) = std::env::var_os("BOUNDARIES_GENERATE") {
         generate(Path::new(&dir), 100, 2);
+    }
+}
+
+/// Prints the quality numbers of SVG files written elsewhere (before and
+/// after a change, on real workspaces):
+/// `BOUNDARIES_MEASURE=a.svg:b.svg cargo test --test it measure_svg_files -- --nocapture`.
+#[test]
+fn measure_svg_files() {
+    let Some(files) = std::env::var_os("BOUNDARIES_MEASURE") else {
+        return;
+    };
+    for file in std::env::split_paths(&files) {
+        let svg = std::fs::read_to_string(&file).unwrap();
+        let q = measure(&svg);
+        eprintln!(
+            "{}: {} crossings, {} labels, {} overlaps, {} detached, {}x{} px, {} bytes",
+            file.display(),
+            q.crossings,
+            q.labels,
+            q.overlaps,
+            q.detached,
+            q.width,
+            q.height,
+            svg.len()
+        );
     }
 }

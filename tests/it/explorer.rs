@@ -424,3 +424,28 @@ fn problems(driver: &Driver, url: &str) -> Vec<String> {
     }
     found
 }
+
+/// Opens a page written elsewhere and prints how long it took to draw:
+/// `BOUNDARIES_EXPLORER_PAGE=bevy.html cargo test --test it explorer_load_time -- --nocapture`.
+#[test]
+fn explorer_load_time() {
+    let Some(page) = std::env::var_os("BOUNDARIES_EXPLORER_PAGE") else {
+        return;
+    };
+    let (driver, browser) = tools().unwrap();
+    let driver = Driver::start(&driver, &browser);
+    let page = std::fs::canonicalize(page).unwrap();
+    let url = format!("file://{}", page.display());
+    let started = Instant::now();
+    driver.session_call("POST", "/url", Some(json!({"url": url})));
+    let loaded = started.elapsed();
+    let drawn = driver.script("return document.body.dataset.firstDrawnMs");
+    let shown = driver.script("return document.getElementById('status').textContent");
+    eprintln!(
+        "{}: {} bytes, first drawing at {drawn} ms after navigation start, navigation returned after {} ms; {shown}",
+        page.display(),
+        std::fs::metadata(&page).unwrap().len(),
+        loaded.as_millis()
+    );
+    assert_eq!(problems(&driver, &url), Vec::<String>::new());
+}

@@ -424,6 +424,7 @@
     for (const li of document.querySelectorAll('#violations li')) li.classList.toggle('selected', Number(li.dataset.edge) === selected);
     if (fit) fitView(); else applyView();
     document.body.dataset.ready = '1';
+    if (!document.body.dataset.firstDrawnMs) document.body.dataset.firstDrawnMs = String(Math.round(performance.now()));
   }
 
   function toggle(n) {
