@@ -10,7 +10,7 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const data = JSON.parse(document.getElementById('graph-data').textContent);
   const FONT = 12, CHAR = 0.6, NODE_H = 28, PAD = 12, ROW_GAP = 14, GAP = 80;
-  const TOGGLE = 18, MARGIN = 20, SWEEPS = 24, PLACE_PASSES = 8;
+  const TOGGLE = 18, MARGIN = 20, SWEEPS = 24, PLACE_PASSES = 8, MIN_FIT = 0.6;
 
   // ---- the model -------------------------------------------------------
   const nodes = data.nodes.map((n, i) => ({
@@ -32,7 +32,11 @@
     sites: e[5].map((s) => ({ file: data.files[s[0]], line: s[1], path: s[2], via: s[3], rules: s[4] })),
   }));
 
-  let state = { expanded: new Set(), focus: null, selected: null, reduce: data.reduce, externals: true, match: null };
+  // Many external crates would crowd the first picture: past a few dozen
+  // they start hidden (the checkbox shows them).
+  const EXTERNALS_SHOWN = 40;
+  const externalCount = nodes.filter((n) => n.external).length;
+  let state = { expanded: new Set(), focus: null, selected: null, reduce: data.reduce, externals: externalCount <= EXTERNALS_SHOWN, match: null };
   const past = [];
   const copy = (s) => Object.assign({}, s, { expanded: new Set(s.expanded) });
   function go(change) { past.push(copy(state)); change(); render(true); }
@@ -441,8 +445,15 @@
   function fitView() {
     const box = svg.getBoundingClientRect();
     const p = drawn.placed;
-    const k = Math.min(1.5, box.width / Math.max(p.width, 1), box.height / Math.max(p.height, 1));
-    view = { k, x: (box.width - p.width * k) / 2, y: Math.max(0, (box.height - p.height * k) / 2) };
+    // The whole drawing when its text stays readable; else readable text,
+    // from the left (where the dependents start), to pan from.
+    const whole = Math.min(1.5, box.width / Math.max(p.width, 1), box.height / Math.max(p.height, 1));
+    const k = Math.max(whole, MIN_FIT);
+    view = {
+      k,
+      x: p.width * k <= box.width ? (box.width - p.width * k) / 2 : 0,
+      y: p.height * k <= box.height ? (box.height - p.height * k) / 2 : 0,
+    };
     applyView();
   }
   function applyView() { viewport.setAttribute('transform', 'translate(' + view.x + ',' + view.y + ') scale(' + view.k + ')'); }
