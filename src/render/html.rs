@@ -107,9 +107,11 @@ const BODY: &str = r#"<header>
 </main>
 "#;
 
-/// JSON inside a `<script>` element: `</` would end the element early.
+/// JSON inside a `<script>` element: `</script` would end the element
+/// early and `<!--` change how it is read. `<` only occurs inside JSON
+/// strings, where `\u003c` means the same.
 fn script_safe(json: &str) -> String {
-    json.replace("</", "<\\/").replace("<!--", "<\\!--")
+    json.replace('<', "\\u003c")
 }
 
 fn data<'a>(page: &Page<'a>) -> Data<'a> {
@@ -199,4 +201,87 @@ fn sites(page: &Page, edge: &crate::graph::view::ViewEdge) -> Vec<usize> {
     kept.sort_unstable();
     kept.dedup();
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::view::{ViewEdge, ViewNode};
+
+    fn page_with(link: &str) -> String {
+        let node = |id: &str, kind| ViewNode {
+            id: id.into(),
+            crate_name: id.split("::").next().unwrap().into(),
+            kind,
+            file: (kind != NodeKind::External).then(|| "src/lib.rs".to_string()),
+            files: vec![],
+        };
+        let view = View {
+            nodes: vec![node("a", NodeKind::Module), node("b", NodeKind::External)],
+            edges: vec![ViewEdge {
+                from: 0,
+                to: 1,
+                count: 2,
+                violations: vec!["rule".into()],
+                violating: 1,
+                references: vec![0, 1],
+            }],
+            clustered: true,
+            hidden_edges: 0,
+        };
+        let references = [
+            Reference {
+                file: "src/lib.rs",
+                line: 3,
+                path: "b::x",
+                via: "path",
+            },
+            Reference {
+                file: "src/lib.rs",
+                line: 9,
+                path: "b::y",
+                via: "use",
+            },
+        ];
+        let violations = BTreeMap::from([(1, BTreeSet::from(["rule".to_string()]))]);
+        render(&Page {
+            view: &view,
+            references: &references,
+            violations: &violations,
+            link_template: Some(link),
+            reduce: true,
+        })
+    }
+
+    #[test]
+    fn data_cannot_end_its_script_element() {
+        let page = page_with("https://x/</script><script>alert(1)</script>{file}");
+        assert!(!page.contains("alert(1)</script>"), "{page}");
+        assert!(page.contains("\\u003c/script>\\u003cscript>alert(1)\\u003c/script>{file}"));
+        // One data element, one error catcher, one explorer.
+        assert_eq!(page.matches("<script").count(), 3);
+    }
+
+    #[test]
+    fn the_page_holds_the_edges_references_and_rules() {
+        let page = page_with("https://x/{file}#L{line}");
+        let start = page.find("id=\"graph-data\">").unwrap() + "id=\"graph-data\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        let data: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+        assert_eq!(data["rules"], serde_json::json!(["rule"]));
+        assert_eq!(data["files"], serde_json::json!(["src/lib.rs"]));
+        assert_eq!(
+            data["edges"],
+            serde_json::json!([[
+                0,
+                1,
+                2,
+                1,
+                [0],
+                [[0, 3, "b::x", "path", []], [0, 9, "b::y", "use", [0]]]
+            ]])
+        );
+        assert_eq!(data["link"], "https://x/{file}#L{line}");
+        assert!(page.contains("default-src 'none'"), "no fetch allowed");
+    }
 }

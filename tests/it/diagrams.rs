@@ -618,3 +618,38 @@ fn measure_svg_files() {
         );
     }
 }
+
+#[test]
+fn flags_that_would_do_nothing_are_errors() {
+    let demo = manifest("demo");
+    for (args, says) in [
+        (
+            &["--collapse", "shop::*", "--level", "crates"][..],
+            "--collapse",
+        ),
+        (
+            &["--link-template", "https://x/{file}", "--format", "svg"][..],
+            "--link-template",
+        ),
+    ] {
+        let mut all = vec!["graph", "--manifest-path", &demo];
+        all.extend_from_slice(args);
+        let run = run(&all);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+    // `-o page.html` picks the page.
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    let run = run(&[
+        "graph",
+        "--manifest-path",
+        &demo,
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>"));
+    assert!(text.contains("shop::billing::api"));
+}
