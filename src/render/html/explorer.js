@@ -2,15 +2,16 @@
 // The data is the module graph once; what is shown (crates expanded into
 // modules, a focus, the reduction) is derived from it and laid out here by
 // the steps of src/render/layout.rs: layers by longest path after breaking
-// cycles, virtual items for long edges, median and barycenter sweeps keeping
+// cycles (nodes nothing uses lowered), virtual items for long edges, median
+// and barycenter sweeps keeping
 // the order with the fewest crossings, neighbour swaps, then rows placed
 // as near their neighbours as the order allows, and ports on the boxes.
 (function () {
   'use strict';
   const SVG = 'http://www.w3.org/2000/svg';
   const data = JSON.parse(document.getElementById('graph-data').textContent);
-  const FONT = 12, CHAR = 0.6, NODE_H = 28, PAD = 12, ROW_GAP = 14, GAP = 80;
-  const TOGGLE = 18, MARGIN = 20, SWEEPS = 24, PLACE_PASSES = 8, MIN_FIT = 0.6;
+  const FONT = 12, CHAR = 0.6, NODE_H = 28, PAD = 12, ROW_GAP = 14;
+  const TOGGLE = 18, MARGIN = 20, SWEEPS = 24, PLACE_PASSES = 8, MIN_FIT = 0.6, GAP_DOWN = 56;
 
   // ---- the model -------------------------------------------------------
   const nodes = data.nodes.map((n, i) => ({
@@ -181,7 +182,10 @@
     const n = g.nodes.length;
     const at = new Map(g.nodes.map((v, i) => [v, i]));
     const pairs = g.edges.map((e) => [at.get(e.from), at.get(e.to)]);
-    const layer = layers(n, pairs);
+    const label = (v) => nodes[g.nodes[v]].id;
+    const expandable = (v) => nodes[g.nodes[v]].children.length > 0;
+    const width = (v) => Math.max(48, label(v).length * FONT * CHAR + 2 * PAD + (expandable(v) ? TOGGLE + 4 : 0));
+    const layer = lowered(layers(n, pairs), pairs, width);
     const columns = n ? Math.max(...layer) + 1 : 0;
     // Virtual items for every edge over more than one column.
     const itemLayer = layer.slice(), chains = [], proper = [];
@@ -246,10 +250,10 @@
       }
       if (!better) break;
     }
-    // Rows: stacked in order, then each item as near its neighbours'
-    // mean as the order and gaps allow (least squares, src/render/layout.rs's
-    // `spaced`).
-    const half = (v) => (v < n ? NODE_H / 2 : 2);
+    // Across each row: stacked in order, then each item as near its
+    // neighbours' mean as the order and gaps allow (least squares,
+    // src/render/layout.rs's `spaced`).
+    const half = (v) => (v < n ? width(v) / 2 : 2);
     const sep = (a, b) => half(a) + (a < n && b < n ? ROW_GAP : a >= n && b >= n ? 4 : 8) + half(b);
     const y = new Array(count).fill(0);
     let height = 0;
@@ -268,24 +272,20 @@
         column.forEach((v, k) => { y[v] = Math.round(placed[k]); });
       }
     }
-    // Columns as wide as their widest box, boxes as wide as their text.
-    const label = (v) => nodes[g.nodes[v]].id;
-    const expandable = (v) => nodes[g.nodes[v]].children.length > 0;
-    const width = (v) => Math.max(48, label(v).length * FONT * CHAR + 2 * PAD + (expandable(v) ? TOGGLE + 4 : 0));
-    const colWidth = new Array(columns).fill(0);
-    for (let v = 0; v < n; v++) colWidth[layer[v]] = Math.max(colWidth[layer[v]], width(v));
-    const colX = [];
-    let x = MARGIN;
-    for (let l = 0; l < columns; l++) { colX.push(x); x += colWidth[l] + GAP; }
+    // Rows top to bottom, as render/layout.rs draws crates: a node above
+    // what it uses.
+    const rowY = [];
+    for (let l = 0; l < columns; l++) rowY.push(MARGIN + l * (NODE_H + GAP_DOWN));
     const boxes = [];
     for (let v = 0; v < n; v++) {
       const w = width(v);
-      boxes.push({ x: colX[layer[v]] + (colWidth[layer[v]] - w) / 2, y: MARGIN + y[v] - NODE_H / 2, w, h: NODE_H });
+      boxes.push({ x: MARGIN + y[v] - w / 2, y: rowY[layer[v]], w, h: NODE_H });
     }
-    // Ports: a box's edges spread along its side by their neighbours' rows.
+    // Ports: a box's edges spread along its bottom or top by their
+    // neighbours' places.
     const sides = new Map();
-    const addPort = (item, toward, right) => {
-      const key = item + (right ? 'r' : 'l');
+    const addPort = (item, toward, below) => {
+      const key = item + (below ? 'b' : 't');
       if (!sides.has(key)) sides.set(key, new Set());
       sides.get(key).add(toward);
     };
@@ -294,30 +294,51 @@
     for (const [key, set] of sides) {
       const item = parseInt(key, 10);
       const list = Array.from(set).sort((a, b) => y[a] - y[b] || a - b);
-      const step = list.length > 1 ? Math.min(5, (NODE_H - 12) / (list.length - 1)) : 0;
+      const step = list.length > 1 ? Math.min(10, (width(item) - 12) / (list.length - 1)) : 0;
       const top = y[item] - (step * (list.length - 1)) / 2;
       list.forEach((w, k) => ports.set(item + ',' + w, MARGIN + Math.round(top + step * k)));
     }
     const paths = chains.map((chain, e) => {
       const pts = chain.map((v, k) => {
-        if (v < n) {
-          const toward = k === 0 ? chain[1] : chain[k - 1];
-          return { l: boxes[v].x, r: boxes[v].x + boxes[v].w, y: ports.get(v + ',' + toward) };
-        }
         const l = itemLayer[v];
-        return { l: colX[l], r: colX[l] + colWidth[l], y: MARGIN + y[v] };
+        const x = v < n ? ports.get(v + ',' + (k === 0 ? chain[1] : chain[k - 1])) : MARGIN + y[v];
+        return { t: rowY[l], b: rowY[l] + NODE_H, x };
       });
-      let d = 'M' + pts[0].r + ',' + pts[0].y;
+      let d = 'M' + pts[0].x + ',' + pts[0].b;
       for (let k = 1; k < pts.length; k++) {
-        const a = pts[k - 1], b = pts[k], bend = (b.l - a.r) / 2;
-        d += ' C' + (a.r + bend) + ',' + a.y + ' ' + (b.l - bend) + ',' + b.y + ' ' + b.l + ',' + b.y;
-        if (k < pts.length - 1) d += ' L' + b.r + ',' + b.y;
+        const a = pts[k - 1], b = pts[k], bend = (b.t - a.b) / 2;
+        d += ' C' + a.x + ',' + (a.b + bend) + ' ' + b.x + ',' + (b.t - bend) + ' ' + b.x + ',' + b.t;
+        if (k < pts.length - 1) d += ' L' + b.x + ',' + b.b;
       }
-      const [a0] = pairs[e];
-      const reversed = layer[a0] > layer[pairs[e][1]];
+      const reversed = layer[pairs[e][0]] > layer[pairs[e][1]];
       return { d, reversed };
     });
-    return { boxes, paths, width: x - GAP + MARGIN, height: height + 2 * MARGIN };
+    return { boxes, paths, width: height + 2 * MARGIN, height: (columns ? rowY[columns - 1] + NODE_H : 0) + MARGIN };
+  }
+
+  // render/layout.rs's `sources_lowered`: a node nothing uses sits just
+  // above the first node it uses; a node with no edge in the row with the
+  // most room.
+  function lowered(layer, pairs, width) {
+    const n = layer.length;
+    const used = new Array(n).fill(false), uses = Array.from({ length: n }, () => []);
+    for (const [a, b] of pairs) if (a !== b) { used[b] = true; uses[a].push(b); }
+    for (let v = 0; v < n; v++) {
+      if (!used[v] && uses[v].length) layer[v] = Math.max(layer[v], Math.min(...uses[v].map((w) => layer[w])) - 1);
+    }
+    const rows = n ? Math.max(...layer) + 1 : 1;
+    const room = new Array(rows).fill(0);
+    const lonely = [];
+    for (let v = 0; v < n; v++) {
+      if (!used[v] && !uses[v].length) lonely.push(v); else room[layer[v]] += width(v);
+    }
+    for (const v of lonely) {
+      let row = 0;
+      for (let r = 1; r < rows; r++) if (room[r] < room[row]) row = r;
+      layer[v] = row;
+      room[row] += width(v);
+    }
+    return layer;
   }
 
   function spaced(wish, gaps, low, high) {
@@ -446,7 +467,7 @@
     const box = svg.getBoundingClientRect();
     const p = drawn.placed;
     // The whole drawing when its text stays readable; else readable text,
-    // from the left (where the dependents start), to pan from.
+    // from the top left (where the dependents start), to pan from.
     const whole = Math.min(1.5, box.width / Math.max(p.width, 1), box.height / Math.max(p.height, 1));
     const k = Math.max(whole, MIN_FIT);
     view = {
