@@ -146,8 +146,23 @@ pub struct GraphArgs {
     /// Leave out crates outside the workspace
     #[arg(long)]
     pub exclude_external: bool,
+    /// Draw each match of PATTERN as one node, summing its references, e.g.
+    /// `--collapse 'bevy_render::**'` (repeatable; with `--level modules`)
+    #[arg(long, value_name = "PATTERN")]
+    pub collapse: Vec<String>,
+    /// Hide an edge A→C when A→B→…→C is drawn (transitive reduction); an
+    /// edge with a violation always stays [default: on with `--level crates`]
+    #[arg(long, overrides_with = "no_reduce")]
+    pub reduce: bool,
+    /// Draw every edge, even those a longer path already implies
+    #[arg(long, overrides_with = "reduce")]
+    pub no_reduce: bool,
+    /// With `--format html`: turn each reference's file:line into a link,
+    /// e.g. `https://github.com/org/repo/blob/main/{file}#L{line}`
+    #[arg(long, value_name = "TEMPLATE")]
+    pub link_template: Option<String>,
     /// Write the diagram to FILE instead of stdout; without `--format`, the
-    /// extension picks it (.dot/.gv, .mmd/.mermaid, .svg, .json)
+    /// extension picks it (.dot/.gv, .mmd/.mermaid, .svg, .json, .html)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -158,6 +173,8 @@ pub enum GraphFormat {
     Mermaid,
     Svg,
     Json,
+    /// One self-contained page to explore the graph in a browser
+    Html,
 }
 
 impl GraphFormat {
@@ -168,6 +185,7 @@ impl GraphFormat {
             "mmd" | "mermaid" => Some(GraphFormat::Mermaid),
             "svg" => Some(GraphFormat::Svg),
             "json" => Some(GraphFormat::Json),
+            "html" | "htm" => Some(GraphFormat::Html),
             _ => None,
         }
     }

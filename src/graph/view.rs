@@ -3,6 +3,8 @@
 //! violation rule names per edge. The rule names come in as data: the graph
 //! knows nothing of policies.
 
+mod reduce;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Graph;
@@ -29,6 +31,12 @@ pub struct ViewOptions<'a> {
     pub depth: Option<usize>,
     pub focus: Option<&'a Focus<'a>>,
     pub exclude_external: bool,
+    /// Each match of each of these is drawn as one node: a module is drawn
+    /// as its highest ancestor (or itself) that one of them covers.
+    pub collapse: &'a [&'a Focus<'a>],
+    /// Transitive reduction: an edge A→C is hidden when A→B→…→C is drawn
+    /// too, unless it carries a violation.
+    pub reduce: bool,
     /// The rule names of the violations at each reference index.
     pub violations: &'a BTreeMap<usize, BTreeSet<String>>,
 }
@@ -95,6 +103,9 @@ pub struct View {
     pub edges: Vec<ViewEdge>,
     /// Whether nodes sit in crate clusters (module level).
     pub clustered: bool,
+    /// How many edges the transitive reduction hid (their references are
+    /// still there, through the paths that made them redundant).
+    pub hidden_edges: usize,
 }
 
 impl View {
@@ -117,7 +128,11 @@ pub fn view(graph: &Graph, options: &ViewOptions) -> View {
     let show_std = options
         .focus
         .is_some_and(|focus| STANDARD_CRATES.iter().any(|name| focus(&[name])));
-    let represent = |id: ModuleId| representative(graph, id, options);
+    // One walk up the tree per module, not per reference.
+    let drawn_as: Vec<ModuleId> = (0..model.modules.len())
+        .map(|id| representative(graph, id, options))
+        .collect();
+    let represent = |id: ModuleId| drawn_as[id];
 
     let mut nodes: BTreeMap<String, ViewNode> = BTreeMap::new();
     for (id, module) in model.modules.iter().enumerate() {
@@ -168,26 +183,39 @@ pub fn view(graph: &Graph, options: &ViewOptions) -> View {
     if let Some(focus) = options.focus {
         view = focused(view, graph, focus, options);
     }
+    if options.reduce {
+        view = reduce::reduced(view);
+    }
     view
 }
 
-/// The module drawn for module `id`: itself, or its ancestor at the depth.
+/// The module drawn for module `id`: itself, or its ancestor at the depth,
+/// or higher still, the highest ancestor a collapse pattern covers.
 fn representative(graph: &Graph, mut id: ModuleId, options: &ViewOptions) -> ModuleId {
     let modules = &graph.model.modules;
     let limit = match options.level {
         Level::Crates => 0,
-        Level::Modules => match options.depth {
-            Some(depth) => depth,
-            None => return id,
-        },
+        Level::Modules => options.depth.unwrap_or(usize::MAX),
     };
-    while modules[id].path.split("::").count() > limit + 1 {
+    while modules[id].path.split("::").count() > limit.saturating_add(1) {
         match modules[id].parent {
             Some(parent) => id = parent,
             None => break,
         }
     }
-    id
+    if options.collapse.is_empty() {
+        return id;
+    }
+    let mut drawn = id;
+    let mut at = Some(id);
+    while let Some(current) = at {
+        let segments: Vec<&str> = modules[current].path.split("::").collect();
+        if options.collapse.iter().any(|covers| covers(&segments)) {
+            drawn = current;
+        }
+        at = modules[current].parent;
+    }
+    drawn
 }
 
 fn module_node(graph: &Graph, id: ModuleId, level: Level) -> ViewNode {
@@ -246,6 +274,7 @@ fn assemble(
         nodes: nodes.into_values().collect(),
         edges,
         clustered: options.level == Level::Modules,
+        hidden_edges: 0,
     }
 }
 
@@ -299,5 +328,6 @@ fn focused(view: View, graph: &Graph, focus: &Focus<'_>, options: &ViewOptions) 
             })
             .collect(),
         clustered: view.clustered,
+        hidden_edges: view.hidden_edges,
     }
 }

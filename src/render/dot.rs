@@ -8,6 +8,9 @@ use crate::graph::view::{NodeKind, View, ViewNode};
 
 pub fn render(view: &View) -> String {
     let mut out = String::new();
+    if let Some(note) = super::reduction_note(view) {
+        let _ = writeln!(out, "// {note}");
+    }
     out.push_str("digraph boundaries {\n");
     out.push_str(
         "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, nodesep=0.25, ranksep=0.9];\n",

@@ -10,6 +10,13 @@ struct Document<'a> {
     version: u32,
     nodes: Vec<Node<'a>>,
     edges: Vec<Edge<'a>>,
+    /// How many edges `--reduce` hid; absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    hidden_edges: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[derive(Serialize)]
@@ -55,6 +62,7 @@ pub fn render(view: &View) -> String {
                 violations: &e.violations,
             })
             .collect(),
+        hidden_edges: view.hidden_edges,
     };
     let mut text = serde_json::to_string_pretty(&document).expect("the graph serializes");
     text.push('\n');

@@ -39,7 +39,15 @@ const CLUSTER_PADDING: f64 = 14.0;
 const MIN_LAYER_GAP: f64 = 80.0;
 const LABEL_HEIGHT: f64 = 16.0;
 const MARGIN: f64 = 20.0;
-const SWEEPS: usize = 8;
+/// Ports keep this far from a box's corners, and at most this far apart.
+const PORT_MARGIN: f64 = 6.0;
+const PORT_STEP: f64 = 5.0;
+/// Top to bottom: ports along a box's width, and the gap between rows.
+const PORT_STEP_DOWN: f64 = 10.0;
+const ROW_GAP_DOWN: f64 = 56.0;
+const SWEEPS: usize = 24;
+/// Rounds of swapping neighbours in a column after the sweeps.
+const TRANSPOSE_PASSES: usize = 4;
 const PLACE_PASSES: usize = 8;
 const STRAIGHTEN_PASSES: usize = 2;
 /// Half the height of a virtual node's slot, and the gaps around it.
@@ -210,7 +218,15 @@ pub fn layout(view: &View) -> Layout {
         };
     }
     let edges: Vec<(usize, usize)> = view.edges.iter().map(|e| (e.from, e.to)).collect();
-    let layers = layers(count, &edges);
+    let labels: Vec<String> = (0..count).map(|i| node_label(view, i)).collect();
+    let widths: Vec<f64> = labels
+        .iter()
+        .map(|l| (text_width(l, NODE_FONT) + 2.0 * NODE_PADDING).max(48.0))
+        .collect();
+    let mut layers = layers(count, &edges);
+    if !view.clustered {
+        layers = sources_lowered(layers, &edges, &widths);
+    }
     let layer_count = layers.iter().max().map_or(1, |l| l + 1);
     let bands = bands(view, &layers);
     let mut band_of = vec![0; count];
@@ -228,17 +244,14 @@ pub fn layout(view: &View) -> Layout {
         .map(|e| view.clustered && e.violations.is_empty())
         .collect();
     let graph = Proper::new(&edges, &merge, &layers, &band_of);
+    if !view.clustered {
+        return top_down(view, &edges, &layers, layer_count, graph, labels, widths);
+    }
     let members: Vec<Vec<usize>> = (0..bands.len())
         .map(|b| (0..graph.len()).filter(|&i| graph.band[i] == b).collect())
         .collect();
     let groups = order(&graph, &members, layer_count);
     let (offsets, band_height) = place(&graph, &groups);
-
-    let labels: Vec<String> = (0..count).map(|i| node_label(view, i)).collect();
-    let widths: Vec<f64> = labels
-        .iter()
-        .map(|l| (text_width(l, NODE_FONT) + 2.0 * NODE_PADDING).max(48.0))
-        .collect();
 
     // Columns: as wide as their widest node; gaps as wide as their labels.
     let mut column_width = vec![0.0f64; layer_count];
@@ -324,19 +337,23 @@ pub fn layout(view: &View) -> Layout {
         })
         .collect();
 
+    let ports = ports(&graph, &centre, |_| NODE_HEIGHT, PORT_STEP);
     let mut edge_paths: Vec<EdgePath> = edges
         .iter()
         .enumerate()
         .map(|(index, &(from, to))| {
             // Where the path enters and leaves each node of its chain, left
-            // to right: a real end at its box's side, a virtual node across
-            // its whole column.
-            let stops: Vec<(f64, f64, f64)> = graph.chains[index]
+            // to right: a real end at its port on its box's side, a virtual
+            // node across its whole column.
+            let chain = &graph.chains[index];
+            let stops: Vec<(f64, f64, f64)> = chain
                 .iter()
-                .map(|&i| {
+                .enumerate()
+                .map(|(k, &i)| {
                     if i < count {
                         let r = nodes[i].rect;
-                        (r.x, r.right(), centre[i])
+                        let toward = if k == 0 { chain[1] } else { chain[k - 1] };
+                        (r.x, r.right(), ports[&(i, toward)])
                     } else {
                         let l = graph.layer[i];
                         (column_x[l], column_x[l] + column_width[l], centre[i])
@@ -398,6 +415,237 @@ pub fn layout(view: &View) -> Layout {
     }
 }
 
+/// Where each real item's edges meet its box, by (item, the neighbour in
+/// the chain): spread along the side they leave by, in the order of the
+/// neighbours' heights, so edges fan out instead of meeting at one point
+/// and do not cross at the box. Edges that share a neighbour (a merged
+/// trunk) share a port.
+fn ports(
+    graph: &Proper,
+    centre: &[f64],
+    span: impl Fn(usize) -> f64,
+    most: f64,
+) -> BTreeMap<(usize, usize), f64> {
+    let mut sides: BTreeMap<(usize, bool), BTreeSet<usize>> = BTreeMap::new();
+    for chain in &graph.chains {
+        let (first, last) = (chain[0], chain[chain.len() - 1]);
+        sides.entry((first, true)).or_default().insert(chain[1]);
+        sides
+            .entry((last, false))
+            .or_default()
+            .insert(chain[chain.len() - 2]);
+    }
+    let mut ports = BTreeMap::new();
+    for ((item, _), neighbours) in sides {
+        let mut neighbours: Vec<usize> = neighbours.into_iter().collect();
+        neighbours.sort_by(|a, b| centre[*a].total_cmp(&centre[*b]).then(a.cmp(b)));
+        let span = span(item) - 2.0 * PORT_MARGIN;
+        let step = if neighbours.len() > 1 {
+            (span / (neighbours.len() - 1) as f64).min(most)
+        } else {
+            0.0
+        };
+        let top = centre[item] - step * (neighbours.len() - 1) as f64 / 2.0;
+        for (k, n) in neighbours.into_iter().enumerate() {
+            ports.insert((item, n), (top + step * k as f64).round());
+        }
+    }
+    ports
+}
+
+/// Rows for the top-down view: a crate nothing depends on (an example, a
+/// tool) moves down to just above the first crate it uses, instead of
+/// crowding the first row; a crate with no edge at all goes to the row
+/// with the most room.
+fn sources_lowered(mut layers: Vec<usize>, edges: &[(usize, usize)], widths: &[f64]) -> Vec<usize> {
+    let count = layers.len();
+    let mut used = vec![false; count];
+    let mut uses: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for &(from, to) in edges {
+        if from != to {
+            used[to] = true;
+            uses[from].push(to);
+        }
+    }
+    for n in 0..count {
+        if !used[n] {
+            if let Some(first) = uses[n].iter().map(|&t| layers[t]).min() {
+                layers[n] = first.saturating_sub(1).max(layers[n]);
+            }
+        }
+    }
+    let rows = layers.iter().max().map_or(1, |l| l + 1);
+    let mut room = vec![0.0f64; rows];
+    let lonely: Vec<usize> = (0..count)
+        .filter(|&n| !used[n] && uses[n].is_empty())
+        .collect();
+    for n in 0..count {
+        if !lonely.contains(&n) {
+            room[layers[n]] += widths[n];
+        }
+    }
+    for n in lonely {
+        let row = (0..rows)
+            .min_by(|&a, &b| room[a].total_cmp(&room[b]).then(a.cmp(&b)))
+            .unwrap_or(0);
+        layers[n] = row;
+        room[row] += widths[n];
+    }
+    layers
+}
+
+/// The crate-level view, top to bottom: a crate above what it depends on.
+/// Crate graphs are deep (bevy's longest chain has 24 crates) and their
+/// labels wide, so rows of boxes side by side take far less room than
+/// columns; the steps are those of the left-to-right layout, across rows.
+fn top_down(
+    view: &View,
+    edges: &[(usize, usize)],
+    layers: &[usize],
+    layer_count: usize,
+    mut graph: Proper,
+    labels: Vec<String>,
+    widths: Vec<f64>,
+) -> Layout {
+    let count = labels.len();
+    for (n, width) in widths.iter().enumerate() {
+        graph.half_extent[n] = width / 2.0;
+    }
+    let members = vec![(0..graph.len()).collect::<Vec<usize>>()];
+    let groups = order(&graph, &members, layer_count);
+    let (offsets, _) = place(&graph, &groups);
+    let row_y: Vec<f64> = (0..layer_count)
+        .map(|l| MARGIN + l as f64 * (NODE_HEIGHT + ROW_GAP_DOWN))
+        .collect();
+    let thickness = vec![NODE_HEIGHT; layer_count];
+    let centre: Vec<f64> = offsets.iter().map(|o| MARGIN + o).collect();
+    let nodes: Vec<NodeBox> = (0..count)
+        .map(|n| NodeBox {
+            rect: Rect {
+                x: centre[n] - widths[n] / 2.0,
+                y: row_y[layers[n]],
+                width: widths[n],
+                height: NODE_HEIGHT,
+            },
+            label: labels[n].clone(),
+        })
+        .collect();
+    let ports = ports(&graph, &centre, |n| widths[n], PORT_STEP_DOWN);
+    let mut paths: Vec<EdgePath> = edges
+        .iter()
+        .enumerate()
+        .map(|(index, &(from, to))| {
+            let chain = &graph.chains[index];
+            // Stops along the rows: (top, bottom, x).
+            let stops: Vec<(f64, f64, f64)> = chain
+                .iter()
+                .enumerate()
+                .map(|(k, &i)| {
+                    let l = graph.layer[i];
+                    let x = if i < count {
+                        let toward = if k == 0 { chain[1] } else { chain[k - 1] };
+                        ports[&(i, toward)]
+                    } else {
+                        centre[i]
+                    };
+                    (row_y[l], row_y[l] + NODE_HEIGHT, x)
+                })
+                .collect();
+            let rows: Vec<usize> = chain.iter().map(|&i| graph.layer[i]).collect();
+            let mut segments: Vec<[(f64, f64); 4]> = route(&stops, &rows, &row_y, &thickness)
+                .into_iter()
+                .map(|s| s.map(|(a, b)| (b, a)))
+                .collect();
+            if layers[from] > layers[to] {
+                segments.reverse();
+                for segment in &mut segments {
+                    segment.reverse();
+                }
+            }
+            EdgePath {
+                edge: index,
+                from,
+                to,
+                segments,
+                label: None,
+            }
+        })
+        .collect();
+    let mut wanted = Vec::new();
+    for path in &paths {
+        let Some(text) = edge_label(view, path.edge) else {
+            continue;
+        };
+        let edge = &view.edges[path.edge];
+        let g = label_gap(layers[edge.from], layers[edge.to]);
+        let middle = row_y[g] + NODE_HEIGHT + ROW_GAP_DOWN / 2.0;
+        let (x, _) = path
+            .samples(2.0)
+            .into_iter()
+            .min_by(|a, b| (a.1 - middle).abs().total_cmp(&(b.1 - middle).abs()))
+            .expect("a path has points");
+        let width = text_width(&text, LABEL_FONT) + 8.0;
+        let rect = Rect {
+            x: x - width / 2.0,
+            y: middle - LABEL_HEIGHT / 2.0,
+            width,
+            height: LABEL_HEIGHT,
+        };
+        wanted.push((rect.y, path.edge, rect));
+    }
+    settle_labels(wanted, &nodes, &[], &mut paths);
+    // Labels may sit left of the first box: shift everything right.
+    let left = nodes
+        .iter()
+        .map(|n| n.rect.x)
+        .chain(paths.iter().filter_map(|p| p.label.map(|r| r.x)))
+        .fold(MARGIN, f64::min);
+    let shift = MARGIN - left;
+    let mut layout = Layout {
+        width: 0.0,
+        height: 0.0,
+        nodes,
+        clusters: Vec::new(),
+        edges: paths,
+    };
+    if shift > 0.0 {
+        for node in &mut layout.nodes {
+            node.rect.x += shift;
+        }
+        for path in &mut layout.edges {
+            for segment in &mut path.segments {
+                for point in segment.iter_mut() {
+                    point.0 += shift;
+                }
+            }
+            if let Some(rect) = &mut path.label {
+                rect.x += shift;
+            }
+        }
+    }
+    let (mut width, mut height) = (0.0f64, 0.0f64);
+    for rect in layout
+        .nodes
+        .iter()
+        .map(|n| n.rect)
+        .chain(layout.edges.iter().filter_map(|e| e.label))
+    {
+        width = width.max(rect.right());
+        height = height.max(rect.bottom());
+    }
+    for (x, y) in layout
+        .edges
+        .iter()
+        .flat_map(|p| p.segments.iter().flatten())
+    {
+        width = width.max(*x);
+        height = height.max(*y);
+    }
+    layout.width = (width + MARGIN).ceil();
+    layout.height = (height + MARGIN).ceil();
+    layout
+}
+
 /// The layered graph with virtual nodes: items `0..count` are the view's
 /// nodes, the rest are virtual, each in one column of one band.
 struct Proper {
@@ -408,6 +656,9 @@ struct Proper {
     /// Edges between neighbouring columns.
     edges: Vec<(usize, usize)>,
     real: usize,
+    /// Half of each real item's extent across its column: the box's
+    /// height left to right, its width top to bottom.
+    half_extent: Vec<f64>,
 }
 
 impl Proper {
@@ -427,6 +678,7 @@ impl Proper {
             chains: Vec::with_capacity(edges.len()),
             edges: Vec::new(),
             real: layers.len(),
+            half_extent: vec![NODE_HEIGHT / 2.0; layers.len()],
         };
         let mut shared: BTreeMap<(usize, bool, usize, usize), usize> = BTreeMap::new();
         let mut pairs = BTreeSet::new();
@@ -666,12 +918,17 @@ fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<
         }
     };
     refresh(&groups, &mut global);
+    // Sweeps alternate direction, and pairs of them alternate between the
+    // median and the barycenter of the neighbours' positions; the order
+    // with the fewest crossings seen is kept.
+    let mut best = (crossings(graph, &global), groups.clone());
     for sweep in 0..SWEEPS {
         let rightwards = sweep % 2 == 0;
+        let median = (sweep / 2) % 2 == 0;
         let sequence: Vec<usize> = if rightwards {
-            (0..layer_count).collect()
+            (1..layer_count).collect()
         } else {
-            (0..layer_count).rev().collect()
+            (0..layer_count.saturating_sub(1)).rev().collect()
         };
         for l in sequence {
             for band in groups.iter_mut() {
@@ -679,7 +936,7 @@ fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<
                 let keys: BTreeMap<usize, f64> = layer
                     .iter()
                     .map(|&n| {
-                        let side: Vec<f64> = neighbours[n]
+                        let mut side: Vec<f64> = neighbours[n]
                             .iter()
                             .filter(|&&m| {
                                 if rightwards {
@@ -692,6 +949,14 @@ fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<
                             .collect();
                         let key = if side.is_empty() {
                             global[n]
+                        } else if median {
+                            side.sort_by(f64::total_cmp);
+                            let middle = side.len() / 2;
+                            if side.len() % 2 == 1 {
+                                side[middle]
+                            } else {
+                                (side[middle - 1] + side[middle]) / 2.0
+                            }
                         } else {
                             side.iter().sum::<f64>() / side.len() as f64
                         };
@@ -706,16 +971,106 @@ fn order(graph: &Proper, members: &[Vec<usize>], layer_count: usize) -> Vec<Vec<
             }
             refresh(&groups, &mut global);
         }
+        let count = crossings(graph, &global);
+        if count < best.0 {
+            best = (count, groups.clone());
+        }
+    }
+    let mut groups = best.1;
+    refresh(&groups, &mut global);
+    // Then swap neighbours in a column while that alone removes crossings
+    // (between the two items' edges, on either side).
+    let pair_crossings = |u: usize, v: usize, global: &[f64]| -> usize {
+        let mut count = 0;
+        for &p in &neighbours[u] {
+            for &q in &neighbours[v] {
+                let same_side = (layers[p] < layers[u]) == (layers[q] < layers[v]);
+                if same_side && global[p] > global[q] {
+                    count += 1;
+                }
+            }
+        }
+        count
+    };
+    for _ in 0..TRANSPOSE_PASSES {
+        let mut better = false;
+        for column in groups.iter_mut().flatten() {
+            {
+                for i in 1..column.len() {
+                    let (u, v) = (column[i - 1], column[i]);
+                    if pair_crossings(v, u, &global) < pair_crossings(u, v, &global) {
+                        column.swap(i - 1, i);
+                        global.swap(u, v);
+                        better = true;
+                    }
+                }
+            }
+        }
+        if !better {
+            break;
+        }
     }
     groups
 }
 
-/// Half the height an item takes: a box, or a thin slot for a virtual node.
+/// How many pairs of edges between neighbouring columns cross, with every
+/// item at its `global` row: per pair of columns, the inversions of the
+/// right ends once the edges are sorted by their left ends.
+fn crossings(graph: &Proper, global: &[f64]) -> usize {
+    let mut by_column: BTreeMap<usize, Vec<(i64, i64)>> = BTreeMap::new();
+    for &(a, b) in &graph.edges {
+        let (left, right) = if graph.layer[a] < graph.layer[b] {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        by_column
+            .entry(graph.layer[left])
+            .or_default()
+            .push((global[left] as i64, global[right] as i64));
+    }
+    by_column
+        .into_values()
+        .map(|mut pairs| {
+            pairs.sort_unstable();
+            let mut rights: Vec<i64> = pairs.into_iter().map(|(_, r)| r).collect();
+            inversions(&mut rights)
+        })
+        .sum()
+}
+
+/// The pairs i < j with `values[i] > values[j]` (sorting `values`).
+fn inversions(values: &mut [i64]) -> usize {
+    if values.len() < 2 {
+        return 0;
+    }
+    let middle = values.len() / 2;
+    let mut count = inversions(&mut values[..middle]) + inversions(&mut values[middle..]);
+    let mut merged = Vec::with_capacity(values.len());
+    let (mut i, mut j) = (0, middle);
+    while i < middle && j < values.len() {
+        if values[j] < values[i] {
+            count += middle - i;
+            merged.push(values[j]);
+            j += 1;
+        } else {
+            merged.push(values[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&values[i..middle]);
+    merged.extend_from_slice(&values[j..]);
+    values.copy_from_slice(&merged);
+    count
+}
+
+/// Half the room an item takes across its column: a box, or a thin slot
+/// for a virtual node.
 fn half(graph: &Proper, item: usize) -> f64 {
     if graph.is_virtual(item) {
         VIRTUAL_HALF
     } else {
-        NODE_HEIGHT / 2.0
+        graph.half_extent[item]
     }
 }
 
@@ -897,27 +1252,83 @@ fn place_labels(
         };
         wanted.push((rect.y, path.edge, rect));
     }
+    settle_labels(wanted, nodes, clusters, paths);
+}
+
+/// Puts each wanted label box on its edge where it overlaps nothing (see
+/// [`attached`]), in order of height.
+fn settle_labels(
+    mut wanted: Vec<(f64, usize, Rect)>,
+    nodes: &[NodeBox],
+    clusters: &[ClusterBox],
+    paths: &mut [EdgePath],
+) {
     wanted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut obstacles: Vec<Rect> = nodes
         .iter()
         .map(|n| n.rect)
         .chain(clusters.iter().map(title_rect))
         .collect();
-    for (_, edge, mut rect) in wanted {
-        // Each step moves below the lowest obstacle hit, so this ends.
-        while let Some(bottom) = obstacles
-            .iter()
-            .filter(|o| o.overlaps(&rect))
-            .map(|o| o.bottom())
-            .fold(None, |acc: Option<f64>, b| {
-                Some(acc.map_or(b, |a| a.max(b)))
-            })
-        {
-            rect.y = bottom + 2.0;
-        }
+    for (_, edge, wanted) in wanted {
+        let rect = attached(&paths[edge], wanted, &obstacles).unwrap_or_else(|| {
+            // Nowhere on its path is free: below the obstacles, as near
+            // as can be. Each step moves below the lowest obstacle hit, so
+            // this ends.
+            let mut rect = wanted;
+            while let Some(bottom) = obstacles
+                .iter()
+                .filter(|o| o.overlaps(&rect))
+                .map(|o| o.bottom())
+                .fold(None, |acc: Option<f64>, b| {
+                    Some(acc.map_or(b, |a| a.max(b)))
+                })
+            {
+                rect.y = bottom + 2.0;
+            }
+            rect
+        });
         obstacles.push(rect);
         paths[edge].label = Some(rect);
     }
+}
+
+/// The label box `wanted` moved along its edge's path to the nearest point
+/// where it overlaps no obstacle, centred on the path so it reads as the
+/// edge's; none when the whole path is crowded.
+fn attached(path: &EdgePath, wanted: Rect, obstacles: &[Rect]) -> Option<Rect> {
+    let points = path.samples(3.0);
+    let centre = (
+        wanted.x + wanted.width / 2.0,
+        wanted.y + wanted.height / 2.0,
+    );
+    let start = points
+        .iter()
+        .enumerate()
+        .min_by(|(_, a), (_, b)| {
+            let da = (a.0 - centre.0).hypot(a.1 - centre.1);
+            let db = (b.0 - centre.0).hypot(b.1 - centre.1);
+            da.total_cmp(&db)
+        })
+        .map_or(0, |(i, _)| i);
+    // Outward from the wanted place, alternately towards each end.
+    let mut order = vec![start];
+    for step in 1..points.len() {
+        if start >= step {
+            order.push(start - step);
+        }
+        if start + step < points.len() {
+            order.push(start + step);
+        }
+    }
+    order.into_iter().find_map(|i| {
+        let (x, y) = points[i];
+        let rect = Rect {
+            x: x - wanted.width / 2.0,
+            y: y - wanted.height / 2.0,
+            ..wanted
+        };
+        (!obstacles.iter().any(|o| o.overlaps(&rect))).then_some(rect)
+    })
 }
 
 #[cfg(test)]
@@ -962,6 +1373,7 @@ mod tests {
                 })
                 .collect(),
             clustered,
+            hidden_edges: 0,
         }
     }
 
@@ -1042,9 +1454,13 @@ mod tests {
             for path in &layout.edges {
                 let r = (layout.nodes[path.from].rect, layout.nodes[path.to].rect);
                 let (start, end) = (path.segments[0][0], path.segments.last().unwrap()[3]);
+                // Left or right side (modules, left to right), top or
+                // bottom (crates, top to bottom).
                 let touches = |rect: Rect, (x, y): (f64, f64)| {
                     let side = (x - rect.x).abs() < 0.01 || (x - rect.right()).abs() < 0.01;
-                    side && y > rect.y && y < rect.bottom()
+                    let edge = (y - rect.y).abs() < 0.01 || (y - rect.bottom()).abs() < 0.01;
+                    (side && y > rect.y && y < rect.bottom())
+                        || (edge && x > rect.x && x < rect.right())
                 };
                 assert!(touches(r.0, start) && touches(r.1, end), "{path:?}");
                 for pair in path.segments.windows(2) {
@@ -1052,6 +1468,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn crates_run_top_to_bottom_with_unused_crates_near_what_they_use() {
+        let layout = layout(&demo_crates());
+        let top = |i: usize| layout.nodes[i].rect.y;
+        // shop_web uses shop, which uses shop_db, which uses sqlx.
+        assert!(top(4) < top(2) && top(2) < top(3) && top(3) < top(5));
+        assert_eq!(
+            sources_lowered(vec![0, 0, 3, 1], &[(0, 2), (3, 2)], &[50.0; 4]),
+            [2, 0, 3, 2]
+        );
     }
 
     #[test]

@@ -12,6 +12,9 @@ use crate::graph::view::{NodeKind, View};
 pub fn render(view: &View) -> String {
     let ids = node_ids(view);
     let mut out = String::from("flowchart LR\n");
+    if let Some(note) = super::reduction_note(view) {
+        let _ = writeln!(out, "  %% {note}");
+    }
     let clusters = view.clusters();
     let mut clustered = BTreeSet::new();
     for (number, (crate_name, members)) in clusters.iter().enumerate() {
@@ -172,6 +175,7 @@ mod tests {
                 },
             ],
             clustered: true,
+            hidden_edges: 0,
         };
         let text = render(&view);
         assert!(text.contains(
@@ -196,6 +200,7 @@ mod tests {
                 .collect(),
             edges: vec![],
             clustered: false,
+            hidden_edges: 0,
         };
         let ids = node_ids(&view);
         let unique: BTreeSet<_> = ids.iter().collect();

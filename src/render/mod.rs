@@ -3,6 +3,7 @@
 //! check run and comes in with the view.
 
 pub mod dot;
+pub mod html;
 pub mod json;
 pub mod layout;
 pub mod mermaid;
@@ -41,5 +42,17 @@ pub fn edge_label(edge: &ViewEdge) -> String {
             edge.violating,
             edge.count
         )
+    }
+}
+
+/// The legend line of a reduced view: how many edges the transitive
+/// reduction hid, and how to see them; none when nothing was hidden.
+pub fn reduction_note(view: &crate::graph::view::View) -> Option<String> {
+    match view.hidden_edges {
+        0 => None,
+        hidden => Some(format!(
+            "{hidden} edge{} implied by longer paths hidden (--reduce); --no-reduce draws every edge",
+            if hidden == 1 { "" } else { "s" }
+        )),
     }
 }

@@ -16,11 +16,22 @@ pub fn render(view: &View) -> String {
 
 pub fn render_layout(view: &View, layout: &Layout) -> String {
     let mut out = String::new();
+    // The legend, if any, gets a line of its own below the drawing.
+    let note = super::reduction_note(view);
+    let (width, height) = match &note {
+        Some(text) => (
+            layout
+                .width
+                .max((layout::text_width(text, LABEL_FONT) + 40.0).ceil()),
+            layout.height + LEGEND_HEIGHT,
+        ),
+        None => (layout.width, layout.height),
+    };
     let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT}\">",
-        w = layout.width,
-        h = layout.height
+        w = width,
+        h = height
     );
     out.push_str("<defs>\n");
     for (id, color) in [("arrow", EDGE_COLOR), ("arrow-violation", VIOLATION_COLOR)] {
@@ -61,8 +72,9 @@ pub fn render_layout(view: &View, layout: &Layout) -> String {
         };
         let _ = writeln!(
             out,
-            "<path class=\"edge\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\" marker-end=\"url(#{marker})\"><title>{} → {}: {} reference{}</title></path>",
+            "<path class=\"edge\" d=\"{}\" data-edge=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\" marker-end=\"url(#{marker})\"><title>{} → {}: {} reference{}</title></path>",
             path_data(&path.segments),
+            path.edge,
             pen_width(edge),
             escape(&view.nodes[edge.from].id),
             escape(&view.nodes[edge.to].id),
@@ -103,7 +115,8 @@ pub fn render_layout(view: &View, layout: &Layout) -> String {
         };
         let _ = writeln!(
             out,
-            "<g class=\"violation\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.92\" stroke=\"{VIOLATION_COLOR}\" stroke-width=\"0.6\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT}\" text-anchor=\"middle\" fill=\"{VIOLATION_COLOR}\">{}</text></g>",
+            "<g class=\"violation\" data-edge=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.92\" stroke=\"{VIOLATION_COLOR}\" stroke-width=\"0.6\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT}\" text-anchor=\"middle\" fill=\"{VIOLATION_COLOR}\">{}</text></g>",
+            path.edge,
             n(r.x),
             n(r.y),
             n(r.width),
@@ -113,9 +126,20 @@ pub fn render_layout(view: &View, layout: &Layout) -> String {
             escape(&text)
         );
     }
+    if let Some(text) = note {
+        let _ = writeln!(
+            out,
+            "<text class=\"legend\" x=\"20\" y=\"{}\" font-size=\"{LABEL_FONT}\" fill=\"#4b5563\">{}</text>",
+            n(layout.height + LEGEND_HEIGHT - 12.0),
+            escape(&text)
+        );
+    }
     out.push_str("</svg>\n");
     out
 }
+
+/// The line under the drawing that holds the legend.
+const LEGEND_HEIGHT: f64 = 24.0;
 
 /// SVG path data for a chain of cubic Béziers: `L` for the level straight
 /// pieces, `C` for the rest, and no repeated point.
