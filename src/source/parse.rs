@@ -23,18 +23,19 @@ pub struct SourceFile {
     /// Relative to the workspace root, `/`-separated.
     pub relative: Arc<str>,
     pub text: String,
-    lines: LineTable,
+    /// Built on the first location asked for: a run that reads its
+    /// references back from the cache asks for none in most files.
+    lines: std::sync::OnceLock<LineTable>,
     /// The hash of the text, when a cache needed it.
     pub content_hash: Option<[u8; 32]>,
 }
 
 impl SourceFile {
     pub fn new(relative: Arc<str>, text: String) -> SourceFile {
-        let lines = LineTable::new(&text);
         SourceFile {
             relative,
             text,
-            lines,
+            lines: std::sync::OnceLock::new(),
             content_hash: None,
         }
     }
@@ -47,6 +48,7 @@ impl SourceFile {
     /// The location of a byte range of this file, in O(log n).
     pub fn location(&self, bytes: std::ops::Range<usize>) -> Location {
         self.lines
+            .get_or_init(|| LineTable::new(&self.text))
             .location(&self.text, self.relative.clone(), bytes)
     }
 }
