@@ -37,11 +37,15 @@ impl Staged {
                 dir.display()
             )));
         }
-        let mut file = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(cannot)?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // Created as any file the user makes: 0o666 less the umask. A
+        // temporary file is 0o600 by default, wrong for a policy to commit
+        // or a page to serve.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut file = builder.tempfile_in(dir).map_err(cannot)?;
         file.write_all(text.as_bytes()).map_err(cannot)?;
         file.as_file().sync_all().map_err(cannot)?;
         Ok(Staged {
@@ -59,6 +63,14 @@ impl Staged {
     /// (or symlink) at the target is an error and stays as it was.
     pub fn commit(self, overwrite: bool) -> Result<(), Failure> {
         let target = self.target;
+        // A file written over keeps its permissions.
+        if overwrite {
+            if let Ok(old) = std::fs::symlink_metadata(&target) {
+                if old.is_file() {
+                    let _ = self.file.as_file().set_permissions(old.permissions());
+                }
+            }
+        }
         let persisted = if overwrite {
             self.file.persist(&target)
         } else {

@@ -330,3 +330,43 @@ fn concurrent_inits_always_leave_one_runs_complete_output() {
         assert_eq!(leftovers, Vec::<String>::new(), "round {round}");
     }
 }
+
+/// Runs the binary in `dir` under `umask 022`.
+#[cfg(unix)]
+fn run_with_umask_022(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_cargo-boundaries"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_are_made_as_the_user_makes_files_and_keep_their_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let sandbox = Sandbox::new(None);
+    let root = sandbox.root();
+    std::fs::remove_file(root.join("boundaries.toml")).unwrap();
+    // New files: 0o666 less the umask, not a temporary file's 0o600.
+    let init = run_with_umask_022(&root, &["init"]);
+    assert!(init.status.success(), "{init:?}");
+    assert_eq!(mode(&root.join("boundaries.toml")), 0o644);
+    let graph = run_with_umask_022(&root, &["graph", "--format", "dot", "-o", "arch.dot"]);
+    assert!(graph.status.success(), "{graph:?}");
+    assert_eq!(mode(&root.join("arch.dot")), 0o644);
+    // A file written over keeps the mode it had.
+    std::fs::set_permissions(
+        root.join("arch.dot"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    let again = run_with_umask_022(&root, &["graph", "--format", "dot", "-o", "arch.dot"]);
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(mode(&root.join("arch.dot")), 0o640);
+}
