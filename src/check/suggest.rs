@@ -40,6 +40,30 @@ impl Suggestion {
             self.item, self.reexported_by, self.instead_of
         )
     }
+
+    /// The text that replaces `written`, the reference's own text: only
+    /// when it is the whole path written absolutely (`shop::a::b::C`,
+    /// `::shop::a::b::C` or, in its own crate `crate_name`,
+    /// `crate::a::b::C`), so the replacement is sure to name the same thing
+    /// the same way.
+    pub fn replacement(&self, written: &str, crate_name: &str) -> Option<String> {
+        let written: String = written.chars().filter(|c| !c.is_whitespace()).collect();
+        let old = self.instead_of.as_str();
+        let new = self.path.as_str();
+        let rest = written.strip_prefix("::").unwrap_or(&written);
+        let full_old = format!("{old}{}", self.path.get(self.item.len()..)?);
+        if rest == full_old {
+            return Some(format!("{}{new}", &written[..written.len() - rest.len()]));
+        }
+        let in_crate = |path: &str| {
+            path.strip_prefix(crate_name)
+                .filter(|tail| tail.starts_with("::"))
+                .map(|tail| format!("crate{tail}"))
+        };
+        (Some(written.as_str()) == in_crate(&full_old).as_deref())
+            .then(|| in_crate(new))
+            .flatten()
+    }
 }
 
 /// One candidate: violation `violation` could name the item through

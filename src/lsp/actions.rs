@@ -1,6 +1,7 @@
-//! Code actions: on a violation, a suppression comment above its line with
-//! the reason selected for typing; on a stale baseline entry, the baseline
-//! shrunk; on a "did you mean", the suggestion applied.
+//! Code actions: on a violation, the path to use instead (where the check
+//! suggests one) and a suppression comment above its line with the reason
+//! selected for typing; on a stale baseline entry, the baseline shrunk; on
+//! a "did you mean", the suggestion applied.
 
 use std::collections::HashMap;
 
@@ -31,34 +32,37 @@ pub fn for_range(
         if at.end < range.start || range.end < at.start {
             continue;
         }
-        let Some(fix) = &entry.fix else { continue };
-        let action = match fix {
-            Fix::Suppress { rule, line, indent } => suppress(uri, rule, *line, indent, can_select),
-            Fix::ShrinkBaseline { text } => {
-                // One edit shrinks every stale entry.
-                if shrunk {
-                    continue;
+        for fix in &entry.fixes {
+            let action = match fix {
+                Fix::Suppress { rule, line, indent } => {
+                    suppress(uri, rule, *line, indent, can_select)
                 }
-                shrunk = true;
-                let Some(baseline) = baseline else { continue };
-                CodeAction {
-                    title: "shrink the baseline to what remains".to_string(),
-                    edit: Some(replace_all(baseline, text)),
+                Fix::ShrinkBaseline { text } => {
+                    // One edit shrinks every stale entry.
+                    if shrunk {
+                        continue;
+                    }
+                    shrunk = true;
+                    let Some(baseline) = baseline else { continue };
+                    CodeAction {
+                        title: "shrink the baseline to what remains".to_string(),
+                        edit: Some(replace_all(baseline, text)),
+                        ..CodeAction::default()
+                    }
+                }
+                Fix::Replace { range, meant, .. } => CodeAction {
+                    title: format!("replace with `{meant}`"),
+                    edit: Some(edits(uri, vec![TextEdit::new(*range, meant.clone())])),
+                    is_preferred: Some(true),
                     ..CodeAction::default()
-                }
-            }
-            Fix::Replace { range, meant, .. } => CodeAction {
-                title: format!("replace with `{meant}`"),
-                edit: Some(edits(uri, vec![TextEdit::new(*range, meant.clone())])),
-                is_preferred: Some(true),
-                ..CodeAction::default()
-            },
-        };
-        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-            kind: Some(CodeActionKind::QUICKFIX),
-            diagnostics: Some(vec![entry.diagnostic.clone()]),
-            ..action
-        }));
+                },
+            };
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![entry.diagnostic.clone()]),
+                ..action
+            }));
+        }
     }
     actions
 }

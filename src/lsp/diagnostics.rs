@@ -23,7 +23,8 @@ pub const SOURCE: &str = "boundaries";
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub diagnostic: Diagnostic,
-    pub fix: Option<Fix>,
+    /// What code actions offer, the preferred first.
+    pub fixes: Vec<Fix>,
     /// Markdown shown when hovering the diagnostic's range.
     pub hover: Option<String>,
 }
@@ -79,7 +80,7 @@ pub fn of_run(snapshot: &Snapshot) -> BTreeMap<PathBuf, Vec<Entry>> {
         let code = problem.detail.unwrap_or(problem.code.as_str());
         out.entry(path).or_default().push(Entry {
             diagnostic: diagnostic(range, DiagnosticSeverity::ERROR, code, message),
-            fix: None,
+            fixes: Vec::new(),
             hover: None,
         });
     }
@@ -115,7 +116,7 @@ pub fn of_policy(text: &str, errors: &[PolicyError]) -> Vec<Entry> {
             });
             Entry {
                 diagnostic: diagnostic(range, DiagnosticSeverity::ERROR, &code, message),
-                fix,
+                fixes: fix.into_iter().collect(),
                 hover: None,
             }
         })
@@ -214,9 +215,20 @@ fn violations<'a>(
         }
         let line = texts.line_text(&location.file, location.line.saturating_sub(1));
         let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+        // The path to use instead, where the reference's text is the path
+        // written out (the same rule `--message-format json` follows).
+        let crate_name = &model.modules[reference.from].crate_name;
+        let replace = violation.suggestion.as_ref().and_then(|suggestion| {
+            let written = texts.text_of(&location.file, location.bytes())?;
+            Some(Fix::Replace {
+                range,
+                meant: suggestion.replacement(&written, crate_name)?,
+                written,
+            })
+        });
         // A comment silences a reference in Rust code; a manifest
         // dependency has no such comment.
-        let fix = (reference.via != Via::Manifest).then(|| Fix::Suppress {
+        let suppress = (reference.via != Via::Manifest).then(|| Fix::Suppress {
             rule: rule.name.clone(),
             line: range.start.line,
             indent,
@@ -225,7 +237,7 @@ fn violations<'a>(
             texts.root.join(&*location.file),
             Entry {
                 diagnostic,
-                fix,
+                fixes: replace.into_iter().chain(suppress).collect(),
                 hover: Some(hover),
             },
         )
@@ -244,11 +256,11 @@ fn warning_entry(
         DiagnosticSeverity::WARNING
     };
     let range = texts.range(&location.file, location);
-    let fix = match (warning.code, shrunk) {
-        (WarningCode::StaleBaseline, Some(text)) => Some(Fix::ShrinkBaseline {
+    let fixes = match (warning.code, shrunk) {
+        (WarningCode::StaleBaseline, Some(text)) => vec![Fix::ShrinkBaseline {
             text: text.to_string(),
-        }),
-        _ => None,
+        }],
+        _ => Vec::new(),
     };
     Some((
         texts.root.join(&*location.file),
@@ -259,7 +271,7 @@ fn warning_entry(
                 warning.code.as_str(),
                 warning.message.clone(),
             ),
-            fix,
+            fixes,
             hover: None,
         },
     ))
@@ -350,6 +362,11 @@ impl Texts {
             );
         }
         map.range(location.bytes())
+    }
+
+    /// The text of a byte range of a file, when the file could be quoted.
+    fn text_of(&mut self, file: &str, bytes: std::ops::Range<usize>) -> Option<String> {
+        self.map(file).text().get(bytes).map(str::to_string)
     }
 
     fn line_text(&mut self, file: &str, line: usize) -> String {

@@ -36,7 +36,6 @@ use serde_json::Value;
 use super::common::{active_entries, warning_entries, Level};
 use super::failure::FailedRun;
 use super::CheckRun;
-use crate::check::suggest::Suggestion;
 use crate::location::Location;
 use crate::workspace::{Crate, Workspace};
 
@@ -65,7 +64,10 @@ pub fn cargo_messages(run: &CheckRun) -> String {
         if let Some(suggestion) = &entry.violation.suggestion {
             let crate_name = &model.modules[entry.reference.from].crate_name;
             let mut help = child(DiagnosticLevel::Help, suggestion.help());
-            if let Some(replacement) = replacement(entry.location, &text, suggestion, crate_name) {
+            if let Some(replacement) = text
+                .get(entry.location.bytes())
+                .and_then(|written| suggestion.replacement(written, crate_name))
+            {
                 let mut at = self::span(entry.location, &text, None);
                 at.suggested_replacement = Some(replacement);
                 at.suggestion_applicability = Some(Applicability::MaybeIncorrect);
@@ -316,38 +318,6 @@ fn child(level: DiagnosticLevel, message: String) -> Diagnostic {
         .rendered(None::<String>)
         .build()
         .expect("every field is set")
-}
-
-/// The text that replaces the span: only when the span is the whole path
-/// written absolutely (`shop::a::b::C`, `::shop::a::b::C` or, in its own
-/// crate, `crate::a::b::C`), so the replacement is sure to name the same
-/// thing the same way.
-fn replacement(
-    location: &Location,
-    text: &str,
-    suggestion: &Suggestion,
-    crate_name: &str,
-) -> Option<String> {
-    let written: String = text
-        .get(location.bytes())?
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let old = suggestion.instead_of.as_str();
-    let new = suggestion.path.as_str();
-    let rest = written.strip_prefix("::").unwrap_or(&written);
-    let full_old = format!("{old}{}", &suggestion.path[suggestion.item.len()..]);
-    if rest == full_old {
-        return Some(format!("{}{new}", &written[..written.len() - rest.len()]));
-    }
-    let in_crate = |path: &str| {
-        path.strip_prefix(crate_name)
-            .filter(|tail| tail.starts_with("::"))
-            .map(|tail| format!("crate{tail}"))
-    };
-    (Some(written.as_str()) == in_crate(&full_old).as_deref())
-        .then(|| in_crate(new))
-        .flatten()
 }
 
 /// The primary span of a location, with the text of the lines it covers.

@@ -444,3 +444,52 @@ fn settings_and_top_level_keys_complete() {
     );
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn a_violation_with_a_suggested_path_offers_it_first_and_applying_it_clears_the_violation() {
+    let (_dir, root) = fixture_copy("suggest-reexport");
+    let billing = root.join("src/billing/mod.rs");
+    let text = std::fs::read_to_string(&billing).unwrap();
+    let mut client = Client::start(&root);
+    client.open(&billing);
+    let diagnostics = client.diagnostics(&billing, |d| d.len() == 2);
+    let suggested = diagnostics
+        .iter()
+        .find(|d| d["range"]["start"]["line"] == 1)
+        .expect("the violation on line 2");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&billing)}, "range": suggested["range"],
+               "context": {"diagnostics": [suggested]}}),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 2, "{actions:#?}");
+    let replace = &actions[0];
+    assert_eq!(
+        replace["title"],
+        "replace with `crate::accounts::Account::new`"
+    );
+    assert_eq!(replace["isPreferred"], true);
+    let edit = &replace["edit"]["changes"][uri(&billing)][0];
+    assert_eq!(edit["range"], suggested["range"]);
+    assert!(actions[1]["title"].as_str().unwrap().starts_with("allow `"));
+
+    // Applied and saved, the reference goes through the re-export: that
+    // violation is gone, the other stays.
+    let fixed = text.replace(
+        "crate::accounts::domain::Account::new",
+        edit["newText"].as_str().unwrap(),
+    );
+    assert_ne!(fixed, text);
+    client.save(&billing, &fixed);
+    let left = client.diagnostics(&billing, |d| d.len() == 1);
+    assert_eq!(left[0]["range"]["start"]["line"], 5);
+    // The other violation has no path to suggest: only the allow action.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&billing)}, "range": left[0]["range"],
+               "context": {"diagnostics": [left[0]]}}),
+    );
+    assert_eq!(actions.as_array().unwrap().len(), 1, "{actions:#?}");
+    assert_eq!(client.shutdown(), Some(0));
+}
