@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use super::{Analysis, Failure};
 use crate::check::baseline::{self, Entry};
 use crate::check::expiry::Lasts;
-use crate::check::loosening::{self, Base, Current, Loosening};
+use crate::check::loosening::{self, Base, Coverage, Current, Loosening};
 use crate::check::suppress::{rule_names, terms};
 use crate::location::Location;
 use crate::policy::{self, CrateNames, PolicySource};
@@ -51,7 +51,7 @@ pub fn loosenings(
         // gone, unless the current policy has it).
         let (old, _) = policy::parse(source, place, &CrateNames::of(&analysis.workspace));
         let (compiled, _) = crate::check::compile(&old);
-        found.extend(loosening::compare_policies(
+        let (rules, coverage) = loosening::compare_policies(
             &analysis.graph,
             &Base {
                 name: reference,
@@ -63,7 +63,17 @@ pub fn loosenings(
                 source: &analysis.policy_source,
                 loosened: analysis.settings.loosened.as_deref(),
             },
-        ));
+        );
+        found.extend(rules);
+        if analysis.verbose {
+            super::say(format_args!(
+                "--base {reference}: {}",
+                match coverage {
+                    Coverage::WithProbes => "rules compared over the graph plus one probe reference from every checked module to every module and crate",
+                    Coverage::RealGraphOnly => "rules compared on the real graph only (the probes would be too many): a widening no reference uses yet is not seen",
+                }
+            ));
+        }
     }
 
     if let Some(current) = current_baseline {

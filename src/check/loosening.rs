@@ -63,8 +63,23 @@ pub struct Current<'a> {
     pub loosened: Option<&'a str>,
 }
 
+/// Which graph the rules were compared on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage {
+    /// The real graph plus a probe reference from every checked module to
+    /// every module and crate (`acyclic` rules on the real graph).
+    WithProbes,
+    /// The real graph only: the probes would have been too many, so a
+    /// widening no reference uses yet is not seen.
+    RealGraphOnly,
+}
+
 /// The rules' findings: policy changes that allow more.
-pub fn compare_policies(graph: &Graph, base: &Base, current: &Current) -> Vec<Loosening> {
+pub fn compare_policies(
+    graph: &Graph,
+    base: &Base,
+    current: &Current,
+) -> (Vec<Loosening>, Coverage) {
     let changed = changed_lines(base.policy_text, &current.source.text);
     let locate = |span: Option<std::ops::Range<usize>>| -> Location {
         let text = &current.source.text;
@@ -94,6 +109,10 @@ pub fn compare_policies(graph: &Graph, base: &Base, current: &Current) -> Vec<Lo
         start..end
     };
     let probe = probe_graph(graph);
+    let coverage = match probe {
+        Some(_) => Coverage::WithProbes,
+        None => Coverage::RealGraphOnly,
+    };
     let real_counts = real_pair_counts(graph);
     let mut found = Vec::new();
     for old in &base.policy.rules {
@@ -174,7 +193,7 @@ pub fn compare_policies(graph: &Graph, base: &Base, current: &Current) -> Vec<Lo
             location: locate(span),
         });
     }
-    found
+    (found, coverage)
 }
 
 /// Baseline entries that are new or count more than at REF.

@@ -511,3 +511,33 @@ fn without_git_or_a_repository_it_is_exit_2() {
         run.stderr
     );
 }
+
+#[test]
+fn verbose_says_which_graph_the_rules_were_compared_on() {
+    let repo = repository();
+    let run = run_in(repo.path(), &["check", "--base", "base", "-v"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "--base base: rules compared over the graph plus one probe reference from every checked module to every module and crate"
+        ),
+        "{}",
+        run.stderr
+    );
+    // 600 more modules: 600 × 600 probes are too many.
+    let modules: String = (0..600).map(|i| format!("pub mod m{i} {{}}\n")).collect();
+    write(
+        repo.path(),
+        "src/lib.rs",
+        &format!("pub mod accounts;\npub mod billing;\npub mod web;\n{modules}"),
+    );
+    let run = run_in(repo.path(), &["check", "--base", "base", "-v"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "--base base: rules compared on the real graph only (the probes would be too many)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
