@@ -83,13 +83,7 @@ pub fn loosenings(
             Some(text) => baseline::parse(&text, "").unwrap_or_default(),
             None => Vec::new(),
         };
-        found.extend(loosening::baseline_growth(
-            reference,
-            &old,
-            current,
-            &analysis.policy,
-        ));
-        found.extend(loosening::longer_baseline_entries(
+        found.extend(loosening::baseline_loosenings(
             reference,
             &old,
             current,

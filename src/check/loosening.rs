@@ -196,38 +196,53 @@ pub fn compare_policies(
     (found, coverage)
 }
 
-/// Baseline entries that are new or count more than at REF.
-pub fn baseline_growth(
+/// Baseline entries that are new, count more, or last longer than at REF.
+pub fn baseline_loosenings(
     base_name: &str,
     base: &[Entry],
     current: &[Entry],
     policy: &CompiledPolicy,
 ) -> Vec<Loosening> {
-    let before: BTreeMap<_, usize> = base.iter().map(|e| (&e.key, e.count)).collect();
-    current
-        .iter()
-        .filter_map(|entry| {
-            let was = before.get(&entry.key).copied().unwrap_or(0);
-            (entry.count > was).then(|| Loosening {
-                rule: Some(entry.key.rule.clone()),
-                accepted: loosened(policy, &entry.key.rule),
-                message: format!(
-                    "the baseline now allows {} `{}` violation{} from `{}` to `{}` ({} at {})",
-                    entry.count,
-                    entry.key.rule,
-                    if entry.count == 1 { "" } else { "s" },
-                    entry.key.from,
-                    entry.key.to,
-                    was,
-                    base_name
-                ),
+    let before: BTreeMap<_, &Entry> = base.iter().map(|e| (&e.key, e)).collect();
+    let mut found = Vec::new();
+    for entry in current {
+        let key = &entry.key;
+        let was = before.get(key);
+        let mut report = |message: String| {
+            found.push(Loosening {
+                rule: Some(key.rule.clone()),
+                accepted: loosened(policy, &key.rule),
+                message,
                 location: entry
                     .location
                     .clone()
                     .unwrap_or_else(|| Location::from_bytes("", "", 0..0)),
             })
-        })
-        .collect()
+        };
+        let count_was = was.map_or(0, |e| e.count);
+        if entry.count > count_was {
+            report(format!(
+                "the baseline now allows {} `{}` violation{} from `{}` to `{}` ({} at {})",
+                entry.count,
+                key.rule,
+                if entry.count == 1 { "" } else { "s" },
+                key.from,
+                key.to,
+                count_was,
+                base_name
+            ));
+        }
+        if let Some(was) = was {
+            let (was, now) = (Lasts::of(was.terms.until), Lasts::of(entry.terms.until));
+            if now > was {
+                report(format!(
+                    "the baseline entry for `{}` from `{}` to `{}` now lasts {now} ({was} at {base_name})",
+                    key.rule, key.from, key.to
+                ));
+            }
+        }
+    }
+    found
 }
 
 /// An inline suppression that is not at REF.
@@ -260,38 +275,6 @@ pub fn longer_suppression(
         message: format!("the suppression `allow({rule})` now lasts {now} ({was} at {base_name})"),
         location: location.clone(),
     }
-}
-
-/// Baseline entries whose `until` moved later or was removed since REF.
-pub fn longer_baseline_entries(
-    base_name: &str,
-    base: &[Entry],
-    current: &[Entry],
-    policy: &CompiledPolicy,
-) -> Vec<Loosening> {
-    let before: BTreeMap<_, Lasts> = base
-        .iter()
-        .map(|e| (&e.key, Lasts::of(e.terms.until)))
-        .collect();
-    current
-        .iter()
-        .filter_map(|entry| {
-            let was = *before.get(&entry.key)?;
-            let now = Lasts::of(entry.terms.until);
-            (now > was).then(|| Loosening {
-                rule: Some(entry.key.rule.clone()),
-                accepted: loosened(policy, &entry.key.rule),
-                message: format!(
-                    "the baseline entry for `{}` from `{}` to `{}` now lasts {now} ({was} at {base_name})",
-                    entry.key.rule, entry.key.from, entry.key.to
-                ),
-                location: entry
-                    .location
-                    .clone()
-                    .unwrap_or_else(|| Location::from_bytes("", "", 0..0)),
-            })
-        })
-        .collect()
 }
 
 fn loosened(policy: &CompiledPolicy, rule: &str) -> Option<String> {
