@@ -115,6 +115,33 @@ pub struct EdgePath {
     pub label: Option<Rect>,
 }
 
+impl EdgePath {
+    /// Edge `edge`'s path from the segments routed along its chain of
+    /// layers; `backwards` when the chain runs from `to` to `from` (an edge
+    /// against the layering), so the path is turned round to start at
+    /// `from`.
+    fn along(
+        edge: usize,
+        (from, to): (usize, usize),
+        mut segments: Vec<[(f64, f64); 4]>,
+        backwards: bool,
+    ) -> EdgePath {
+        if backwards {
+            segments.reverse();
+            for segment in &mut segments {
+                segment.reverse();
+            }
+        }
+        EdgePath {
+            edge,
+            from,
+            to,
+            segments,
+            label: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub width: f64,
@@ -364,20 +391,8 @@ pub fn layout(view: &View) -> Layout {
                 .iter()
                 .map(|&i| graph.layer[i])
                 .collect();
-            let mut segments = route(&stops, &columns, &column_x, &column_width);
-            if layers[from] > layers[to] {
-                segments.reverse();
-                for segment in &mut segments {
-                    segment.reverse();
-                }
-            }
-            EdgePath {
-                edge: index,
-                from,
-                to,
-                segments,
-                label: None,
-            }
+            let segments = route(&stops, &columns, &column_x, &column_width);
+            EdgePath::along(index, (from, to), segments, layers[from] > layers[to])
         })
         .collect();
     place_labels(
@@ -552,23 +567,11 @@ fn top_down(
                 })
                 .collect();
             let rows: Vec<usize> = chain.iter().map(|&i| graph.layer[i]).collect();
-            let mut segments: Vec<[(f64, f64); 4]> = route(&stops, &rows, &row_y, &thickness)
+            let segments: Vec<[(f64, f64); 4]> = route(&stops, &rows, &row_y, &thickness)
                 .into_iter()
                 .map(|s| s.map(|(a, b)| (b, a)))
                 .collect();
-            if layers[from] > layers[to] {
-                segments.reverse();
-                for segment in &mut segments {
-                    segment.reverse();
-                }
-            }
-            EdgePath {
-                edge: index,
-                from,
-                to,
-                segments,
-                label: None,
-            }
+            EdgePath::along(index, (from, to), segments, layers[from] > layers[to])
         })
         .collect();
     let mut wanted = Vec::new();
