@@ -408,16 +408,8 @@ impl Server {
 
     fn publish(&mut self, uri: &Url) {
         let mut diagnostics: Vec<_> = self
-            .run_entries
-            .get(uri)
+            .entries(uri)
             .into_iter()
-            .flatten()
-            .chain(
-                self.policy
-                    .iter()
-                    .filter(|p| p.uri == *uri)
-                    .flat_map(|p| &p.entries),
-            )
             .map(|e| e.diagnostic.clone())
             .collect();
         diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
