@@ -11,15 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{manifest, project_root, run};
-
-fn graph_at(manifest: &str, args: &[&str]) -> String {
-    let mut all = vec!["graph", "--manifest-path", manifest];
-    all.extend_from_slice(args);
-    let run = run(&all);
-    assert_eq!(run.code, 0, "{all:?}: {}", run.stderr);
-    run.stdout
-}
+use crate::support::{graph_at, manifest, project_root, run};
 
 fn json_at(manifest: &str, args: &[&str]) -> Value {
     let mut all = vec!["--format", "json"];

@@ -8,18 +8,10 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::support::{manifest, project_root, run};
+use crate::support::{graph_at, manifest, project_root, run};
 
 fn graph(fixture: &str, extra: &[&str]) -> String {
     graph_at(&manifest(fixture), extra)
-}
-
-fn graph_at(manifest: &str, extra: &[&str]) -> String {
-    let mut args = vec!["graph", "--manifest-path", manifest];
-    args.extend_from_slice(extra);
-    let run = run(&args);
-    assert_eq!(run.code, 0, "graph {extra:?} failed:\n{}", run.stderr);
-    run.stdout
 }
 
 fn json(fixture: &str, extra: &[&str]) -> Value {

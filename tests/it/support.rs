@@ -28,6 +28,16 @@ pub fn manifest(name: &str) -> String {
 }
 
 /// Runs `cargo-boundaries ARGS` with colour off and a fixed width.
+/// `graph --manifest-path MANIFEST ARGS...`'s output; fails unless it
+/// exits 0.
+pub fn graph_at(manifest: &str, args: &[&str]) -> String {
+    let mut all = vec!["graph", "--manifest-path", manifest];
+    all.extend_from_slice(args);
+    let run = run(&all);
+    assert_eq!(run.code, 0, "{all:?}: {}", run.stderr);
+    run.stdout
+}
+
 pub fn run(args: &[&str]) -> Run {
     run_in(&project_root(), args)
 }
