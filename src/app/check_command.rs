@@ -102,10 +102,15 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
                 .filter_map(|w| w.location.as_ref())
                 .map(|l| &*l.file),
         );
-    let sources = super::read_sources(
-        &analysis.workspace.root,
-        quoted.collect::<std::collections::BTreeSet<_>>(),
-    );
+    // Only the formats that draw snippets read the files again.
+    let sources = if quotes_source(args) {
+        super::read_sources(
+            &analysis.workspace.root,
+            quoted.collect::<std::collections::BTreeSet<_>>(),
+        )
+    } else {
+        report::Sources::default()
+    };
     let run = CheckRun {
         root: &analysis.workspace.root,
         workspace: &analysis.workspace,
@@ -138,6 +143,15 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
         output,
         exit,
     })
+}
+
+/// Whether the output quotes source lines (rustc's snippets): human text
+/// and cargo's JSON messages, whose `rendered` field is that text.
+fn quotes_source(args: &CheckArgs) -> bool {
+    matches!(
+        (args.message_format, args.format),
+        (Some(MessageFormat::Json), _) | (None, Format::Human)
+    )
 }
 
 /// On exit 2, the formats CI and editors read still write their format,
