@@ -199,7 +199,7 @@ fn edges(analysis: &Analysis, context: &Context, references: &[usize]) -> Vec<Ed
                 .map(|&r| {
                     let reference = &model.references[r];
                     Located {
-                        path: reference.path.clone(),
+                        path: reference.path.to_string(),
                         via: reference.via.as_str(),
                         file: reference.location.file.to_string(),
                         line: reference.location.line,

@@ -339,7 +339,7 @@ fn probe_graph(graph: &Graph) -> Option<Graph> {
         let location = Location::from_bytes(model.modules[from].file.clone(), "", 0..0);
         let probe = |path: &str, target: Target| Reference {
             from,
-            path: path.to_string(),
+            path: path.into(),
             target,
             via: Via::Path,
             location: location.clone(),

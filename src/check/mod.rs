@@ -87,7 +87,7 @@ impl<'a> Context<'a> {
             .references
             .iter()
             .map(|r| {
-                *interned.entry(r.path.as_str()).or_insert_with(|| {
+                *interned.entry(&*r.path).or_insert_with(|| {
                     paths.push(segments(&r.path).collect());
                     PathId(paths.len() as u32 - 1)
                 })

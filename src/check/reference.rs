@@ -476,7 +476,7 @@ fn the_checks_find_what_a_per_reference_scan_finds() {
             .modules
             .iter()
             .map(|m| m.path.clone())
-            .chain(model.references.iter().map(|r| r.path.clone()))
+            .chain(model.references.iter().map(|r| r.path.to_string()))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();

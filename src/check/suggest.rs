@@ -160,7 +160,7 @@ fn reexporters(model: &SourceModel) -> BTreeMap<&str, Vec<ModuleId>> {
         let name = reference.path.rsplit("::").next().unwrap_or_default();
         if module.reexports.contains(name) {
             found
-                .entry(reference.path.as_str())
+                .entry(&*reference.path)
                 .or_default()
                 .insert(reference.from);
         }
@@ -239,7 +239,7 @@ fn broken_candidates(
         let written = &model.references[violations[candidate.violation].reference()];
         Reference {
             from: written.from,
-            path: candidate.suggestion.path.clone(),
+            path: candidate.suggestion.path.as_str().into(),
             target: Target::Module(candidate.through),
             via: written.via,
             location: written.location.clone(),

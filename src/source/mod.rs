@@ -93,8 +93,9 @@ pub enum Target {
 #[derive(Debug, Clone)]
 pub struct Reference {
     pub from: ModuleId,
-    /// The resolved absolute path, `shop::accounts::storage::save`.
-    pub path: String,
+    /// The resolved absolute path, `shop::accounts::storage::save`; shared
+    /// by the references that resolve to the same path.
+    pub path: std::sync::Arc<str>,
     pub target: Target,
     pub via: Via,
     pub location: Location,
@@ -164,8 +165,8 @@ pub fn discover(
 }
 
 /// The second half of [`load`]: every reference resolved. With a cache,
-/// a run in which nothing resolution reads changed reads its references
-/// back instead.
+/// the references of files that did not change are read back, when
+/// nothing they resolve through changed either.
 pub fn resolve(
     workspace: &Workspace,
     discovered: Discovered,
@@ -174,36 +175,28 @@ pub fn resolve(
 ) -> SourceModel {
     let tree = discovered.0;
     let cache = cache.filter(|c| c.options().include_tests == options.include_tests);
-    let Some((cache, key)) =
-        cache.and_then(|c| Some((c, resolved::key(workspace, &tree, options)?)))
-    else {
-        return resolve_on_pool(workspace, tree, options);
+    let Some((cache, batches)) = cache.and_then(|c| Some((c, resolved::batches(&tree)?))) else {
+        return resolve_on_pool(workspace, tree, options, None);
     };
-    if let Some(kept) = resolved::get(cache.store(), workspace, options, &key) {
+    let key = resolved::key(workspace, &tree, options);
+    let reused = resolved::get(cache.store(), workspace, options, &key, &batches);
+    let everything = reused
+        .as_ref()
+        .is_some_and(|r| r.fresh.len() == batches.len());
+    if everything {
         cache.resolved_from_cache();
-        return SourceModel {
-            crates: tree.crate_roots.len(),
-            files: tree.files,
-            modules: tree
-                .modules
-                .into_iter()
-                .map(|m| resolve::module(workspace, m))
-                .collect(),
-            references: kept.references,
-            warnings: tree.warnings,
-            suppressions: tree.suppressions,
-            unresolved: kept.unresolved,
-        };
     }
-    let model = resolve_on_pool(workspace, tree, options);
-    resolved::put(
-        cache.store(),
-        workspace,
-        options,
-        key,
-        &model.references,
-        model.unresolved,
-    );
+    let model = resolve_on_pool(workspace, tree, options, reused);
+    if !everything {
+        resolved::put(
+            cache.store(),
+            workspace,
+            options,
+            key,
+            &batches,
+            &model.references,
+        );
+    }
     model
 }
 
@@ -214,6 +207,7 @@ fn resolve_on_pool(
     workspace: &Workspace,
     tree: tree::Tree,
     options: ExtractOptions,
+    reused: Option<resolved::Reused>,
 ) -> SourceModel {
-    parse::parsing_pool().install(|| resolve::resolve(workspace, tree, options))
+    parse::parsing_pool().install(|| resolve::resolve(workspace, tree, options, reused))
 }

@@ -1,57 +1,134 @@
 //! The resolved shelf of the cache: a workspace's resolved references,
-//! kept with a hash of everything resolution reads, so a run in which
-//! nothing changed does not resolve again.
+//! kept file by file under a hash of what every file's resolution reads
+//! besides the file itself, so a run re-resolves only the files that
+//! changed, and none when nothing did.
 //!
-//! Resolution is a function of the module tree (each module's name,
-//! parent, children and files, and the text of every file: a file's code
-//! is a function of its text and the settings) and of the crates (names,
-//! editions, extern names, manifest dependencies). The key hashes all of
-//! them; the record is only used when its key is this run's. There is one
-//! record per workspace, settings and selection, replaced by each run that
-//! resolves, so the shelf does not grow with edits.
+//! A reference written in a module resolves through the name tables, which
+//! are a function of the crates (names, editions, extern names, manifest
+//! dependencies), of the module tree (each module's name, parent, children
+//! and files) and of each module's declarations (items, imports, globs,
+//! `extern crate`s): the record's key hashes exactly these, its
+//! *interface*. Under a matching key, a batch (the references one module
+//! writes in one file) whose file has the same text resolves as it did, so
+//! it is read back; only the other batches are resolved, and when there
+//! are none the tables are not even built. An edit inside a function body
+//! changes one batch; an edit of an item or an import changes the key, and
+//! everything resolves again. There is one record per workspace, settings
+//! and selection, replaced by each run that resolves anything, so the shelf
+//! does not grow with edits.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::code::{ExternCrate, Glob, Import, ItemDecl};
 use super::extract::ExtractOptions;
 use super::tree::Tree;
-use super::{Reference, Target, Via};
+use super::{ModuleId, Reference, Target, Via};
 use crate::cache::{EntryName, Shelf, Store};
 use crate::location::Location;
 use crate::workspace::{CrateKind, Edition, Workspace};
 
-/// What resolution yields that the tree does not hold.
-pub struct Resolution {
+/// The references one module writes in one file: what is kept and reused
+/// as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Batch {
+    pub module: ModuleId,
+    pub file: Arc<str>,
+}
+
+/// A batch of this run's tree, with what makes it fresh or stale.
+pub struct TreeBatch {
+    pub batch: Batch,
+    /// The hash of the file's text.
+    pub content: [u8; 32],
+    /// How many raw references the module writes in the file.
+    pub written: usize,
+}
+
+/// Every batch of a tree, when every file's text was hashed.
+pub fn batches(tree: &Tree) -> Option<Vec<TreeBatch>> {
+    let mut batches = Vec::new();
+    for (module, m) in tree.modules.iter().enumerate() {
+        batches.push(TreeBatch {
+            batch: Batch {
+                module,
+                file: m.source.relative.clone(),
+            },
+            content: m.source.content_hash?,
+            written: m.code.refs.len(),
+        });
+        for (part, refs) in &m.parts {
+            batches.push(TreeBatch {
+                batch: Batch {
+                    module,
+                    file: part.relative.clone(),
+                },
+                content: part.content_hash?,
+                written: refs.len(),
+            });
+        }
+    }
+    Some(batches)
+}
+
+/// What a kept record gives a run whose interface is the record's: the
+/// references of the batches whose file did not change, and of the
+/// manifests, in the model's order.
+pub struct Reused {
     pub references: Vec<Reference>,
+    /// Paths skipped as unresolvable in those batches.
     pub unresolved: usize,
+    /// The batches read back: resolution skips their raw references.
+    pub fresh: HashSet<Batch>,
 }
 
 /// A record as kept; written from borrowed strings, read into owned ones.
 #[derive(Serialize, Deserialize)]
 struct Record<S> {
     key: [u8; 32],
-    unresolved: usize,
     files: Vec<S>,
-    references: Vec<KeptReference<S>>,
+    /// The distinct resolved paths and external crate names.
+    names: Vec<S>,
+    batches: Vec<KeptBatch>,
+    /// Every reference, in the model's order.
+    references: Vec<KeptReference>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct KeptReference<S> {
+struct KeptBatch {
+    module: usize,
+    file: usize,
+    content: [u8; 32],
+    unresolved: usize,
+}
+
+#[derive(Serialize, Deserialize)]
+struct KeptReference {
     from: usize,
-    path: S,
+    /// Indexes into the record's names.
+    path: usize,
     module: Option<usize>,
-    external: Option<S>,
+    external: Option<usize>,
     via: Via,
     file: usize,
     /// line, column, end line, end column, first byte, end byte
     at: [usize; 6],
 }
 
-/// The hash of everything resolution reads; `None` when a file's text was
-/// not hashed (then nothing is kept).
-pub fn key(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> Option<[u8; 32]> {
+/// The declarations of a module that name resolution reads.
+#[derive(Serialize)]
+struct Declarations<'a> {
+    items: &'a BTreeMap<String, ItemDecl>,
+    imports: &'a [Import],
+    globs: &'a [Glob],
+    extern_crates: &'a [ExternCrate],
+}
+
+/// The hash of the workspace's interface: everything a batch's resolution
+/// reads besides the batch's own file.
+pub fn key(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> [u8; 32] {
     let mut hasher = Hasher(blake3::Hasher::new());
     hasher.number(usize::from(options.include_tests));
     hasher.number(workspace.crates.len());
@@ -82,6 +159,7 @@ pub fn key(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> Optio
         hasher.number(root);
     }
     hasher.number(tree.modules.len());
+    let mut encoded = Vec::new();
     for module in &tree.modules {
         hasher.number(module.segments.len());
         for segment in &module.segments {
@@ -99,18 +177,27 @@ pub fn key(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> Optio
             hasher.text(name);
         }
         hasher.text(&module.source.relative);
-        hasher.0.update(module.source.content_hash.as_ref()?);
         hasher.number(module.parts.len());
         for (part, _) in &module.parts {
             hasher.text(&part.relative);
-            hasher.0.update(part.content_hash.as_ref()?);
         }
         hasher.number(module.files.len());
         for file in &module.files {
             hasher.text(file);
         }
+        let code = &module.code;
+        let declarations = Declarations {
+            items: &code.items,
+            imports: &code.imports,
+            globs: &code.globs,
+            extern_crates: &code.extern_crates,
+        };
+        encoded.clear();
+        encoded = postcard::to_extend(&declarations, encoded).unwrap_or_default();
+        hasher.number(encoded.len());
+        hasher.0.update(&encoded);
     }
-    Some(*hasher.0.finalize().as_bytes())
+    *hasher.0.finalize().as_bytes()
 }
 
 /// Feeds values to a hash, each length-prefixed so none runs into the next.
@@ -162,84 +249,126 @@ fn name(store: &Store, workspace: &Workspace, options: ExtractOptions) -> EntryN
     store.name(Shelf::Resolved, &[root, &settings, &selected])
 }
 
-/// The references resolved by a run whose key was `key`, if one was kept.
+/// What a record kept under `key` still says of this run's `batches`.
 pub fn get(
     store: &Store,
     workspace: &Workspace,
     options: ExtractOptions,
     key: &[u8; 32],
-) -> Option<Resolution> {
+    batches: &[TreeBatch],
+) -> Option<Reused> {
     let payload = store.get(Shelf::Resolved, &name(store, workspace, options))?;
-    // The key comes first: a record of another state is not decoded.
+    // The key comes first: a record of another interface is not decoded.
     let (kept_key, _) = postcard::take_from_bytes::<[u8; 32]>(&payload).ok()?;
     if kept_key != *key {
         return None;
     }
     let record: Record<String> = postcard::from_bytes(&payload).ok()?;
     let files: Vec<Arc<str>> = record.files.into_iter().map(Arc::from).collect();
-    let references = record
-        .references
-        .into_iter()
-        .map(|kept| {
-            let target = match (kept.module, kept.external) {
-                (Some(module), _) => Target::Module(module),
-                (None, Some(name)) => Target::External(name),
-                (None, None) => return None,
-            };
-            let [line, column, end_line, end_column, byte_start, byte_end] = kept.at;
-            Some(Reference {
-                from: kept.from,
-                path: kept.path,
-                target,
-                via: kept.via,
-                location: Location {
-                    file: files.get(kept.file)?.clone(),
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    byte_start,
-                    byte_end,
-                },
+    let names: Vec<Arc<str>> = record.names.into_iter().map(Arc::from).collect();
+    let now: HashMap<&Batch, &[u8; 32]> = batches.iter().map(|b| (&b.batch, &b.content)).collect();
+    let mut fresh = HashSet::new();
+    let mut unresolved = 0;
+    for kept in &record.batches {
+        let batch = Batch {
+            module: kept.module,
+            file: files.get(kept.file)?.clone(),
+        };
+        if now.get(&batch) == Some(&&kept.content) {
+            unresolved += kept.unresolved;
+            fresh.insert(batch);
+        }
+    }
+    // A fresh batch's file is looked up by its index, not its name.
+    let fresh_files: HashSet<(usize, usize)> = record
+        .batches
+        .iter()
+        .filter(|kept| {
+            files.get(kept.file).is_some_and(|file| {
+                fresh.contains(&Batch {
+                    module: kept.module,
+                    file: file.clone(),
+                })
             })
         })
-        .collect::<Option<Vec<_>>>()?;
-    Some(Resolution {
+        .map(|kept| (kept.module, kept.file))
+        .collect();
+    let mut references = Vec::with_capacity(record.references.len());
+    for kept in record.references {
+        if kept.via != Via::Manifest && !fresh_files.contains(&(kept.from, kept.file)) {
+            continue;
+        }
+        let target = match (kept.module, kept.external) {
+            (Some(module), _) => Target::Module(module),
+            (None, Some(name)) => Target::External(names.get(name)?.to_string()),
+            (None, None) => return None,
+        };
+        let [line, column, end_line, end_column, byte_start, byte_end] = kept.at;
+        references.push(Reference {
+            from: kept.from,
+            path: names.get(kept.path)?.clone(),
+            target,
+            via: kept.via,
+            location: Location {
+                file: files.get(kept.file)?.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+                byte_start,
+                byte_end,
+            },
+        });
+    }
+    Some(Reused {
         references,
-        unresolved: record.unresolved,
+        unresolved,
+        fresh,
     })
 }
 
-/// Keeps a run's resolved references under its key.
+/// Keeps a run's resolved references under its interface's key.
 pub fn put(
     store: &Store,
     workspace: &Workspace,
     options: ExtractOptions,
     key: [u8; 32],
+    batches: &[TreeBatch],
     references: &[Reference],
-    unresolved: usize,
 ) {
-    let mut files: Vec<&str> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = Default::default();
+    let mut files = Table::default();
+    let mut names = Table::default();
+    let mut resolved: HashMap<(ModuleId, &str), usize> = HashMap::new();
+    for r in references.iter().filter(|r| r.via != Via::Manifest) {
+        *resolved.entry((r.from, &r.location.file)).or_default() += 1;
+    }
+    let batches = batches
+        .iter()
+        .map(|b| {
+            let found = resolved.get(&(b.batch.module, &*b.batch.file));
+            KeptBatch {
+                module: b.batch.module,
+                file: files.index(&b.batch.file),
+                content: b.content,
+                unresolved: b.written.saturating_sub(found.copied().unwrap_or(0)),
+            }
+        })
+        .collect();
     let references = references
         .iter()
         .map(|r| {
-            let file = *index.entry(&r.location.file).or_insert_with(|| {
-                files.push(&r.location.file);
-                files.len() - 1
-            });
             let (module, external) = match &r.target {
                 Target::Module(m) => (Some(*m), None),
-                Target::External(name) => (None, Some(name.as_str())),
+                Target::External(name) => (None, Some(names.index(name))),
             };
             let l = &r.location;
             KeptReference {
                 from: r.from,
-                path: r.path.as_str(),
+                path: names.index(&r.path),
                 module,
                 external,
                 via: r.via,
-                file,
+                file: files.index(&l.file),
                 at: [
                     l.line,
                     l.column,
@@ -253,11 +382,28 @@ pub fn put(
         .collect();
     let record = Record {
         key,
-        unresolved,
-        files,
+        files: files.names,
+        names: names.names,
+        batches,
         references,
     };
     if let Ok(payload) = postcard::to_allocvec(&record) {
         store.put(Shelf::Resolved, &name(store, workspace, options), &payload);
+    }
+}
+
+/// Strings numbered in the order first seen.
+#[derive(Default)]
+struct Table<'a> {
+    names: Vec<&'a str>,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Table<'a> {
+    fn index(&mut self, file: &'a str) -> usize {
+        *self.index.entry(file).or_insert_with(|| {
+            self.names.push(file);
+            self.names.len() - 1
+        })
     }
 }

@@ -33,6 +33,7 @@ use rayon::prelude::*;
 
 use super::code::{Position, RawRef};
 use super::extract::ExtractOptions;
+use super::resolved::{Batch, Reused};
 use super::tree::{SourceFile, Tree, TreeModule};
 use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
 use crate::workspace::Workspace;
@@ -40,16 +41,36 @@ use fixpoint::Names;
 use paths::{Exclude, Resolver};
 use tables::{Base, CrateInput, ModuleInput, Tables};
 
-pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -> SourceModel {
+pub fn resolve(
+    workspace: &Workspace,
+    mut tree: Tree,
+    options: ExtractOptions,
+    reused: Option<Reused>,
+) -> SourceModel {
+    let (mut references, mut unresolved, fresh) = match reused {
+        Some(reused) => (reused.references, reused.unresolved, Some(reused.fresh)),
+        None => (Vec::new(), 0, None),
+    };
+    let is_fresh = |module: ModuleId, file: &Arc<str>| {
+        fresh.as_ref().is_some_and(|fresh| {
+            fresh.contains(&Batch {
+                module,
+                file: file.clone(),
+            })
+        })
+    };
     // Each module's raw references are consumed as they are resolved, so
-    // they are not all held alongside the resolved ones.
-    // A module's references come in batches, one per file it is made of.
+    // they are not all held alongside the resolved ones. A module's
+    // references come in batches, one per file it is made of; a batch read
+    // back from the cache is not resolved again.
     let raw_references: Vec<Vec<(Arc<SourceFile>, Vec<RawRef>)>> = tree
         .modules
         .iter_mut()
-        .map(|m| {
+        .enumerate()
+        .map(|(id, m)| {
             let mut batches = vec![(m.source.clone(), std::mem::take(&mut m.code.refs))];
             batches.append(&mut m.parts);
+            batches.retain(|(source, _)| !is_fresh(id, &source.relative));
             batches
         })
         .collect();
@@ -58,6 +79,56 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
         .flatten()
         .map(|(_, refs)| refs.len())
         .sum();
+    let reused_count = references.len();
+    // With every batch read back there is nothing to look up: the tables,
+    // most of resolution's time, are not built.
+    let names = (fresh.is_none() || raw_count > 0).then(|| build_names(workspace, &tree, options));
+    // The tables hold imports interned: the written ones can go before the
+    // references are resolved.
+    for m in &mut tree.modules {
+        // The re-exports' names stay for the model (`Module::reexports`).
+        m.code.imports.retain(|import| import.is_pub);
+        m.code.globs = Vec::new();
+        m.code.extern_crates = Vec::new();
+    }
+    if let Some(names) = names {
+        let module_paths: Vec<String> =
+            tree.modules.iter().map(|m| m.segments.join("::")).collect();
+        let resolved = resolve_batches(&names, &module_paths, raw_references);
+        unresolved += raw_count - resolved.len();
+        references.extend(resolved);
+        // The manifests' references are kept with the batches they came
+        // with, so only a run that resolves everything adds them.
+        if fresh.is_none() {
+            references.extend(manifest_references(workspace, &tree, &names, options));
+        }
+    }
+    // Read back in order: only what was resolved now needs its place
+    // (the sort is adaptive: a sorted run and a short tail cost little).
+    if references.len() > reused_count {
+        references
+            .sort_by(|a, b| (&a.location, &a.path, a.via).cmp(&(&b.location, &b.path, b.via)));
+    }
+
+    let crates = tree.crate_roots.len();
+    let modules = tree
+        .modules
+        .into_iter()
+        .map(|m| module(workspace, m))
+        .collect();
+    SourceModel {
+        modules,
+        references,
+        warnings: tree.warnings,
+        suppressions: tree.suppressions,
+        crates,
+        files: tree.files,
+        unresolved,
+    }
+}
+
+/// The finished name tables of the whole workspace.
+fn build_names(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> Names {
     let externs: Vec<BTreeMap<String, String>> = workspace
         .crates
         .iter()
@@ -98,18 +169,17 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
     // Built on a pool thread, whose heap holds the pages parsing freed,
     // rather than on this thread's fresh ones.
     let (names, ()) = rayon::join(|| Names::build(Tables::build(&inputs, &crates)), || ());
-    drop(inputs);
-    // The tables hold imports interned: the written ones can go before the
-    // references are resolved.
-    for m in &mut tree.modules {
-        // The re-exports' names stay for the model (`Module::reexports`).
-        m.code.imports.retain(|import| import.is_pub);
-        m.code.globs = Vec::new();
-        m.code.extern_crates = Vec::new();
-    }
-    let module_paths: Vec<String> = tree.modules.iter().map(|m| m.segments.join("::")).collect();
+    names
+}
 
-    let mut references: Vec<Reference> = raw_references
+/// Every raw reference of `raw_references` (one list of batches per
+/// module, by module id) resolved, in parallel; the unresolvable skipped.
+fn resolve_batches(
+    names: &Names,
+    module_paths: &[String],
+    raw_references: Vec<Vec<(Arc<SourceFile>, Vec<RawRef>)>>,
+) -> Vec<Reference> {
+    raw_references
         .into_par_iter()
         .enumerate()
         .map_init(
@@ -121,10 +191,10 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
                 for (source, raw) in batches {
                     resolved.extend(raw.into_iter().filter_map(|raw| {
                         let (path, target) =
-                            resolve_ref(resolver, segments, &names, &module_paths, id, &raw)?;
+                            resolve_ref(resolver, segments, names, module_paths, id, &raw)?;
                         Some(Reference {
                             from: id,
-                            path,
+                            path: path.into(),
                             target,
                             via: raw.via,
                             location: source.location(raw.bytes),
@@ -135,9 +205,17 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
             },
         )
         .flatten_iter()
-        .collect();
-    let unresolved = raw_count - references.len();
+        .collect()
+}
 
+/// Each crate root's references to the crates its manifest depends on.
+fn manifest_references(
+    workspace: &Workspace,
+    tree: &Tree,
+    names: &Names,
+    options: ExtractOptions,
+) -> Vec<Reference> {
+    let mut references = Vec::new();
     for (&crate_index, &root) in &tree.crate_roots {
         for dep in &workspace.crates[crate_index].dependencies {
             if dep.dev && !options.include_tests {
@@ -149,32 +227,14 @@ pub fn resolve(workspace: &Workspace, mut tree: Tree, options: ExtractOptions) -
             };
             references.push(Reference {
                 from: root,
-                path: dep.target.clone(),
+                path: dep.target.as_str().into(),
                 target,
                 via: Via::Manifest,
                 location: dep.location.clone(),
             });
         }
     }
-    // Done with the tables: their memory serves the sort.
-    drop(names);
-    references.sort_by(|a, b| (&a.location, &a.path, a.via).cmp(&(&b.location, &b.path, b.via)));
-
-    let crates = tree.crate_roots.len();
-    let modules = tree
-        .modules
-        .into_iter()
-        .map(|m| module(workspace, m))
-        .collect();
-    SourceModel {
-        modules,
-        references,
-        warnings: tree.warnings,
-        suppressions: tree.suppressions,
-        crates,
-        files: tree.files,
-        unresolved,
-    }
+    references
 }
 
 /// The model's record of a module of the tree.
