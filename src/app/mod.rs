@@ -153,6 +153,9 @@ pub struct Analysis {
     pub started: Instant,
     /// `-v`: say what was read, on stderr.
     pub verbose: bool,
+    /// The cache's writes and pruning, going on beside the check and the
+    /// report: waited for when the analysis is dropped.
+    pub _cache_upkeep: crate::cache::Upkeep,
 }
 
 /// Whether a command needs a policy: `check` and `baseline` do; `graph` and
@@ -217,6 +220,18 @@ fn cache_said(cache_use: Result<source::CacheUse, &String>) -> String {
     match cache_use {
         Ok(used) => format!("{} from the cache, {} parsed", used.hits, used.misses),
         Err(why) => format!("all parsed, no cache ({why})"),
+    }
+}
+
+/// What `-v` says about resolution's use of the cache.
+fn resolution_said(cache_use: Option<source::CacheUse>) -> String {
+    match cache_use {
+        Some(used) if used.resolved_from_cache() => " (from the cache)".to_string(),
+        Some(used) if used.resolved_kept > 0 => format!(
+            " (the references of {} of {} module files from the cache)",
+            used.resolved_kept, used.module_files
+        ),
+        _ => String::new(),
     }
 }
 
@@ -329,17 +344,14 @@ pub fn analyze_loaded(
         cache_said(cache.as_ref().map(source::FactsCache::usage))
     ));
     let model = source::resolve(&workspace, discovered, options, cache.as_ref().ok());
-    let resolved_from_cache = cache
-        .map(source::FactsCache::finish)
-        .is_ok_and(|u| u.resolved);
+    let (cache_use, cache_upkeep) = match cache.map(source::FactsCache::finish) {
+        Ok((used, upkeep)) => (Some(used), upkeep),
+        Err(_) => (None, crate::cache::Upkeep::default()),
+    };
     phases.done(format_args!(
         "resolved {}{}; {} resolved, {} skipped as unresolvable",
         plural(model.modules.len(), "module", "modules"),
-        if resolved_from_cache {
-            " (from the cache)"
-        } else {
-            ""
-        },
+        resolution_said(cache_use),
         plural(model.references.len(), "reference", "references"),
         plural(model.unresolved, "path", "paths"),
     ));
@@ -448,6 +460,7 @@ pub fn analyze_loaded(
         settings: policy.settings,
         started,
         verbose: common.verbose,
+        _cache_upkeep: cache_upkeep,
     })
 }
 

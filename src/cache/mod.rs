@@ -16,11 +16,13 @@ mod entry;
 mod files;
 mod key;
 mod prune;
+mod upkeep;
 
 use std::path::{Path, PathBuf};
 
 pub use entry::EntryName;
 use key::Key;
+pub use upkeep::Upkeep;
 
 /// What a store keeps, each in its own folder: one file's extracted facts,
 /// the workspace's `cargo metadata`, or its resolved references.

@@ -6,22 +6,24 @@
 //! facts and the file at hand.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use super::extract::ExtractOptions;
 use super::parse::FileFacts;
-use crate::cache::{EntryName, Shelf, Store};
+use crate::cache::{EntryName, Shelf, Store, Upkeep};
 
 pub struct FactsCache {
-    store: Store,
+    store: Arc<Store>,
     options: ExtractOptions,
     /// The entries this run used or wrote: pruning keeps them.
     used: Mutex<HashSet<EntryName>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
-    /// Whether the run's resolved references were read back.
-    resolved: AtomicBool,
+    /// Module files whose resolved references were read back, and all.
+    resolved: Mutex<(usize, usize)>,
+    /// Entries being written beside the run.
+    upkeep: Mutex<Upkeep>,
 }
 
 /// What a run did with the cache, for `-v`.
@@ -29,19 +31,32 @@ pub struct FactsCache {
 pub struct CacheUse {
     pub hits: usize,
     pub misses: usize,
-    /// Whether resolution was read back rather than done.
-    pub resolved: bool,
+    /// Module files (the references one module writes in one file) whose
+    /// resolved references were read back rather than resolved.
+    pub resolved_kept: usize,
+    /// Every module file of the run (0 when resolution did not use the
+    /// cache).
+    pub module_files: usize,
+}
+
+impl CacheUse {
+    /// Whether nothing was resolved: every module file's references were
+    /// read back.
+    pub fn resolved_from_cache(&self) -> bool {
+        self.module_files > 0 && self.resolved_kept == self.module_files
+    }
 }
 
 impl FactsCache {
     pub fn new(store: Store, options: ExtractOptions) -> FactsCache {
         FactsCache {
-            store,
+            store: Arc::new(store),
             options,
             used: Mutex::new(HashSet::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
-            resolved: AtomicBool::new(false),
+            resolved: Mutex::new((0, 0)),
+            upkeep: Mutex::new(Upkeep::default()),
         }
     }
 
@@ -76,8 +91,19 @@ impl FactsCache {
         &self.store
     }
 
-    pub(super) fn resolved_from_cache(&self) {
-        self.resolved.store(true, Ordering::Relaxed);
+    /// Says how many of the run's module files had their references read
+    /// back.
+    pub(super) fn resolved_kept(&self, kept: usize, of: usize) {
+        *self.resolved.lock().unwrap_or_else(|e| e.into_inner()) = (kept, of);
+    }
+
+    /// Writes an entry beside the run: the run waits for it only at its end.
+    pub(super) fn put_later(&self, shelf: Shelf, name: EntryName, payload: Vec<u8>) {
+        let store = self.store.clone();
+        self.upkeep
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .spawn(move || store.put(shelf, &name, &payload));
     }
 
     pub(super) fn options(&self) -> ExtractOptions {
@@ -86,24 +112,32 @@ impl FactsCache {
 
     /// How the run used the cache so far.
     pub fn usage(&self) -> CacheUse {
+        let (resolved_kept, module_files) =
+            *self.resolved.lock().unwrap_or_else(|e| e.into_inner());
         CacheUse {
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
-            resolved: self.resolved.load(Ordering::Relaxed),
+            resolved_kept,
+            module_files,
         }
     }
 
     /// Ends the run's use of the cache: prunes if it wrote anything, and
-    /// says how it went.
-    pub fn finish(self) -> CacheUse {
+    /// says how it went. The writes and the pruning go on beside the run
+    /// until the returned [`Upkeep`] is dropped.
+    pub fn finish(self) -> (CacheUse, Upkeep) {
         let usage = self.usage();
         let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut upkeep = self.upkeep.into_inner().unwrap_or_else(|e| e.into_inner());
         if usage.misses > 0 {
-            self.store.prune(Shelf::Facts, &used);
-            // One record per workspace state there: only age and size.
-            self.store.prune(Shelf::Resolved, &HashSet::new());
-            self.store.prune(Shelf::Workspace, &HashSet::new());
+            let store = self.store;
+            upkeep.spawn(move || {
+                store.prune(Shelf::Facts, &used);
+                // One record per workspace state there: only age and size.
+                store.prune(Shelf::Resolved, &HashSet::new());
+                store.prune(Shelf::Workspace, &HashSet::new());
+            });
         }
-        usage
+        (usage, upkeep)
     }
 }

@@ -24,6 +24,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cache::Shelf;
 use crate::location::Location;
 use crate::warning::Warning;
 use crate::workspace::Workspace;
@@ -180,15 +181,11 @@ pub fn resolve(
     };
     let key = resolved::key(workspace, &tree, options);
     let reused = resolved::get(cache.store(), workspace, options, &key, &batches);
-    let everything = reused
-        .as_ref()
-        .is_some_and(|r| r.fresh.len() == batches.len());
-    if everything {
-        cache.resolved_from_cache();
-    }
+    let kept = reused.as_ref().map_or(0, |r| r.fresh.len());
+    cache.resolved_kept(kept, batches.len());
     let model = resolve_on_pool(workspace, tree, options, reused);
-    if !everything {
-        resolved::put(
+    if kept < batches.len() {
+        let (name, record) = resolved::record(
             cache.store(),
             workspace,
             options,
@@ -196,6 +193,7 @@ pub fn resolve(
             &batches,
             &model.references,
         );
+        cache.put_later(Shelf::Resolved, name, record);
     }
     model
 }

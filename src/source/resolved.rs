@@ -327,15 +327,16 @@ pub fn get(
     })
 }
 
-/// Keeps a run's resolved references under its interface's key.
-pub fn put(
+/// The record of a run's resolved references under its interface's key,
+/// and the name to keep it under.
+pub fn record(
     store: &Store,
     workspace: &Workspace,
     options: ExtractOptions,
     key: [u8; 32],
     batches: &[TreeBatch],
     references: &[Reference],
-) {
+) -> (EntryName, Vec<u8>) {
     let mut files = Table::default();
     let mut names = Table::default();
     let mut resolved: HashMap<(ModuleId, &str), usize> = HashMap::new();
@@ -387,9 +388,10 @@ pub fn put(
         batches,
         references,
     };
-    if let Ok(payload) = postcard::to_allocvec(&record) {
-        store.put(Shelf::Resolved, &name(store, workspace, options), &payload);
-    }
+    // Encoding plain numbers and strings into a vector cannot fail; an
+    // empty record would only be a miss.
+    let payload = postcard::to_allocvec(&record).unwrap_or_default();
+    (name(store, workspace, options), payload)
 }
 
 /// Strings numbered in the order first seen.

@@ -825,3 +825,64 @@ fn resolution_is_read_back_only_when_nothing_changed() {
     );
     assert_eq!(check(&dir, &copy.home, &[]), expected);
 }
+
+/// Of a file edited inside a function body (its items, imports and
+/// modules as they were), only that file's references are resolved again:
+/// the rest are read back, and the output is a full run's, new violation
+/// included. An edit of an item resolves everything.
+#[test]
+fn a_body_edit_resolves_only_its_own_file() {
+    let copy = Copy::new();
+    let dir = copy.fixture("demo");
+    let kept_of = |dir: &Path| -> Option<(usize, usize)> {
+        let verbose = check(dir, &copy.home, &["-v"]);
+        let line = verbose
+            .stderr
+            .lines()
+            .find(|l| l.contains("ms  resolved "))
+            .unwrap_or_else(|| panic!("{}", verbose.stderr))
+            .to_string();
+        let counts = line.split("(the references of ").nth(1)?;
+        let mut numbers = counts
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty());
+        let kept = numbers.next()?.parse().ok()?;
+        let of = numbers.next()?.parse().ok()?;
+        Some((kept, of))
+    };
+    let before = check(&dir, &copy.home, &[]);
+    let file = dir.join("crates/shop/src/billing/domain.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let body = "        self.unit_price.times(self.quantity)\n";
+    assert!(text.contains(body));
+    // Every location in the file moves down a line, and the body now
+    // reaches into storage from domain code.
+    let edited = format!(
+        "// Edited.\n{}",
+        text.replacen(
+            body,
+            &format!("        let _ = crate::billing::storage::LineRow::into_line;\n{body}"),
+            1
+        )
+    );
+    std::fs::write(&file, &edited).unwrap();
+    let (kept, of) = kept_of(&dir).expect("a partial read-back");
+    assert_eq!(kept + 1, of);
+    let after = check(&dir, &copy.home, &[]);
+    assert_eq!(after, check(&dir, &copy.home, &["--no-cache"]));
+    assert_ne!(after, before);
+    let report: serde_json::Value = serde_json::from_str(&after.stdout).unwrap();
+    let found = report["violations"].as_array().unwrap().iter().any(|v| {
+        v["rule"] == "domain-logic-is-pure"
+            && v["file"] == "crates/shop/src/billing/domain.rs"
+            && v["line"] == 22
+    });
+    assert!(found, "{}", after.stdout);
+    // An item added: what other files resolve through may have changed.
+    std::fs::write(&file, format!("{edited}\npub struct Added;\n")).unwrap();
+    assert_eq!(kept_of(&dir), None);
+    assert_eq!(
+        check(&dir, &copy.home, &[]),
+        check(&dir, &copy.home, &["--no-cache"])
+    );
+}
