@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::extract::ExtractOptions;
+use super::kept_refs::{self, StoredRefs};
 use super::parse::FileFacts;
 use crate::cache::{EntryName, Shelf, Store, Upkeep};
 
@@ -24,6 +25,15 @@ pub struct FactsCache {
     resolved: Mutex<(usize, usize)>,
     /// Entries being written beside the run.
     upkeep: Mutex<Upkeep>,
+}
+
+/// A file's facts as stored: its declarations, then its references
+/// encoded apart, left encoded until resolution asks for them.
+fn decode(payload: &[u8]) -> Option<FileFacts> {
+    let (mut facts, rest) = postcard::take_from_bytes::<FileFacts>(payload).ok()?;
+    let refs: StoredRefs<&[u8]> = postcard::from_bytes(rest).ok()?;
+    kept_refs::restore(&mut facts.code, refs)?;
+    Some(facts)
 }
 
 /// What a run did with the cache, for `-v`.
@@ -73,14 +83,15 @@ impl FactsCache {
         let cached = self
             .store
             .get(Shelf::Facts, &name)
-            .and_then(|payload| postcard::from_bytes::<FileFacts>(&payload).ok());
+            .and_then(|payload| decode(&payload));
         if let Some(facts) = cached {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return facts;
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let facts = derive();
-        if let Ok(payload) = postcard::to_allocvec(&facts) {
+        let stored = (&facts, kept_refs::store(&facts.code));
+        if let Ok(payload) = postcard::to_allocvec(&stored) {
             self.store.put(Shelf::Facts, &name, &payload);
         }
         facts

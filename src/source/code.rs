@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::kept_refs::{KeptRefs, Refs};
 use super::Via;
 
 /// A path as written: `::a::b`, `crate::x`, `super::y::Z`.
@@ -115,7 +116,14 @@ pub struct ModuleCode {
     pub imports: Vec<Import>,
     pub globs: Vec<Glob>,
     pub extern_crates: Vec<ExternCrate>,
+    /// The references extracted by this run. The cache keeps references
+    /// apart from the rest (`kept_refs`), hence not serialized here.
+    #[serde(skip)]
     pub refs: Vec<RawRef>,
+    /// The references read from the cache, decoded when resolution needs
+    /// them.
+    #[serde(skip)]
+    pub kept_refs: Vec<KeptRefs>,
     /// Bytes of the test-only items left out (`#[cfg(test)] mod tests`), so
     /// suppression comments inside them are not taken for unused ones.
     pub skipped: Vec<Range<usize>>,
@@ -185,7 +193,21 @@ impl ModuleCode {
         self.globs.extend(other.globs);
         self.extern_crates.extend(other.extern_crates);
         self.refs.extend(other.refs);
+        self.kept_refs.extend(other.kept_refs);
         self.skipped.extend(other.skipped);
+    }
+
+    /// How many references this module has, extracted or kept.
+    pub fn refs_len(&self) -> usize {
+        self.refs.len() + self.kept_refs.iter().map(KeptRefs::len).sum::<usize>()
+    }
+
+    /// This module's references, extracted or kept, taken out.
+    pub fn take_refs(&mut self) -> Refs {
+        Refs {
+            raw: std::mem::take(&mut self.refs),
+            kept: std::mem::take(&mut self.kept_refs),
+        }
     }
 
     /// The skipped ranges of this code and of its inline modules.

@@ -9,6 +9,7 @@ mod cfg;
 mod code;
 mod depth;
 mod extract;
+mod kept_refs;
 mod lexer;
 mod parse;
 mod prefetch;

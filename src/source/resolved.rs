@@ -57,7 +57,7 @@ pub fn batches(tree: &Tree) -> Option<Vec<TreeBatch>> {
                 file: m.source.relative.clone(),
             },
             content: m.source.content_hash?,
-            written: m.code.refs.len(),
+            written: m.code.refs_len(),
         });
         for (part, refs) in &m.parts {
             batches.push(TreeBatch {

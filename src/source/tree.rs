@@ -40,7 +40,7 @@ pub struct TreeModule {
     /// and the windows one), or with `#[cfg_attr(.., path)]` alternatives,
     /// is one module made of all of them. Each part keeps its references
     /// with its own file.
-    pub parts: Vec<(Arc<SourceFile>, Vec<super::code::RawRef>)>,
+    pub parts: Vec<(Arc<SourceFile>, super::kept_refs::Refs)>,
     /// Every file the module is made of, sorted, relative to the workspace
     /// root; empty for a crate root that was not read.
     pub files: Vec<Arc<str>>,
@@ -435,7 +435,7 @@ impl Discovery<'_> {
         file_dir: &Path,
     ) {
         let children = std::mem::take(&mut code.children);
-        let refs = std::mem::take(&mut code.refs);
+        let refs = code.take_refs();
         let target = &mut self.tree.modules[module];
         target.code.merge(code);
         target.parts.push((source.clone(), refs));

@@ -33,6 +33,7 @@ use rayon::prelude::*;
 
 use super::code::{Position, RawRef};
 use super::extract::ExtractOptions;
+use super::kept_refs::Refs;
 use super::resolved::{Batch, Reused};
 use super::tree::{SourceFile, Tree, TreeModule};
 use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
@@ -63,12 +64,12 @@ pub fn resolve(
     // they are not all held alongside the resolved ones. A module's
     // references come in batches, one per file it is made of; a batch read
     // back from the cache is not resolved again.
-    let raw_references: Vec<Vec<(Arc<SourceFile>, Vec<RawRef>)>> = tree
+    let raw_references: Vec<Vec<(Arc<SourceFile>, Refs)>> = tree
         .modules
         .iter_mut()
         .enumerate()
         .map(|(id, m)| {
-            let mut batches = vec![(m.source.clone(), std::mem::take(&mut m.code.refs))];
+            let mut batches = vec![(m.source.clone(), m.code.take_refs())];
             batches.append(&mut m.parts);
             batches.retain(|(source, _)| !is_fresh(id, &source.relative));
             batches
@@ -177,7 +178,7 @@ fn build_names(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> N
 fn resolve_batches(
     names: &Names,
     module_paths: &[String],
-    raw_references: Vec<Vec<(Arc<SourceFile>, Vec<RawRef>)>>,
+    raw_references: Vec<Vec<(Arc<SourceFile>, Refs)>>,
 ) -> Vec<Reference> {
     raw_references
         .into_par_iter()
@@ -188,8 +189,8 @@ fn resolve_batches(
                 // What one module looks up is rarely what the next does.
                 resolver.forget();
                 let mut resolved = Vec::new();
-                for (source, raw) in batches {
-                    resolved.extend(raw.into_iter().filter_map(|raw| {
+                for (source, refs) in batches {
+                    resolved.extend(refs.into_raw().into_iter().filter_map(|raw| {
                         let (path, target) =
                             resolve_ref(resolver, segments, names, module_paths, id, &raw)?;
                         Some(Reference {

@@ -1,0 +1,145 @@
+//! Raw references as the cache keeps them: one file's, encoded apart from
+//! its declarations and decoded only when resolution asks for them. A run
+//! that reads a file's resolved references back never decodes (nor frees)
+//! the tens of thousands of paths its files write.
+
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use super::code::{ModuleCode, RawRef};
+
+/// The references one module writes in one file, as a run holds them.
+#[derive(Debug, Default)]
+pub struct Refs {
+    /// Extracted by this run.
+    pub raw: Vec<RawRef>,
+    /// Read from the cache, not decoded yet.
+    pub kept: Vec<KeptRefs>,
+}
+
+impl Refs {
+    /// How many references there are, without decoding any.
+    pub fn len(&self) -> usize {
+        self.raw.len() + self.kept.iter().map(KeptRefs::len).sum::<usize>()
+    }
+
+    /// Every reference, decoded.
+    pub fn into_raw(self) -> Vec<RawRef> {
+        let mut raw = self.raw;
+        for kept in self.kept {
+            raw.extend(kept.take());
+        }
+        raw
+    }
+}
+
+/// One module's share of a file's encoded references.
+#[derive(Debug)]
+pub struct KeptRefs {
+    file: Arc<EncodedRefs>,
+    index: usize,
+    len: usize,
+}
+
+impl KeptRefs {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// This module's references; the file's are decoded on the first ask.
+    fn take(self) -> Vec<RawRef> {
+        let mut decoded = self.file.decoded.lock().unwrap_or_else(|e| e.into_inner());
+        if decoded.is_none() {
+            // A record that does not decode was sealed by this tool, so it
+            // cannot happen; no references is the safe answer anyway.
+            *decoded = Some(postcard::from_bytes(&self.file.bytes).unwrap_or_default());
+        }
+        decoded
+            .as_mut()
+            .and_then(|lists| lists.get_mut(self.index))
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug)]
+struct EncodedRefs {
+    bytes: Vec<u8>,
+    decoded: Mutex<Option<Vec<Vec<RawRef>>>>,
+}
+
+/// A file's references as stored: each module's (the file's own, then its
+/// inline modules' depth first, in declaration order), with their counts.
+#[derive(Serialize, Deserialize)]
+pub struct StoredRefs<B> {
+    counts: Vec<usize>,
+    /// `Vec<Vec<RawRef>>`, encoded.
+    bytes: B,
+}
+
+/// Encoded bytes, written as one byte string rather than a sequence of
+/// numbers (read back borrowed, as `&[u8]`).
+pub struct ByteString(Vec<u8>);
+
+impl Serialize for ByteString {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+/// Every module's references of `code`, in their stored form.
+pub fn store(code: &ModuleCode) -> StoredRefs<ByteString> {
+    let mut lists: Vec<&[RawRef]> = Vec::new();
+    depth_first(code, &mut |code| lists.push(&code.refs));
+    let counts = lists.iter().map(|list| list.len()).collect();
+    StoredRefs {
+        counts,
+        bytes: ByteString(postcard::to_allocvec(&lists).unwrap_or_default()),
+    }
+}
+
+/// Gives each module of `code` its share of the stored references, still
+/// encoded. `None` when the counts do not fit the modules.
+pub fn restore(code: &mut ModuleCode, stored: StoredRefs<&[u8]>) -> Option<()> {
+    let mut modules = 0;
+    depth_first(code, &mut |_| modules += 1);
+    if modules != stored.counts.len() {
+        return None;
+    }
+    let file = Arc::new(EncodedRefs {
+        bytes: stored.bytes.to_vec(),
+        decoded: Mutex::new(None),
+    });
+    let mut index = 0;
+    depth_first_mut(code, &mut |code| {
+        let len = stored.counts[index];
+        if len > 0 {
+            code.kept_refs.push(KeptRefs {
+                file: file.clone(),
+                index,
+                len,
+            });
+        }
+        index += 1;
+    });
+    Some(())
+}
+
+fn depth_first<'a>(code: &'a ModuleCode, visit: &mut impl FnMut(&'a ModuleCode)) {
+    visit(code);
+    for child in &code.children {
+        if let Some(inline) = &child.inline {
+            depth_first(inline, visit);
+        }
+    }
+}
+
+fn depth_first_mut(code: &mut ModuleCode, visit: &mut impl FnMut(&mut ModuleCode)) {
+    visit(code);
+    for child in &mut code.children {
+        if let Some(inline) = &mut child.inline {
+            depth_first_mut(inline, visit);
+        }
+    }
+}
