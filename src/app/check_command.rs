@@ -16,6 +16,7 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
     } else {
         run(args, None).map(|checked| {
             print(&checked.output);
+            checked.analysis.end();
             checked.exit
         })
     };

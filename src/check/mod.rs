@@ -23,9 +23,8 @@ pub mod suggest;
 pub mod suppress;
 pub mod verdict;
 
-use std::collections::HashMap;
-
 use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
 
 use crate::graph::{Graph, Node};
 use crate::policy::{
@@ -80,8 +79,8 @@ impl<'a> Context<'a> {
             .iter()
             .map(|segments| modules.insert_next(&mut trail, segments.iter().copied(), None))
             .collect();
-        let mut interned: HashMap<&str, PathId> =
-            HashMap::with_capacity(model.references.len() / 4);
+        let mut interned: FxHashMap<&str, PathId> = FxHashMap::default();
+        interned.reserve(model.references.len() / 4);
         let mut paths = Vec::new();
         let path_ids = model
             .references
