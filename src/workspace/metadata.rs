@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package, TargetKind};
+use rayon::prelude::*;
 
 use super::cached::{self, Request};
 use super::manifest::dependency_keys;
@@ -134,19 +135,40 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
 
     let mut known_crates: BTreeSet<String> = BUILTIN_CRATES.iter().map(|s| s.to_string()).collect();
     let mut warnings = Vec::new();
-    let packages: Vec<PackageDependencies> = members
-        .iter()
+    // Each manifest is read and parsed (for its keys' spans), and each
+    // target's root file found, on both cores: a workspace of a hundred
+    // members and hundreds of examples spent most of a warm run's
+    // `cargo metadata` phase here. Then taken in member order, so the
+    // warnings and the first error are those of a run one by one.
+    let read: Vec<_> = members
+        .par_iter()
         .map(|package| {
-            let dependencies = package_dependencies(package, &root, &lib_names, &mut warnings)?;
-            known_crates.extend(dependencies.externs.values().cloned());
-            known_crates.extend(dependencies.dev_externs.values().cloned());
-            Ok(dependencies)
+            let mut warnings = Vec::new();
+            let dependencies = package_dependencies(package, &root, &lib_names, &mut warnings);
+            let root_files: Vec<Option<Result<PathBuf, WorkspaceError>>> = package
+                .targets
+                .iter()
+                .map(|t| crate_kind(&t.kind).map(|_| canonical(t.src_path.as_std_path())))
+                .collect();
+            (dependencies, warnings, root_files)
         })
-        .collect::<Result<_, WorkspaceError>>()?;
+        .collect();
+    let mut packages = Vec::with_capacity(read.len());
+    let mut root_files = Vec::with_capacity(read.len());
+    for (dependencies, package_warnings, roots) in read {
+        warnings.extend(package_warnings);
+        let dependencies = dependencies?;
+        known_crates.extend(dependencies.externs.values().cloned());
+        known_crates.extend(dependencies.dev_externs.values().cloned());
+        packages.push(dependencies);
+        root_files.push(roots);
+    }
     let names = target_names(&members, &lib_names, &known_crates);
 
     let mut crates = Vec::new();
-    for (package_index, (package, dependencies)) in members.iter().zip(packages).enumerate() {
+    for (package_index, ((package, dependencies), mut roots)) in
+        members.iter().zip(packages).zip(root_files).enumerate()
+    {
         let own_lib = lib_names.get(package.name.as_str()).cloned();
         // The package's dependencies are declared once: they are references
         // of its library, or of its first binary.
@@ -168,7 +190,10 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
                     target_externs.insert(lib.clone(), lib.clone());
                 }
             }
-            let root_file = canonical(target.src_path.as_std_path())?;
+            let root_file = match roots[target_index].take() {
+                Some(found) => found?,
+                None => canonical(target.src_path.as_std_path())?,
+            };
             known_crates.insert(name.clone());
             crates.push(Crate {
                 name,
