@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::cached::{self, Request};
 use super::manifest::dependency_keys;
 use super::{rust_name, Crate, CrateKind, Edition, ManifestDependency, Workspace, BUILTIN_CRATES};
-use crate::location::{display_path, Location};
+use crate::location::{display_path, LineIndex};
 use crate::warning::{Warning, WarningCode};
 
 #[derive(Debug, Default, Clone)]
@@ -283,6 +283,9 @@ fn package_dependencies(
         located: Vec::new(),
     };
     let mut located = BTreeSet::new();
+    // One line index per manifest, not one per dependency key.
+    let lines = manifest_text.as_deref().map(LineIndex::new);
+    let manifest_file: std::sync::Arc<str> = manifest_rel.as_str().into();
     for dep in &package.dependencies {
         let target = lib_names
             .get(dep.name.as_str())
@@ -306,8 +309,7 @@ fn package_dependencies(
         }
         // A dependency listed for several targets (`[target.'cfg(..)'.
         // dependencies]`) is one key in the manifest: one reference.
-        let (Some(text), Some(bytes)) =
-            (&manifest_text, keys.get(section).and_then(|k| k.get(&key)))
+        let (Some(lines), Some(bytes)) = (&lines, keys.get(section).and_then(|k| k.get(&key)))
         else {
             continue;
         };
@@ -315,7 +317,7 @@ fn package_dependencies(
             dependencies.located.push(ManifestDependency {
                 target,
                 dev,
-                location: Location::from_bytes(manifest_rel.clone(), text, bytes.clone()),
+                location: lines.location(manifest_file.clone(), bytes.clone()),
             });
         }
     }
