@@ -90,6 +90,17 @@ fn verbose_check(dir: &Path, home: &Path) -> (Output, (usize, usize)) {
     (verbose, used)
 }
 
+/// The `-v` line of resolution of a run in `dir`.
+fn resolved_line(dir: &Path, home: &Path) -> String {
+    let verbose = check(dir, home, &["-v"]);
+    verbose
+        .stderr
+        .lines()
+        .find(|l| l.contains("ms  resolved "))
+        .unwrap_or_else(|| panic!("{}", verbose.stderr))
+        .to_string()
+}
+
 /// A copy of every fixture (so fixtures that reach beside themselves
 /// still do), and a user cache folder.
 struct Copy {
@@ -776,16 +787,7 @@ fn resolution_is_read_back_only_when_nothing_changed() {
     let copy = Copy::new();
     let dir = copy.fixture("demo");
     let expected = check(&dir, &copy.home, &["--no-cache"]);
-    let resolved_back = |dir: &Path| {
-        let verbose = check(dir, &copy.home, &["-v"]);
-        let line = verbose
-            .stderr
-            .lines()
-            .find(|l| l.contains("ms  resolved "))
-            .unwrap_or_else(|| panic!("{}", verbose.stderr))
-            .to_string();
-        line.contains("(from the cache)")
-    };
+    let resolved_back = |dir: &Path| resolved_line(dir, &copy.home).contains("(from the cache)");
     assert!(!resolved_back(&dir));
     assert!(resolved_back(&dir));
     assert_eq!(check(&dir, &copy.home, &[]), expected);
@@ -835,13 +837,7 @@ fn a_body_edit_resolves_only_its_own_file() {
     let copy = Copy::new();
     let dir = copy.fixture("demo");
     let kept_of = |dir: &Path| -> Option<(usize, usize)> {
-        let verbose = check(dir, &copy.home, &["-v"]);
-        let line = verbose
-            .stderr
-            .lines()
-            .find(|l| l.contains("ms  resolved "))
-            .unwrap_or_else(|| panic!("{}", verbose.stderr))
-            .to_string();
+        let line = resolved_line(dir, &copy.home);
         let counts = line.split("(the references of ").nth(1)?;
         let mut numbers = counts
             .split(|c: char| !c.is_ascii_digit())
