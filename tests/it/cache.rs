@@ -568,6 +568,69 @@ fn runs_at_once_never_corrupt_the_cache() {
     }
 }
 
+/// Every fixture, after one file at a time has moved down a line (a comment
+/// prepended: every location in it moves, no declaration changes), prints
+/// what `--no-cache` prints: the file's references are resolved again and
+/// the rest read back, whatever the file holds (inline modules, a module
+/// made of several files, a file two modules include, glob cycles).
+#[test]
+fn every_fixture_after_a_file_moves_prints_the_same() {
+    let copy = Copy::new();
+    // A fixture's nested workspaces share its files: one thread edits them
+    // all, one after the other.
+    let mut groups: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> = Default::default();
+    for folder in manifests(&copy.fixtures) {
+        let top = folder
+            .strip_prefix(&copy.fixtures)
+            .unwrap()
+            .components()
+            .next();
+        let top = copy.fixtures.join(top.unwrap().as_os_str());
+        groups.entry(top).or_default().push(folder);
+    }
+    let groups: Vec<Vec<PathBuf>> = groups.into_values().collect();
+    let failures = std::sync::Mutex::new(Vec::new());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..3 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(group) = groups.get(i) else { break };
+                for dir in group {
+                    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_file())
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+                        .filter(|e| !e.path().components().any(|c| c.as_os_str() == "target"))
+                        .map(|e| e.into_path())
+                        .collect();
+                    files.sort();
+                    check(dir, &copy.home, &[]);
+                    for file in files.iter().take(4) {
+                        let Ok(text) = std::fs::read_to_string(file) else {
+                            continue;
+                        };
+                        std::fs::write(file, format!("// moved\n{text}")).unwrap();
+                        let cached = check(dir, &copy.home, &[]);
+                        let uncached = check(dir, &copy.home, &["--no-cache"]);
+                        if cached != uncached {
+                            failures.lock().unwrap().push(format!(
+                                "{} ({} moved):\nno cache: {uncached:?}\ncached: {cached:?}",
+                                dir.display(),
+                                file.display()
+                            ));
+                        }
+                        std::fs::write(file, text).unwrap();
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 /// Entries no run used for a week are removed once a run writes; others
 /// (this run's, recent ones, files that are not entries) stay.
 #[test]
