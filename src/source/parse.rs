@@ -45,6 +45,15 @@ impl SourceFile {
         SourceFile::new(relative, String::new())
     }
 
+    /// The same file without its text: what a module keeps of its file
+    /// once its references are located, so the text can go.
+    pub fn without_text(&self) -> SourceFile {
+        SourceFile {
+            content_hash: self.content_hash,
+            ..SourceFile::unread(self.relative.clone())
+        }
+    }
+
     /// The location of a byte range of this file, in O(log n).
     pub fn location(&self, bytes: std::ops::Range<usize>) -> Location {
         self.lines
