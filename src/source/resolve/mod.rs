@@ -108,11 +108,21 @@ pub fn resolve(
             references.extend(manifest_references(workspace, &tree, &names, options));
         }
     }
-    // Read back in order: only what was resolved now needs its place
-    // (the sort is adaptive: a sorted run and a short tail cost little).
+    // Read back in order: only what was resolved now needs its place.
+    // In place: a stable sort's buffer of half the references would be
+    // the run's peak. Every field is in the order, so two references it
+    // does not tell apart are the same, and the order never depends on
+    // which were read back.
     if references.len() > reused_count {
-        references
-            .sort_by(|a, b| (&a.location, &a.path, a.via).cmp(&(&b.location, &b.path, b.via)));
+        references.sort_unstable_by(|a, b| {
+            (&a.location, &a.path, a.via, a.from, &a.target).cmp(&(
+                &b.location,
+                &b.path,
+                b.via,
+                b.from,
+                &b.target,
+            ))
+        });
     }
 
     let crates = tree.crate_roots.len();
