@@ -164,34 +164,43 @@ fn every_fixture_prints_the_same_with_and_without_the_cache() {
     let copy = Copy::new();
     let folders = manifests(&copy.fixtures);
     assert!(folders.len() > 60, "{folders:?}");
+    let failures = on_three_threads(&folders, |dir| {
+        let uncached = check(dir, &copy.home, &["--no-cache"]);
+        let cold = check(dir, &copy.home, &[]);
+        let warm = check(dir, &copy.home, &[]);
+        let human_uncached = run(dir, &copy.home, &["check", "--no-cache"]);
+        let human_warm = run(dir, &copy.home, &["check"]);
+        let same_human =
+            human_uncached.stderr == human_warm.stderr && human_uncached.code == human_warm.code;
+        if cold != uncached || warm != uncached || !same_human {
+            return vec![format!(
+                "{}:\nno cache: {uncached:?}\ncold: {cold:?}\nwarm: {warm:?}",
+                dir.display()
+            )];
+        }
+        Vec::new()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // The warm runs read every file from the cache.
+    let (_, (hits, parsed)) = verbose_check(&copy.fixture("demo"), &copy.home);
+    assert!(hits >= 20 && parsed == 0, "{hits} hits, {parsed} parsed");
+}
+
+/// Runs `each` over `items` on three threads; what each says went wrong.
+fn on_three_threads<T: Sync>(items: &[T], each: impl Fn(&T) -> Vec<String> + Sync) -> Vec<String> {
     let failures = std::sync::Mutex::new(Vec::new());
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..3 {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(dir) = folders.get(i) else { break };
-                let uncached = check(dir, &copy.home, &["--no-cache"]);
-                let cold = check(dir, &copy.home, &[]);
-                let warm = check(dir, &copy.home, &[]);
-                let human_uncached = run(dir, &copy.home, &["check", "--no-cache"]);
-                let human_warm = run(dir, &copy.home, &["check"]);
-                let same_human = human_uncached.stderr == human_warm.stderr
-                    && human_uncached.code == human_warm.code;
-                if cold != uncached || warm != uncached || !same_human {
-                    failures.lock().unwrap().push(format!(
-                        "{}:\nno cache: {uncached:?}\ncold: {cold:?}\nwarm: {warm:?}",
-                        dir.display()
-                    ));
-                }
+                let Some(item) = items.get(i) else { break };
+                let found = each(item);
+                failures.lock().unwrap().extend(found);
             });
         }
     });
-    let failures = failures.into_inner().unwrap();
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-    // The warm runs read every file from the cache.
-    let (_, (hits, parsed)) = verbose_check(&copy.fixture("demo"), &copy.home);
-    assert!(hits >= 20 && parsed == 0, "{hits} hits, {parsed} parsed");
+    failures.into_inner().unwrap()
 }
 
 /// A small deterministic generator of edits.
@@ -589,45 +598,38 @@ fn every_fixture_after_a_file_moves_prints_the_same() {
         groups.entry(top).or_default().push(folder);
     }
     let groups: Vec<Vec<PathBuf>> = groups.into_values().collect();
-    let failures = std::sync::Mutex::new(Vec::new());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..3 {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(group) = groups.get(i) else { break };
-                for dir in group {
-                    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-                        .into_iter()
-                        .filter_map(Result::ok)
-                        .filter(|e| e.file_type().is_file())
-                        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-                        .filter(|e| !e.path().components().any(|c| c.as_os_str() == "target"))
-                        .map(|e| e.into_path())
-                        .collect();
-                    files.sort();
-                    check(dir, &copy.home, &[]);
-                    for file in files.iter().take(4) {
-                        let Ok(text) = std::fs::read_to_string(file) else {
-                            continue;
-                        };
-                        std::fs::write(file, format!("// moved\n{text}")).unwrap();
-                        let cached = check(dir, &copy.home, &[]);
-                        let uncached = check(dir, &copy.home, &["--no-cache"]);
-                        if cached != uncached {
-                            failures.lock().unwrap().push(format!(
-                                "{} ({} moved):\nno cache: {uncached:?}\ncached: {cached:?}",
-                                dir.display(),
-                                file.display()
-                            ));
-                        }
-                        std::fs::write(file, text).unwrap();
-                    }
+    let failures = on_three_threads(&groups, |group| {
+        let mut failures = Vec::new();
+        for dir in group {
+            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+                .filter(|e| !e.path().components().any(|c| c.as_os_str() == "target"))
+                .map(|e| e.into_path())
+                .collect();
+            files.sort();
+            check(dir, &copy.home, &[]);
+            for file in files.iter().take(4) {
+                let Ok(text) = std::fs::read_to_string(file) else {
+                    continue;
+                };
+                std::fs::write(file, format!("// moved\n{text}")).unwrap();
+                let cached = check(dir, &copy.home, &[]);
+                let uncached = check(dir, &copy.home, &["--no-cache"]);
+                if cached != uncached {
+                    failures.push(format!(
+                        "{} ({} moved):\nno cache: {uncached:?}\ncached: {cached:?}",
+                        dir.display(),
+                        file.display()
+                    ));
                 }
-            });
+                std::fs::write(file, text).unwrap();
+            }
         }
+        failures
     });
-    let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
