@@ -102,8 +102,8 @@ pub fn resolve(
         let resolved = resolve_batches(&names, &module_paths, raw_references);
         unresolved += raw_count - resolved.len();
         references.extend(resolved);
-        // The manifests' references are kept with the batches they came
-        // with, so only a run that resolves everything adds them.
+        // The manifests' references depend only on what the record's key
+        // hashes: a run that read the record back has them already.
         if fresh.is_none() {
             references.extend(manifest_references(workspace, &tree, &names, options));
         }
