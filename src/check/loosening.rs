@@ -22,12 +22,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::baseline::Entry;
 use super::expiry::Lasts;
-use super::suggest::copy_module;
+use super::suggest::graph_with;
 use super::{CompiledPolicy, Context, Rule};
 use crate::graph::{Graph, Node};
 use crate::location::Location;
 use crate::policy::{PolicySource, Severity};
-use crate::source::{ModuleId, Reference, SourceModel, Target, Via};
+use crate::source::{ModuleId, Reference, Target, Via};
 
 /// Above this many extra references, rules are compared on the real graph
 /// only.
@@ -351,15 +351,7 @@ fn probe_graph(graph: &Graph) -> Option<Graph> {
             references.push(probe(name, Target::External(name.to_string())));
         }
     }
-    Some(Graph::new(SourceModel {
-        modules: model.modules.iter().map(copy_module).collect(),
-        references,
-        warnings: Vec::new(),
-        suppressions: Vec::new(),
-        crates: model.crates,
-        files: model.files,
-        unresolved: model.unresolved,
-    }))
+    Some(graph_with(model, references))
 }
 
 /// The byte ranges of the lines of `new` that `old` does not have (as

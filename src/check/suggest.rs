@@ -245,15 +245,7 @@ fn broken_candidates(
             location: written.location.clone(),
         }
     }));
-    let probe = Graph::new(SourceModel {
-        modules: model.modules.iter().map(copy_module).collect(),
-        references,
-        warnings: Vec::new(),
-        suppressions: Vec::new(),
-        crates: model.crates,
-        files: model.files,
-        unresolved: model.unresolved,
-    });
+    let probe = graph_with(model, references);
     let context = Context::new(&probe);
     policy
         .rules
@@ -264,8 +256,22 @@ fn broken_candidates(
         .collect()
 }
 
-/// A copy of a module's record, for graphs built to ask the rules.
-pub(super) fn copy_module(module: &Module) -> Module {
+/// A graph of `model`'s modules with other references, built to ask the
+/// rules about them.
+pub(super) fn graph_with(model: &SourceModel, references: Vec<Reference>) -> Graph {
+    Graph::new(SourceModel {
+        modules: model.modules.iter().map(copy_module).collect(),
+        references,
+        warnings: Vec::new(),
+        suppressions: Vec::new(),
+        crates: model.crates,
+        files: model.files,
+        unresolved: model.unresolved,
+    })
+}
+
+/// A copy of a module's record.
+fn copy_module(module: &Module) -> Module {
     Module {
         path: module.path.clone(),
         crate_name: module.crate_name.clone(),
