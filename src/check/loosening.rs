@@ -252,12 +252,12 @@ pub fn new_suppression(
     location: &Location,
     policy: &CompiledPolicy,
 ) -> Loosening {
-    Loosening {
-        rule: Some(rule.to_string()),
-        accepted: loosened(policy, rule),
-        message: format!("a new suppression `allow({rule})` since {base_name}"),
-        location: location.clone(),
-    }
+    suppression_loosening(
+        rule,
+        format!("a new suppression `allow({rule})` since {base_name}"),
+        location,
+        policy,
+    )
 }
 
 /// An inline suppression that was at REF and now lasts longer: its `until`
@@ -269,10 +269,25 @@ pub fn longer_suppression(
     location: &Location,
     policy: &CompiledPolicy,
 ) -> Loosening {
+    suppression_loosening(
+        rule,
+        format!("the suppression `allow({rule})` now lasts {now} ({was} at {base_name})"),
+        location,
+        policy,
+    )
+}
+
+/// A loosening by an inline suppression of `rule`, at `location`.
+fn suppression_loosening(
+    rule: &str,
+    message: String,
+    location: &Location,
+    policy: &CompiledPolicy,
+) -> Loosening {
     Loosening {
         rule: Some(rule.to_string()),
         accepted: loosened(policy, rule),
-        message: format!("the suppression `allow({rule})` now lasts {now} ({was} at {base_name})"),
+        message,
         location: location.clone(),
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{copy_tree, fixture, project_root, run_in, Run};
+use crate::support::{copy_tree, fixture, mermaid_checker, project_root, run_in, Run};
 
 /// `fixtures/legacy` copied to a temporary folder, `init` run, then one
 /// violation added and two fixed.
@@ -131,15 +131,9 @@ fn mermaid_block(report: &str) -> Option<String> {
 /// do); skipped, saying so, when its packages are not installed, unless
 /// BOUNDARIES_REQUIRE_MERMAID is set.
 pub fn assert_mermaid_parses(name: &str, diagram: &str) {
-    let checker = project_root().join("tests/mermaid");
-    if !checker.join("node_modules/mermaid").exists() {
-        assert!(
-            std::env::var_os("BOUNDARIES_REQUIRE_MERMAID").is_none(),
-            "run `npm ci --prefix tests/mermaid` first"
-        );
-        eprintln!("mermaid check skipped: run `npm ci --prefix tests/mermaid` to enable it");
+    let Some(checker) = mermaid_checker() else {
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{name}.mmd"));
     std::fs::write(&path, diagram).unwrap();

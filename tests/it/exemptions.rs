@@ -3,26 +3,13 @@
 //! by @billing; today's date set with BOUNDARIES_TODAY.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{copy_tree, fixture, manifest, Run};
+use crate::support::{copy_tree, fixture, manifest, run_in_with, Run};
 
 fn run_on(today: &str, dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-boundaries"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env("BOUNDARIES_TODAY", today)
-        .output()
-        .expect("the binary runs");
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    run_in_with(dir, args, &[("BOUNDARIES_TODAY", today)])
 }
 
 fn check(today: &str) -> (i32, Value) {

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::support::{graph_at, manifest, project_root, run};
+use crate::support::{graph_at, manifest, mermaid_checker, project_root, run};
 
 fn graph(fixture: &str, extra: &[&str]) -> String {
     graph_at(&manifest(fixture), extra)
@@ -790,15 +790,9 @@ fn a_forty_crate_workspace_stays_readable_collapsed() {
 /// sets it).
 #[test]
 fn mermaid_output_parses_with_mermaid() {
-    let checker = project_root().join("tests/mermaid");
-    if !checker.join("node_modules/mermaid").exists() {
-        assert!(
-            std::env::var_os("BOUNDARIES_REQUIRE_MERMAID").is_none(),
-            "run `npm ci --prefix tests/mermaid` first"
-        );
-        eprintln!("mermaid check skipped: run `npm ci --prefix tests/mermaid` to enable it");
+    let Some(checker) = mermaid_checker() else {
         return;
-    }
+    };
     let out = project_root().join("target/tmp/mermaid");
     std::fs::create_dir_all(&out).unwrap();
     let cases: [(&str, &[&str]); 6] = [

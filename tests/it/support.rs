@@ -38,17 +38,39 @@ pub fn graph_at(manifest: &str, args: &[&str]) -> String {
     run.stdout
 }
 
+/// Mermaid's own parser (`tests/mermaid`), when its packages are installed;
+/// `None`, saying so, when they are not, unless BOUNDARIES_REQUIRE_MERMAID
+/// is set (CI sets it).
+pub fn mermaid_checker() -> Option<PathBuf> {
+    let checker = project_root().join("tests/mermaid");
+    if !checker.join("node_modules/mermaid").exists() {
+        assert!(
+            std::env::var_os("BOUNDARIES_REQUIRE_MERMAID").is_none(),
+            "run `npm ci --prefix tests/mermaid` first"
+        );
+        eprintln!("mermaid check skipped: run `npm ci --prefix tests/mermaid` to enable it");
+        return None;
+    }
+    Some(checker)
+}
+
 pub fn run(args: &[&str]) -> Run {
     run_in(&project_root(), args)
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_in_with(dir, args, &[])
+}
+
+/// [`run_in`] with more environment variables.
+pub fn run_in_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-boundaries"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .env_remove("CLICOLOR_FORCE")
+        .envs(env.iter().copied())
         .output()
         .expect("the binary runs");
     Run {
