@@ -5,6 +5,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 /// Where something sits in a file of the workspace.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
@@ -32,6 +34,39 @@ impl Location {
     }
 }
 
+/// A place in a file that is not at hand: its byte range and the line and
+/// column range it was found at, computed once while the text was read,
+/// so the text can go. Source files are at most 16 MiB: `u32` holds any
+/// offset in them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    byte_start: u32,
+    byte_end: u32,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+impl Span {
+    pub fn bytes(&self) -> Range<usize> {
+        self.byte_start as usize..self.byte_end as usize
+    }
+
+    /// This span in `file`.
+    pub fn located(&self, file: Arc<str>) -> Location {
+        Location {
+            file,
+            line: self.line as usize,
+            column: self.column as usize,
+            end_line: self.end_line as usize,
+            end_column: self.end_column as usize,
+            byte_start: self.byte_start as usize,
+            byte_end: self.byte_end as usize,
+        }
+    }
+}
+
 /// Line starts of one file, to turn byte offsets into lines and columns
 /// without rescanning the text for each one.
 pub struct LineIndex<'a> {
@@ -50,13 +85,28 @@ impl<'a> LineIndex<'a> {
     pub fn location(&self, file: impl Into<Arc<str>>, bytes: Range<usize>) -> Location {
         self.table.location(self.text, file, bytes)
     }
+
+    /// The span of `bytes`, kept without the text.
+    pub fn span(&self, bytes: Range<usize>) -> Span {
+        let (line, column) = self.table.line_column(self.text, bytes.start);
+        let (end_line, end_column) = self.table.line_column(self.text, bytes.end);
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            byte_start: narrow(bytes.start),
+            byte_end: narrow(bytes.end),
+            line: narrow(line),
+            column: narrow(column),
+            end_line: narrow(end_line),
+            end_column: narrow(end_column),
+        }
+    }
 }
 
-/// What [`LineIndex`] knows about a text, without borrowing it: kept beside
-/// a file's text so every location in it costs O(log n), however long its
-/// lines (one 2 MB line of code is a real input).
+/// What [`LineIndex`] knows about its text: every location in it costs
+/// O(log n), however long its lines (one 2 MB line of code is a real
+/// input).
 #[derive(Debug, Clone, Default)]
-pub struct LineTable {
+struct LineTable {
     line_starts: Vec<usize>,
     /// For a text that is not all ASCII: how many characters start before
     /// each multiple of [`CHECKPOINT`] bytes. Empty for ASCII, where a
@@ -69,7 +119,7 @@ pub struct LineTable {
 const CHECKPOINT: usize = 256;
 
 impl LineTable {
-    pub fn new(text: &str) -> LineTable {
+    fn new(text: &str) -> LineTable {
         let line_starts = std::iter::once(0).chain(newline_ends(text)).collect();
         let checkpoints = if text.is_ascii() {
             Vec::new()
@@ -92,7 +142,7 @@ impl LineTable {
 
     /// The location of `bytes` in `text`, the text this table was built
     /// from.
-    pub fn location(&self, text: &str, file: impl Into<Arc<str>>, bytes: Range<usize>) -> Location {
+    fn location(&self, text: &str, file: impl Into<Arc<str>>, bytes: Range<usize>) -> Location {
         let (line, column) = self.line_column(text, bytes.start);
         let (end_line, end_column) = self.line_column(text, bytes.end);
         Location {

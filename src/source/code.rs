@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kept_refs::{KeptRefs, Refs};
 use super::Via;
+use crate::location::Span;
 
 /// A path as written: `::a::b`, `crate::x`, `super::y::Z`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,8 +139,8 @@ pub struct ModDecl {
     pub is_pub: bool,
     /// `Some` for `mod x { ... }`, `None` for `mod x;`.
     pub inline: Option<ModuleCode>,
-    /// Bytes of the declaration's name, for warnings.
-    pub name_bytes: Range<usize>,
+    /// Where the declaration's name is, for warnings.
+    pub name_span: Span,
 }
 
 /// `use a::b as c;` binds `c` to `a::b`.
@@ -172,7 +173,7 @@ pub struct RawRef {
     pub path: RawPath,
     pub via: Via,
     pub position: Position,
-    pub bytes: Range<usize>,
+    pub span: Span,
 }
 
 impl ModuleCode {

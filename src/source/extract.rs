@@ -18,6 +18,7 @@ use super::code::{
 use super::tokens::item_macro_contents;
 use super::visitor::RefVisitor;
 use super::Via;
+use crate::location::LineIndex;
 
 /// What extraction needs to know about the run.
 #[derive(Debug, Clone, Copy)]
@@ -26,15 +27,17 @@ pub struct ExtractOptions {
 }
 
 /// Extracts the code of the module whose items these are.
-pub fn module_code(items: &[Item], options: ExtractOptions) -> ModuleCode {
+/// `lines` is the file's: every span is located as it is copied out, so the
+/// text is not needed afterwards.
+pub fn module_code(items: &[Item], options: ExtractOptions, lines: &LineIndex) -> ModuleCode {
     let mut code = ModuleCode::default();
     for item in items {
-        extract_item(item, options, &mut code);
+        extract_item(item, options, lines, &mut code);
     }
     code
 }
 
-fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
+fn extract_item(item: &Item, options: ExtractOptions, lines: &LineIndex, code: &mut ModuleCode) {
     if !options.include_tests && is_test_only(item_attrs(item)) {
         code.skipped
             .push(syn::spanned::Spanned::span(item).byte_range());
@@ -50,11 +53,11 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
                 inline: m
                     .content
                     .as_ref()
-                    .map(|(_, items)| module_code(items, options)),
-                name_bytes: m.ident.span().byte_range(),
+                    .map(|(_, items)| module_code(items, options, lines)),
+                name_span: lines.span(m.ident.span().byte_range()),
             });
         }
-        Item::Use(u) => use_item(u, code),
+        Item::Use(u) => use_item(u, lines, code),
         Item::ExternCrate(e) => {
             let krate = unraw(&e.ident);
             let name = e
@@ -70,7 +73,7 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
                     },
                     via: Via::Use,
                     position: Position::Import,
-                    bytes: e.ident.span().byte_range(),
+                    span: lines.span(e.ident.span().byte_range()),
                 });
             }
             if name != "_" {
@@ -92,7 +95,7 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
             }
         }
         Item::Macro(m) => {
-            let mut visitor = RefVisitor::new(&mut code.refs);
+            let mut visitor = RefVisitor::new(&mut code.refs, lines);
             visitor.macro_path(&m.mac.path);
             for attr in &m.attrs {
                 syn::visit::Visit::visit_attribute(&mut visitor, attr);
@@ -102,9 +105,9 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
             // scanned for paths.
             let contents = item_macro_contents(m.mac.tokens.clone());
             for item in &contents.items {
-                extract_item(item, options, code);
+                extract_item(item, options, lines, code);
             }
-            let mut visitor = RefVisitor::new(&mut code.refs);
+            let mut visitor = RefVisitor::new(&mut code.refs, lines);
             for piece in contents.rest {
                 visitor.macro_tokens(piece);
             }
@@ -118,7 +121,7 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
                     code.declare(name, decl);
                 }
             }
-            let mut visitor = RefVisitor::new(&mut code.refs);
+            let mut visitor = RefVisitor::new(&mut code.refs, lines);
             visitor.include_tests = options.include_tests;
             syn::visit::Visit::visit_item(&mut visitor, item);
         }
@@ -126,9 +129,10 @@ fn extract_item(item: &Item, options: ExtractOptions, code: &mut ModuleCode) {
 }
 
 /// Records a `use` item's bindings and one reference per leaf.
-pub fn use_item(item: &syn::ItemUse, code: &mut ModuleCode) {
+pub fn use_item(item: &syn::ItemUse, lines: &LineIndex, code: &mut ModuleCode) {
     let mut walk = UseWalk {
         code,
+        lines,
         is_pub: is_pub(&item.vis),
         leading_colon: item.leading_colon.is_some(),
     };
@@ -138,6 +142,7 @@ pub fn use_item(item: &syn::ItemUse, code: &mut ModuleCode) {
 /// Walks a use tree, recording one reference per leaf and the bindings.
 struct UseWalk<'a> {
     code: &'a mut ModuleCode,
+    lines: &'a LineIndex<'a>,
     is_pub: bool,
     leading_colon: bool,
 }
@@ -182,7 +187,7 @@ impl UseWalk<'_> {
                         via: Via::Use,
                         // What a glob imports from is a module (or an enum).
                         position: Position::Type,
-                        bytes: span_bytes(start, g.star_token.span),
+                        span: self.lines.span(span_bytes(start, g.star_token.span)),
                     });
                 }
                 self.code.globs.push(Glob {
@@ -224,7 +229,7 @@ impl UseWalk<'_> {
             path,
             via: Via::Use,
             position: Position::Import,
-            bytes,
+            span: self.lines.span(bytes),
         });
     }
 }

@@ -14,51 +14,26 @@ use super::depth::{nesting, MAX_NESTING, PARSE_STACK_BYTES};
 use super::extract::{module_code, ExtractOptions};
 use super::read::read_source;
 use super::Suppression;
-use crate::location::{LineTable, Location};
+use crate::location::{LineIndex, Location};
 use crate::warning::{Warning, WarningCode};
 
-/// A source file's text, shared by the modules it holds.
+/// A source file, shared by the modules it holds. Its text is not kept:
+/// everything extracted from it is located while it is read.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Relative to the workspace root, `/`-separated.
     pub relative: Arc<str>,
-    pub text: String,
-    /// Built on the first location asked for: a run that reads its
-    /// references back from the cache asks for none in most files.
-    lines: std::sync::OnceLock<LineTable>,
     /// The hash of the text, when a cache needed it.
     pub content_hash: Option<[u8; 32]>,
 }
 
 impl SourceFile {
-    pub fn new(relative: Arc<str>, text: String) -> SourceFile {
+    /// A file that was not read, or whose text is gone.
+    pub fn unread(relative: Arc<str>) -> SourceFile {
         SourceFile {
             relative,
-            text,
-            lines: std::sync::OnceLock::new(),
             content_hash: None,
         }
-    }
-
-    /// A file that was not read: no code, no text to show.
-    pub fn unread(relative: Arc<str>) -> SourceFile {
-        SourceFile::new(relative, String::new())
-    }
-
-    /// The same file without its text: what a module keeps of its file
-    /// once its references are located, so the text can go.
-    pub fn without_text(&self) -> SourceFile {
-        SourceFile {
-            content_hash: self.content_hash,
-            ..SourceFile::unread(self.relative.clone())
-        }
-    }
-
-    /// The location of a byte range of this file, in O(log n).
-    pub fn location(&self, bytes: std::ops::Range<usize>) -> Location {
-        self.lines
-            .get_or_init(|| LineTable::new(&self.text))
-            .location(&self.text, self.relative.clone(), bytes)
     }
 }
 
@@ -120,23 +95,24 @@ pub fn parse_file(
             return unparsed(SourceFile::unread(relative), None, message);
         }
     };
-    let mut source = SourceFile::new(relative, text);
+    let mut source = SourceFile::unread(relative);
     let facts = match cache {
         Some(cache) => {
-            let hash = *blake3::hash(source.text.as_bytes()).as_bytes();
+            let hash = *blake3::hash(text.as_bytes()).as_bytes();
             source.content_hash = Some(hash);
-            cache.facts(&hash, || file_facts(&source.text, options))
+            cache.facts(&hash, || file_facts(&text, options))
         }
-        None => file_facts(&source.text, options),
+        None => file_facts(&text, options),
     };
-    parsed(source, facts)
+    // The text goes here: the facts are located already.
+    parsed(source, &text, facts)
 }
 
 /// Parses a file's text (see [`parse_file`]).
 #[cfg(test)]
-fn parse_text(source: SourceFile, options: ExtractOptions) -> ParsedFile {
-    let facts = file_facts(&source.text, options);
-    parsed(source, facts)
+fn parse_text(relative: &str, text: &str, options: ExtractOptions) -> ParsedFile {
+    let facts = file_facts(text, options);
+    parsed(SourceFile::unread(relative.into()), text, facts)
 }
 
 /// What one file's text yields, whatever the file is called: what the
@@ -186,8 +162,8 @@ fn file_facts(text: &str, options: ExtractOptions) -> FileFacts {
     facts
 }
 
-/// A file's facts, with its warning and suppressions located in it.
-fn parsed(source: SourceFile, facts: FileFacts) -> ParsedFile {
+/// A file's facts, with its warning and suppressions located in `text`.
+fn parsed(source: SourceFile, text: &str, facts: FileFacts) -> ParsedFile {
     // Text too deep to parse is not scanned for suppressions either.
     let scanned = !matches!(facts.problem, Some(ParseProblem::TooDeep { .. }));
     let warning = facts.problem.map(|problem| {
@@ -209,7 +185,7 @@ fn parsed(source: SourceFile, facts: FileFacts) -> ParsedFile {
             ),
         };
         Warning {
-            location: Some(source.location(bytes)),
+            location: Some(Location::from_bytes(source.relative.clone(), text, bytes)),
             code: WarningCode::ParseError,
             message,
         }
@@ -220,7 +196,7 @@ fn parsed(source: SourceFile, facts: FileFacts) -> ParsedFile {
     // looks for one marker and costs less than reading them back.)
     let skipped = code.all_skipped();
     let suppressions = match scanned {
-        true => super::suppressions::scan(&source.relative, &source.text)
+        true => super::suppressions::scan(&source.relative, text)
             .into_iter()
             .filter(|s| !skipped.iter().any(|r| r.contains(&s.location.byte_start)))
             .collect(),
@@ -239,12 +215,13 @@ fn parsed(source: SourceFile, facts: FileFacts) -> ParsedFile {
 /// 10 MB file does not hold a 10 MB file's tree (about 50 bytes per byte of
 /// source) beside its tokens.
 fn parse_items_one_by_one(text: &str, options: ExtractOptions) -> syn::Result<ModuleCode> {
+    let lines = LineIndex::new(text);
     let items = |input: syn::parse::ParseStream| {
         syn::Attribute::parse_inner(input)?;
         let mut code = ModuleCode::default();
         while !input.is_empty() {
             let item: syn::Item = input.parse()?;
-            code.merge(module_code(std::slice::from_ref(&item), options));
+            code.merge(module_code(std::slice::from_ref(&item), options, &lines));
         }
         Ok(code)
     };
@@ -396,8 +373,8 @@ mod tests {
         let options = ExtractOptions {
             include_tests: text.len().is_multiple_of(2),
         };
-        let parsed = parse_text(SourceFile::new("a.rs".into(), text.to_string()), options);
-        let len = parsed.source.text.len();
+        let parsed = parse_text("a.rs", text, options);
+        let len = text.len();
         if let Some(location) = parsed.warning.and_then(|w| w.location) {
             assert!(location.byte_start <= len && location.line >= 1);
         }
@@ -405,9 +382,13 @@ mod tests {
             assert!(suppression.location.byte_end <= len);
         }
         for raw in &parsed.code.refs {
-            assert!(raw.bytes.end <= len, "{:?} in {len} bytes", raw.bytes);
-            let location = parsed.source.location(raw.bytes.clone());
-            assert!(location.line <= parsed.source.text.lines().count().max(1));
+            assert!(raw.span.bytes().end <= len, "{:?} in {len} bytes", raw.span);
+            let location = raw.span.located(parsed.source.relative.clone());
+            assert!(location.line <= text.lines().count().max(1));
+            assert_eq!(
+                location,
+                Location::from_bytes("a.rs", text, raw.span.bytes())
+            );
         }
         if let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() {
             let contents = item_macro_contents(tokens.clone());

@@ -583,7 +583,7 @@ impl Discovery<'_> {
         }
         if outside {
             self.tree.warnings.push(Warning {
-                location: Some(source.location(decl.name_bytes.clone())),
+                location: Some(decl.name_span.located(source.relative.clone())),
                 code: WarningCode::OutsideWorkspace,
                 message: format!(
                     "module `{}` points outside the workspace root; what lies there is not read",
@@ -598,7 +598,7 @@ impl Discovery<'_> {
                 .map(|c| shown_path(self.locator.workspace, c))
                 .collect();
             self.tree.warnings.push(Warning {
-                location: Some(source.location(decl.name_bytes.clone())),
+                location: Some(decl.name_span.located(source.relative.clone())),
                 code: WarningCode::MissingModuleFile,
                 message: format!(
                     "file not found for module `{}`: looked for {}",
@@ -616,7 +616,7 @@ impl Discovery<'_> {
 
     fn warn_repeated(&mut self, decl: &ModDecl, source: &SourceFile, file: &Path) {
         self.tree.warnings.push(Warning {
-            location: Some(source.location(decl.name_bytes.clone())),
+            location: Some(decl.name_span.located(source.relative.clone())),
             code: WarningCode::RepeatedModuleFile,
             message: format!(
                 "module `{}` is {}, already the file of {MAX_MODULES_PER_FILE} modules of this \
@@ -629,7 +629,7 @@ impl Discovery<'_> {
 
     fn warn_cycle(&mut self, decl: &ModDecl, source: &SourceFile, file: &Path) {
         self.tree.warnings.push(Warning {
-            location: Some(source.location(decl.name_bytes.clone())),
+            location: Some(decl.name_span.located(source.relative.clone())),
             code: WarningCode::ModuleCycle,
             message: format!(
                 "module `{}` is {}, a file its own module chain is already made of; \

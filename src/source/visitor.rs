@@ -21,6 +21,7 @@ use super::code::{ModuleCode, Position, RawPath, RawRef};
 use super::extract::{span_bytes, unraw};
 use super::tokens::path_runs;
 use super::Via;
+use crate::location::LineIndex;
 
 /// Attributes whose arguments are never paths into code.
 const INERT_ATTRIBUTES: [&str; 12] = [
@@ -40,6 +41,8 @@ const INERT_ATTRIBUTES: [&str; 12] = [
 
 pub struct RefVisitor<'a> {
     refs: &'a mut Vec<RawRef>,
+    /// The file's lines: each reference kept is located at once.
+    lines: &'a LineIndex<'a>,
     pub include_tests: bool,
     /// Generic parameters in scope, innermost last.
     generics: Vec<BTreeSet<String>>,
@@ -59,9 +62,10 @@ struct BlockScope {
 }
 
 impl<'a> RefVisitor<'a> {
-    pub fn new(refs: &'a mut Vec<RawRef>) -> RefVisitor<'a> {
+    pub fn new(refs: &'a mut Vec<RawRef>, lines: &'a LineIndex<'a>) -> RefVisitor<'a> {
         RefVisitor {
             refs,
+            lines,
             include_tests: false,
             generics: Vec::new(),
             blocks: Vec::new(),
@@ -146,7 +150,7 @@ impl<'a> RefVisitor<'a> {
             path,
             via,
             position,
-            bytes,
+            span: self.lines.span(bytes),
         });
     }
 
@@ -313,7 +317,7 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
                     // in the block scope, its references are checked
                     // against that scope below.
                     let mut code = ModuleCode::default();
-                    super::extract::use_item(u, &mut code);
+                    super::extract::use_item(u, self.lines, &mut code);
                     use_refs.append(&mut code.refs);
                     for import in code.imports {
                         scope.imports.insert(import.name, import.path);
@@ -336,7 +340,7 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
                 reference.path,
                 reference.via,
                 reference.position,
-                reference.bytes,
+                reference.span.bytes(),
             );
         }
         visit::visit_block(self, block);

@@ -72,10 +72,6 @@ pub fn resolve(
             let mut batches = vec![(m.source.clone(), m.code.take_refs())];
             batches.append(&mut m.parts);
             batches.retain(|(source, _)| !is_fresh(id, &source.relative));
-            // The batches hold the file's text until they are resolved; the
-            // module needs only its file's name, so each text goes as soon
-            // as the references written in it are located.
-            m.source = Arc::new(m.source.without_text());
             batches
         })
         .collect();
@@ -212,7 +208,7 @@ fn resolve_batches(
                             path: path.into(),
                             target,
                             via: raw.via,
-                            location: source.location(raw.bytes),
+                            location: raw.span.located(source.relative.clone()),
                         })
                     }));
                 }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::fixpoint::Names;
 use super::tables::{CrateInput, ModuleInput, Tables};
 use super::{resolve_ref, Target};
+use crate::location::LineIndex;
 use crate::source::code::ModuleCode;
 use crate::source::extract::{module_code, ExtractOptions};
 use crate::workspace::Edition;
@@ -90,6 +91,7 @@ fn resolve_all(source: &str) -> String {
             ExtractOptions {
                 include_tests: false,
             },
+            &LineIndex::new(text),
         );
         roots.push(flatten(code, name.clone(), None, index, &mut modules));
     }
