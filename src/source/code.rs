@@ -15,7 +15,52 @@ use crate::location::Span;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawPath {
     pub leading_colon: bool,
-    pub segments: Vec<String>,
+    pub segments: Segments,
+}
+
+/// The segments of a path as written, kept as one `a::b::c` string: one
+/// allocation per path, not one per segment plus one for the list (raw
+/// paths are most of what parsing keeps). A segment is an identifier, so
+/// `::` never occurs inside one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Segments(Box<str>);
+
+impl Segments {
+    /// The segments in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+        self.0.split("::").filter(|segment| !segment.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn first(&self) -> Option<&str> {
+        self.iter().next()
+    }
+
+    /// `a::b::c`.
+    pub fn joined(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Segments {
+    fn from_iter<I: IntoIterator<Item = S>>(segments: I) -> Segments {
+        let mut joined = String::new();
+        for segment in segments {
+            if !joined.is_empty() {
+                joined.push_str("::");
+            }
+            joined.push_str(segment.as_ref());
+        }
+        Segments(joined.into_boxed_str())
+    }
 }
 
 /// The namespaces rustc keeps apart: a module and a function may share a
@@ -220,5 +265,24 @@ impl ModuleCode {
             }
         }
         ranges
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Segments;
+
+    #[test]
+    fn segments_read_back_as_written() {
+        let path: Segments = ["crate", "billing", "r#type"].into_iter().collect();
+        assert_eq!(path.joined(), "crate::billing::r#type");
+        assert_eq!(
+            path.iter().collect::<Vec<_>>(),
+            ["crate", "billing", "r#type"]
+        );
+        assert_eq!((path.len(), path.first()), (3, Some("crate")));
+        let empty: Segments = std::iter::empty::<&str>().collect();
+        assert!(empty.is_empty());
+        assert_eq!((empty.len(), empty.first()), (0, None));
     }
 }

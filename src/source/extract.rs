@@ -13,7 +13,7 @@ use syn::{Item, UseTree, Visibility};
 use super::cfg::is_test_only;
 use super::code::{
     ExternCrate, Glob, Import, ItemDecl, ModDecl, ModuleCode, Namespace, Namespaces, Position,
-    RawPath, RawRef,
+    RawPath, RawRef, Segments,
 };
 use super::tokens::item_macro_contents;
 use super::visitor::RefVisitor;
@@ -69,7 +69,7 @@ fn extract_item(item: &Item, options: ExtractOptions, lines: &LineIndex, code: &
                 code.refs.push(RawRef {
                     path: RawPath {
                         leading_colon: true,
-                        segments: vec![krate.clone()],
+                        segments: Segments::from_iter([&krate]),
                     },
                     via: Via::Use,
                     position: Position::Import,
@@ -178,7 +178,7 @@ impl UseWalk<'_> {
             UseTree::Glob(g) => {
                 let path = RawPath {
                     leading_colon: self.leading_colon,
-                    segments: prefix.clone(),
+                    segments: prefix.iter().collect(),
                 };
                 if !prefix.is_empty() {
                     let start = start.unwrap_or(g.star_token.span);
@@ -204,13 +204,10 @@ impl UseWalk<'_> {
     }
 
     fn leaf_path(&self, prefix: &[String], name: &str) -> RawPath {
-        let mut segments = prefix.to_vec();
-        if name != "self" {
-            segments.push(name.to_string());
-        }
+        let name = (name != "self").then_some(name);
         RawPath {
             leading_colon: self.leading_colon,
-            segments,
+            segments: prefix.iter().map(String::as_str).chain(name).collect(),
         }
     }
 

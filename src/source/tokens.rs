@@ -141,7 +141,7 @@ fn collect_runs(tokens: TokenStream, runs: &mut Vec<(RawPath, Range<usize>)>) {
             runs.push((
                 RawPath {
                     leading_colon,
-                    segments,
+                    segments: segments.into_iter().collect(),
                 },
                 bytes,
             ));
@@ -168,7 +168,7 @@ mod tests {
         path_runs(tokens)
             .into_iter()
             .map(|(p, _)| {
-                let joined = p.segments.join("::");
+                let joined = p.segments.joined().to_string();
                 if p.leading_colon {
                     format!("::{joined}")
                 } else {
@@ -204,7 +204,7 @@ mod tests {
         let found: Vec<String> = pieces
             .into_iter()
             .flat_map(path_runs)
-            .map(|(p, _)| p.segments.join("::"))
+            .map(|(p, _)| p.segments.joined().to_string())
             .collect();
         assert_eq!(found, ["b::c"]);
     }

@@ -83,12 +83,7 @@ impl<'a> RefVisitor<'a> {
         if len == 0 || (len < 2 && path.leading_colon.is_none()) {
             return;
         }
-        let segments: Vec<String> = path
-            .segments
-            .iter()
-            .take(len)
-            .map(|s| unraw(&s.ident))
-            .collect();
+        let segments = path.segments.iter().take(len).map(|s| unraw(&s.ident));
         let start = path
             .leading_colon
             .map(|c| c.spans[0])
@@ -97,7 +92,7 @@ impl<'a> RefVisitor<'a> {
         self.push(
             RawPath {
                 leading_colon: path.leading_colon.is_some(),
-                segments,
+                segments: segments.collect(),
             },
             via,
             position,
@@ -120,7 +115,7 @@ impl<'a> RefVisitor<'a> {
     /// the first segment is a block-local import.
     fn push(&mut self, mut path: RawPath, via: Via, position: Position, bytes: Range<usize>) {
         if !path.leading_colon {
-            let first = path.segments[0].as_str();
+            let first = path.segments.first().unwrap_or_default();
             if first == "Self" || self.generics.iter().any(|g| g.contains(first)) {
                 return;
             }
@@ -133,11 +128,10 @@ impl<'a> RefVisitor<'a> {
                     return;
                 }
                 if let Some(import) = scope.imports.get(first) {
-                    let mut segments = import.segments.clone();
-                    segments.extend(path.segments.drain(1..));
+                    let segments = import.segments.iter().chain(path.segments.iter().skip(1));
                     path = RawPath {
                         leading_colon: import.leading_colon,
-                        segments,
+                        segments: segments.collect(),
                     };
                     break;
                 }

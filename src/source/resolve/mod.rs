@@ -306,9 +306,7 @@ fn resolve_ref(
             (name, Target::External(name.to_string()))
         }
     };
-    let written = raw.path.segments[resolved.tail..]
-        .iter()
-        .map(String::as_str);
+    let written = raw.path.segments.iter().skip(resolved.tail);
     let segments = || rest.iter().map(|&s| symbols.name(s)).chain(written.clone());
     let len = start.len() + segments().map(|s| s.len() + 2).sum::<usize>();
     let mut path = String::with_capacity(len);

@@ -134,7 +134,7 @@ fn resolve_all(source: &str) -> String {
     let mut lines = Vec::new();
     for (id, module) in modules.iter().enumerate() {
         for raw in &module.code.refs {
-            let mut written = raw.path.segments.join("::");
+            let mut written = raw.path.segments.joined().to_string();
             if raw.path.leading_colon {
                 written.insert_str(0, "::");
             }
