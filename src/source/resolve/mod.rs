@@ -96,13 +96,21 @@ pub fn resolve(
         let module_paths: Vec<String> =
             tree.modules.iter().map(|m| m.segments.join("::")).collect();
         let resolved = resolve_batches(&names, &module_paths, raw_references);
-        unresolved += raw_count - resolved.len();
-        references.extend(resolved);
         // The manifests' references depend only on what the record's key
         // hashes: a run that read the record back has them already.
-        if fresh.is_none() {
-            references.extend(manifest_references(workspace, &tree, &names, options));
+        let manifests = match fresh {
+            None => manifest_references(workspace, &tree, &names, options),
+            Some(_) => Vec::new(),
+        };
+        // One exact reservation: growing the list (a copy beside it, then
+        // twice its room) would be the run's peak.
+        let count: usize = resolved.iter().map(Vec::len).sum();
+        unresolved += raw_count - count;
+        references.reserve_exact(count + manifests.len());
+        for module in resolved {
+            references.extend(module);
         }
+        references.extend(manifests);
     }
     // Read back in order: only what was resolved now needs its place.
     // In place: a stable sort's buffer of half the references would be
@@ -184,12 +192,13 @@ fn build_names(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> N
 }
 
 /// Every raw reference of `raw_references` (one list of batches per
-/// module, by module id) resolved, in parallel; the unresolvable skipped.
+/// module, by module id) resolved, in parallel, module by module; the
+/// unresolvable skipped.
 fn resolve_batches(
     names: &Names,
     module_paths: &[String],
     raw_references: Vec<Vec<(Arc<SourceFile>, Refs)>>,
-) -> Vec<Reference> {
+) -> Vec<Vec<Reference>> {
     raw_references
         .into_par_iter()
         .enumerate()
@@ -215,7 +224,6 @@ fn resolve_batches(
                 resolved
             },
         )
-        .flatten_iter()
         .collect()
 }
 
