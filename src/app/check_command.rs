@@ -9,13 +9,16 @@ use crate::check::verdict::Verdict;
 use crate::cli::{CheckArgs, Format, MessageFormat};
 use crate::report::{self, CheckRun};
 use crate::workspace::Workspace;
+use std::io::Write as _;
 
 pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
     let result = if args.watch {
         super::watch::watch(args)
     } else {
-        run(args, None).map(|checked| {
-            print(&checked.output);
+        let mut stdout = std::io::BufWriter::new(std::io::stdout());
+        run(args, None, &mut stdout).map(|checked| {
+            // A closed pipe (`| head`) is not an error.
+            let _ = stdout.flush();
             checked.analysis.end();
             checked.exit
         })
@@ -23,17 +26,21 @@ pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
     result.inspect_err(|failure| speak_failure(args, failure))
 }
 
-/// One check done: what it found, the text it prints on stdout and its
-/// exit code.
+/// One check done: what it found and its exit code.
 pub struct Checked {
     pub analysis: Analysis,
-    pub output: String,
     pub exit: i32,
 }
 
 /// Checks once, on `workspace` when it was read before (`--watch`), and
-/// renders the result in the chosen format without printing it.
-pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Failure> {
+/// writes the result in the chosen format to `out` (stdout, or a buffer
+/// for `--watch` to show once the screen is cleared). A closed `out` is
+/// not an error: the check's outcome stands.
+pub fn run(
+    args: &CheckArgs,
+    workspace: Option<Workspace>,
+    out: &mut dyn std::io::Write,
+) -> Result<Checked, Failure> {
     let stdout = output_style(&args.common, Stream::Stdout)?;
     let mut analysis = analyze_loaded(&args.common, PolicyUse::Required, workspace)?;
     let expiry = super::exemptions::expiry_rules(&analysis.settings)?;
@@ -124,26 +131,27 @@ pub fn run(args: &CheckArgs, workspace: Option<Workspace>) -> Result<Checked, Fa
         verdict: &verdict,
         elapsed: analysis.started.elapsed(),
     };
-    let output = match (args.message_format, args.format) {
+    let text = match (args.message_format, args.format) {
         (Some(MessageFormat::Json), _) => report::cargo_messages(&run),
         (None, Format::Human) => report::human(&run, &stdout),
-        (None, Format::Json) => report::json(&run),
+        // The one format that can be tens of MB: written as it is made.
+        (None, Format::Json) => {
+            let _ = report::write_json(&run, out);
+            String::new()
+        }
         (None, Format::Short) => report::short(&run),
         (None, Format::Sarif) => report::sarif(&run),
         (None, Format::Github) => report::github(&run),
         (None, Format::Gitlab) => report::gitlab(&run),
         (None, Format::Markdown) => report::markdown(&run),
     };
+    let _ = out.write_all(text.as_bytes());
     let exit = if verdict.fails() {
         EXIT_VIOLATIONS
     } else {
         EXIT_OK
     };
-    Ok(Checked {
-        analysis,
-        output,
-        exit,
-    })
+    Ok(Checked { analysis, exit })
 }
 
 /// Whether the output quotes source lines (rustc's snippets): human text

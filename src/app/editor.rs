@@ -35,7 +35,7 @@ impl Pipeline for Editor {
             format: Format::Short,
             ..CheckArgs::default()
         };
-        match super::check_command::run(&args, None) {
+        match super::check_command::run(&args, None, &mut std::io::sink()) {
             Ok(checked) => {
                 let analysis = checked.analysis;
                 let stale = analysis

@@ -179,16 +179,18 @@ fn check(args: &CheckArgs, job: Job) -> (Round, Result<Checked, Failure>) {
         Some(workspace) => Ok(workspace),
         None => super::load_workspace(&args.common),
     };
+    // The result is shown once the screen is cleared, not as it is made.
+    let mut shown = Vec::new();
     let (workspace, mut outcome) = match loaded {
         Ok(workspace) => (
             Some(workspace.clone()),
-            check_command::run(args, Some(workspace)),
+            check_command::run(args, Some(workspace), &mut shown),
         ),
         Err(failure) => (None, Err(failure)),
     };
     let plan = plan_after(args, &outcome, workspace.as_ref(), &job.plan);
     let shown = match &mut outcome {
-        Ok(checked) => Ok(std::mem::take(&mut checked.output)),
+        Ok(_) => Ok(String::from_utf8_lossy(&shown).into_owned()),
         Err(failure) => Err(std::mem::take(&mut failure.human)),
     };
     let round = Round {

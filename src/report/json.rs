@@ -96,7 +96,10 @@ struct Stats {
     elapsed_ms: u128,
 }
 
-pub fn json(run: &CheckRun) -> String {
+/// Writes the report to `out` as it is serialized: the text of a big
+/// report (tens of MB on a workspace with many violations) is never held
+/// whole.
+pub fn write_json(run: &CheckRun, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let model = &run.graph.model;
     let target_name = |index: usize| model.target_name(&model.references[index]);
     let violations = run
@@ -182,7 +185,6 @@ pub fn json(run: &CheckRun) -> String {
             stale: run.verdict.stale_entries,
         }),
     };
-    let mut out = serde_json::to_string_pretty(&report).expect("the report serializes");
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
 }

@@ -32,7 +32,7 @@ pub use failure::{FailedRun, FailureCode, Problem};
 pub use github::{github, github_failure};
 pub use gitlab::{gitlab, gitlab_failure};
 pub use human::human;
-pub use json::json;
+pub use json::write_json;
 pub use markdown::{markdown, markdown_failure};
 pub use policy_errors::{policy_errors, policy_problems, suppression_errors, suppression_problems};
 pub use sarif::{sarif, sarif_failure};

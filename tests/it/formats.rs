@@ -835,3 +835,25 @@ fn many_violations_end_with_a_breakdown() {
         human.stdout
     );
 }
+
+/// `check | head`: the reader goes away before the report is written. The
+/// run still ends with its verdict's exit code, not a panic, in the JSON
+/// format (written as it is serialized) as in the others.
+#[test]
+fn a_closed_stdout_keeps_the_exit_code() {
+    for format in ["json", "human", "sarif"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-boundaries"))
+            .args(["check", "--format", format, "--manifest-path"])
+            .arg(manifest("formats"))
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("the run ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{format}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+    }
+}
