@@ -338,7 +338,7 @@ pub fn known_names(analysis: &Analysis) -> Vec<String> {
     }
     for reference in &model.references {
         if let Target::External(name) = &reference.target {
-            names.insert(name.clone());
+            names.insert(name.to_string());
         }
     }
     names.into_iter().collect()

@@ -310,7 +310,7 @@ fn flagged(rule: &dyn Rule, context: &Context) -> BTreeSet<(ModuleId, Node)> {
             let reference = &model.references[index];
             let target = match &reference.target {
                 Target::Module(module) => Node::Module(*module),
-                Target::External(name) => Node::External(name.clone()),
+                Target::External(name) => Node::External(name.to_string()),
             };
             (reference.from, target)
         })
@@ -323,7 +323,7 @@ fn real_pair_counts(graph: &Graph) -> BTreeMap<(ModuleId, Node), usize> {
     for reference in &graph.model.references {
         let target = match &reference.target {
             Target::Module(module) => Node::Module(*module),
-            Target::External(name) => Node::External(name.clone()),
+            Target::External(name) => Node::External(name.to_string()),
         };
         *counts.entry((reference.from, target)).or_default() += 1;
     }
@@ -338,7 +338,7 @@ fn probe_graph(graph: &Graph) -> Option<Graph> {
         .references
         .iter()
         .filter_map(|r| match &r.target {
-            Target::External(name) => Some(name.as_str()),
+            Target::External(name) => Some(&**name),
             Target::Module(_) => None,
         })
         .collect();
@@ -363,7 +363,7 @@ fn probe_graph(graph: &Graph) -> Option<Graph> {
             references.push(probe(&module.path, Target::Module(to)));
         }
         for name in &externals {
-            references.push(probe(name, Target::External(name.to_string())));
+            references.push(probe(name, Target::External((*name).into())));
         }
     }
     Some(graph_with(model, references))

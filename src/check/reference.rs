@@ -158,7 +158,7 @@ fn slow_check(
                 };
                 let target: Vec<&str> = match &reference.target {
                     Target::Module(id) => context.module_segments[*id].clone(),
-                    Target::External(name) => vec![name.as_str()],
+                    Target::External(name) => vec![&**name],
                 };
                 let Some(to_member) = modules.member_len(&target) else {
                     continue;

@@ -42,8 +42,8 @@ impl Graph {
             .map(|reference| match &reference.target {
                 Target::Module(id) => NodeIndex::new(*id),
                 Target::External(name) => *externals
-                    .entry(name.as_str())
-                    .or_insert_with(|| graph.add_node(Node::External(name.clone()))),
+                    .entry(&**name)
+                    .or_insert_with(|| graph.add_node(Node::External(name.to_string()))),
             })
             .collect();
         for (name, &index) in &externals {
@@ -101,7 +101,7 @@ impl Graph {
         let reference = &self.model.references[reference];
         let target = match &reference.target {
             Target::Module(id) => Node::Module(*id),
-            Target::External(name) => Node::External(name.clone()),
+            Target::External(name) => Node::External(name.to_string()),
         };
         let edge = self
             .index(&Node::Module(reference.from))

@@ -149,14 +149,12 @@ pub fn view(graph: &Graph, options: &ViewOptions) -> View {
         let target = match &reference.target {
             Target::Module(id) => module_node(graph, represent(*id), options.level),
             Target::External(name) => {
-                if options.exclude_external
-                    || (!show_std && STANDARD_CRATES.contains(&name.as_str()))
-                {
+                if options.exclude_external || (!show_std && STANDARD_CRATES.contains(&&**name)) {
                     continue;
                 }
                 ViewNode {
-                    id: name.clone(),
-                    crate_name: name.clone(),
+                    id: name.to_string(),
+                    crate_name: name.to_string(),
                     kind: NodeKind::External,
                     file: None,
                     files: Vec::new(),

@@ -88,8 +88,9 @@ pub struct Module {
 pub enum Target {
     /// The deepest workspace module the path goes into.
     Module(ModuleId),
-    /// An external crate, by package name.
-    External(String),
+    /// An external crate, by package name (shared by the references to
+    /// it).
+    External(std::sync::Arc<str>),
 }
 
 #[derive(Debug, Clone)]

@@ -17,9 +17,10 @@
 //! and selection, replaced by each run that resolves anything, so the shelf
 //! does not grow with edits.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::code::{ExternCrate, Glob, Import, ItemDecl};
@@ -81,19 +82,23 @@ pub struct Reused {
     /// Paths skipped as unresolvable in those batches.
     pub unresolved: usize,
     /// The batches read back: resolution skips their raw references.
-    pub fresh: HashSet<Batch>,
+    pub fresh: FxHashSet<Batch>,
 }
 
-/// A record as kept; written from borrowed strings, read into owned ones.
+/// A record as kept, borrowing its strings both ways. The references
+/// follow it, `references` of them encoded one after the other in the
+/// model's order: read back one at a time, they are never all held as
+/// kept beside the model's.
 #[derive(Serialize, Deserialize)]
-struct Record<S> {
+struct Record<'a> {
     key: [u8; 32],
-    files: Vec<S>,
+    #[serde(borrow)]
+    files: Vec<&'a str>,
     /// The distinct resolved paths and external crate names.
-    names: Vec<S>,
+    #[serde(borrow)]
+    names: Vec<&'a str>,
     batches: Vec<KeptBatch>,
-    /// Every reference, in the model's order.
-    references: Vec<KeptReference>,
+    references: usize,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -263,11 +268,12 @@ pub fn get(
     if kept_key != *key {
         return None;
     }
-    let record: Record<String> = postcard::from_bytes(&payload).ok()?;
+    let (record, mut rest) = postcard::take_from_bytes::<Record>(&payload).ok()?;
     let files: Vec<Arc<str>> = record.files.into_iter().map(Arc::from).collect();
     let names: Vec<Arc<str>> = record.names.into_iter().map(Arc::from).collect();
-    let now: HashMap<&Batch, &[u8; 32]> = batches.iter().map(|b| (&b.batch, &b.content)).collect();
-    let mut fresh = HashSet::new();
+    let now: FxHashMap<&Batch, &[u8; 32]> =
+        batches.iter().map(|b| (&b.batch, &b.content)).collect();
+    let mut fresh = FxHashSet::default();
     let mut unresolved = 0;
     for kept in &record.batches {
         let batch = Batch {
@@ -280,7 +286,7 @@ pub fn get(
         }
     }
     // A fresh batch's file is looked up by its index, not its name.
-    let fresh_files: HashSet<(usize, usize)> = record
+    let fresh_files: FxHashSet<(usize, usize)> = record
         .batches
         .iter()
         .filter(|kept| {
@@ -293,14 +299,18 @@ pub fn get(
         })
         .map(|kept| (kept.module, kept.file))
         .collect();
-    let mut references = Vec::with_capacity(record.references.len());
-    for kept in record.references {
+    // Each reference takes a byte at least: a count beyond that is not
+    // believed.
+    let mut references = Vec::with_capacity(record.references.min(rest.len()));
+    for _ in 0..record.references {
+        let (kept, after) = postcard::take_from_bytes::<KeptReference>(rest).ok()?;
+        rest = after;
         if kept.via != Via::Manifest && !fresh_files.contains(&(kept.from, kept.file)) {
             continue;
         }
         let target = match (kept.module, kept.external) {
             (Some(module), _) => Target::Module(module),
-            (None, Some(name)) => Target::External(names.get(name)?.to_string()),
+            (None, Some(name)) => Target::External(names.get(name)?.clone()),
             (None, None) => return None,
         };
         let [line, column, end_line, end_column, byte_start, byte_end] = kept.at;
@@ -339,7 +349,7 @@ pub fn record(
 ) -> (EntryName, Vec<u8>) {
     let mut files = Table::default();
     let mut names = Table::default();
-    let mut resolved: HashMap<(ModuleId, &str), usize> = HashMap::new();
+    let mut resolved: FxHashMap<(ModuleId, &str), usize> = FxHashMap::default();
     for r in references.iter().filter(|r| r.via != Via::Manifest) {
         *resolved.entry((r.from, &r.location.file)).or_default() += 1;
     }
@@ -355,7 +365,7 @@ pub fn record(
             }
         })
         .collect();
-    let references = references
+    let kept: Vec<KeptReference> = references
         .iter()
         .map(|r| {
             let (module, external) = match &r.target {
@@ -386,19 +396,23 @@ pub fn record(
         files: files.names,
         names: names.names,
         batches,
-        references,
+        references: kept.len(),
     };
     // Encoding plain numbers and strings into a vector cannot fail; an
     // empty record would only be a miss.
-    let payload = postcard::to_allocvec(&record).unwrap_or_default();
-    (name(store, workspace, options), payload)
+    let encoded = postcard::to_allocvec(&record).and_then(|header| {
+        kept.iter().try_fold(header, |payload, reference| {
+            postcard::to_extend(reference, payload)
+        })
+    });
+    (name(store, workspace, options), encoded.unwrap_or_default())
 }
 
 /// Strings numbered in the order first seen.
 #[derive(Default)]
 struct Table<'a> {
     names: Vec<&'a str>,
-    index: HashMap<&'a str, usize>,
+    index: FxHashMap<&'a str, usize>,
 }
 
 impl<'a> Table<'a> {

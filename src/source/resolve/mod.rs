@@ -30,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::code::{Position, RawRef};
 use super::extract::ExtractOptions;
@@ -203,18 +204,18 @@ fn resolve_batches(
         .into_par_iter()
         .enumerate()
         .map_init(
-            || (names.resolver(), Vec::new()),
-            |(resolver, segments), (id, batches)| {
+            || (names.resolver(), Scratch::default()),
+            |(resolver, scratch), (id, batches)| {
                 // What one module looks up is rarely what the next does.
                 resolver.forget();
                 let mut resolved = Vec::new();
                 for (source, refs) in batches {
                     resolved.extend(refs.into_raw().into_iter().filter_map(|raw| {
                         let (path, target) =
-                            resolve_ref(resolver, segments, names, module_paths, id, &raw)?;
+                            resolve_ref(resolver, scratch, names, module_paths, id, &raw)?;
                         Some(Reference {
                             from: id,
-                            path: path.into(),
+                            path,
                             target,
                             via: raw.via,
                             location: raw.span.located(source.relative.clone()),
@@ -242,7 +243,7 @@ fn manifest_references(
             }
             let target = match names.tables.crate_root(&dep.target) {
                 Some(module) => Target::Module(module),
-                None => Target::External(dep.target.clone()),
+                None => Target::External(dep.target.as_str().into()),
             };
             references.push(Reference {
                 from: root,
@@ -275,18 +276,29 @@ pub(super) fn module(workspace: &Workspace, m: TreeModule) -> Module {
     }
 }
 
+/// What a resolving thread keeps from one reference to the next.
+#[derive(Default)]
+struct Scratch {
+    /// The path being resolved, interned: one buffer, not one allocation
+    /// per reference.
+    segments: Vec<Option<symbols::Sym>>,
+    /// The resolved paths and crate names made so far: the references
+    /// that resolve alike share one string.
+    paths: FxHashSet<Arc<str>>,
+    crates: FxHashMap<symbols::Sym, Arc<str>>,
+}
+
 /// One raw reference written in `module`: its absolute path and target.
 fn resolve_ref(
     resolver: &mut Resolver,
-    // The path's interned segments: one buffer per thread, not one
-    // allocation per reference.
-    segments: &mut Vec<Option<symbols::Sym>>,
+    scratch: &mut Scratch,
     names: &Names,
     module_paths: &[String],
     module: ModuleId,
     raw: &RawRef,
-) -> Option<(String, Target)> {
+) -> Option<(Arc<str>, Target)> {
     let symbols = &names.tables.symbols;
+    let segments = &mut scratch.segments;
     segments.clear();
     segments.extend(raw.path.segments.iter().map(|s| symbols.get(s)));
     let segments = &segments[..];
@@ -311,7 +323,8 @@ fn resolve_ref(
         Base::Module(m) => (module_paths[m].as_str(), Target::Module(m)),
         Base::Crate(krate) => {
             let name = symbols.name(krate);
-            (name, Target::External(name.to_string()))
+            let shared = scratch.crates.entry(krate).or_insert_with(|| name.into());
+            (name, Target::External(shared.clone()))
         }
     };
     let written = raw.path.segments.iter().skip(resolved.tail);
@@ -323,5 +336,13 @@ fn resolve_ref(
         path.push_str("::");
         path.push_str(segment);
     }
+    let path = match scratch.paths.get(path.as_str()) {
+        Some(shared) => shared.clone(),
+        None => {
+            let shared: Arc<str> = path.into();
+            scratch.paths.insert(shared.clone());
+            shared
+        }
+    };
     Some((path, target))
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::fixpoint::Names;
 use super::tables::{CrateInput, ModuleInput, Tables};
-use super::{resolve_ref, Target};
+use super::{resolve_ref, Scratch, Target};
 use crate::location::LineIndex;
 use crate::source::code::ModuleCode;
 use crate::source::extract::{module_code, ExtractOptions};
@@ -138,8 +138,14 @@ fn resolve_all(source: &str) -> String {
             if raw.path.leading_colon {
                 written.insert_str(0, "::");
             }
-            let outcome = match resolve_ref(&mut resolver, &mut Vec::new(), &names, &paths, id, raw)
-            {
+            let outcome = match resolve_ref(
+                &mut resolver,
+                &mut Scratch::default(),
+                &names,
+                &paths,
+                id,
+                raw,
+            ) {
                 Some((path, Target::Module(m))) => format!("{path} [{}]", paths[m]),
                 Some((path, Target::External(krate))) => format!("{path} [{krate}]"),
                 None => "skipped".to_string(),
