@@ -46,10 +46,18 @@ pub fn run(
     let expiry = super::exemptions::expiry_rules(&analysis.settings)?;
     let mut shrunk = None;
     let mut baseline_entries = Vec::new();
-    if args.no_baseline {
-        say_baseline(&analysis, BaselineUse::NotRead);
-    } else {
-        let entries = super::baseline::read(&analysis)?;
+    // What the policy would take instead of a violation's path does not
+    // depend on the baseline: worked out while the baseline file is read
+    // and parsed on a thread of its own.
+    let mut violations = std::mem::take(&mut analysis.violations);
+    let read = std::thread::scope(|scope| {
+        let read = (!args.no_baseline).then(|| scope.spawn(|| super::baseline::read(&analysis)));
+        crate::check::suggest::suggest(&analysis.policy, &analysis.graph, &mut violations);
+        read.map(|read| read.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    analysis.violations = violations;
+    if let Some(read) = read {
+        let entries = read?;
         say_baseline(
             &analysis,
             entries
@@ -69,6 +77,8 @@ pub fn run(
             analysis.warnings.sort();
             baseline_entries = entries;
         }
+    } else {
+        say_baseline(&analysis, BaselineUse::NotRead);
     }
     if let Some(reference) = &args.base {
         let found = super::base::loosenings(
@@ -80,7 +90,6 @@ pub fn run(
         analysis.warnings.extend(found);
         analysis.warnings.sort();
     }
-    crate::check::suggest::suggest(&analysis.policy, &analysis.graph, &mut analysis.violations);
     if let Some(codeowners) = super::codeowners::read(&analysis.workspace.root) {
         super::codeowners::name_owners(&codeowners, &analysis.graph, &mut analysis.violations);
     }
