@@ -53,7 +53,10 @@ pub fn run(
     let read = std::thread::scope(|scope| {
         let read = (!args.no_baseline).then(|| scope.spawn(|| super::baseline::read(&analysis)));
         crate::check::suggest::suggest(&analysis.policy, &analysis.graph, &mut violations);
-        read.map(|read| read.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        read.map(|read| {
+            read.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
     });
     analysis.violations = violations;
     if let Some(read) = read {

@@ -336,7 +336,7 @@ pub fn known_names(analysis: &Analysis) -> Vec<String> {
                 .map(|item| format!("{}::{item}", module.path)),
         );
     }
-    for reference in &model.references {
+    for reference in model.references.iter() {
         if let Target::External(name) = &reference.target {
             names.insert(name.to_string());
         }

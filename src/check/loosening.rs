@@ -320,7 +320,7 @@ fn flagged(rule: &dyn Rule, context: &Context) -> BTreeSet<(ModuleId, Node)> {
 /// How many real references each (from, target) pair has.
 fn real_pair_counts(graph: &Graph) -> BTreeMap<(ModuleId, Node), usize> {
     let mut counts = BTreeMap::new();
-    for reference in &graph.model.references {
+    for reference in graph.model.references.iter() {
         let target = match &reference.target {
             Target::Module(module) => Node::Module(*module),
             Target::External(name) => Node::External(name.to_string()),
@@ -349,7 +349,7 @@ fn probe_graph(graph: &Graph) -> Option<Graph> {
     if selected.len().saturating_mul(targets) > MAX_PROBES {
         return None;
     }
-    let mut references = model.references.clone();
+    let mut references = model.references.to_vec();
     for &from in &selected {
         let location = Location::from_bytes(model.modules[from].file.clone(), "", 0..0);
         let probe = |path: &str, target: Target| Reference {

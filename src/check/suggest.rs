@@ -152,7 +152,7 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
 /// segment is one of the names its `pub use` binds.
 fn reexporters(model: &SourceModel) -> BTreeMap<&str, Vec<ModuleId>> {
     let mut found: BTreeMap<&str, BTreeSet<ModuleId>> = BTreeMap::new();
-    for reference in &model.references {
+    for reference in model.references.iter() {
         let module = &model.modules[reference.from];
         if reference.via != Via::Use || module.reexports.is_empty() {
             continue;
@@ -261,7 +261,7 @@ fn broken_candidates(
 pub(super) fn graph_with(model: &SourceModel, references: Vec<Reference>) -> Graph {
     Graph::new(SourceModel {
         modules: model.modules.iter().map(copy_module).collect(),
-        references,
+        references: std::sync::Arc::new(references),
         warnings: Vec::new(),
         suppressions: Vec::new(),
         crates: model.crates,

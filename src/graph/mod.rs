@@ -53,7 +53,7 @@ impl Graph {
         // then by target within each module: one edge per run, edges in
         // (from, to) order.
         let mut starts = vec![0; model.modules.len() + 1];
-        for reference in &model.references {
+        for reference in model.references.iter() {
             starts[reference.from + 1] += 1;
         }
         for module in 0..model.modules.len() {

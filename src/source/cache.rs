@@ -108,13 +108,19 @@ impl FactsCache {
         *self.resolved.lock().unwrap_or_else(|e| e.into_inner()) = (kept, of);
     }
 
-    /// Writes an entry beside the run: the run waits for it only at its end.
-    pub(super) fn put_later(&self, shelf: Shelf, name: EntryName, payload: Vec<u8>) {
+    /// Encodes and writes an entry beside the run: the run waits for it
+    /// only at its end.
+    pub(super) fn put_later(
+        &self,
+        shelf: Shelf,
+        name: EntryName,
+        payload: impl FnOnce() -> Vec<u8> + Send + 'static,
+    ) {
         let store = self.store.clone();
         self.upkeep
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .spawn(move || store.put(shelf, &name, &payload));
+            .spawn(move || store.put(shelf, &name, &payload()));
     }
 
     pub(super) fn options(&self) -> ExtractOptions {

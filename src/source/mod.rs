@@ -107,7 +107,8 @@ pub struct Reference {
 #[derive(Debug)]
 pub struct SourceModel {
     pub modules: Vec<Module>,
-    pub references: Vec<Reference>,
+    /// Shared: the cache's record of them is written beside the run.
+    pub references: std::sync::Arc<Vec<Reference>>,
     pub warnings: Vec<Warning>,
     /// Inline `// boundaries: allow(..)` comments of every file read.
     pub suppressions: Vec<Suppression>,
@@ -187,15 +188,11 @@ pub fn resolve(
     cache.resolved_kept(kept, batches.len());
     let model = resolve_on_pool(workspace, tree, options, reused);
     if kept < batches.len() {
-        let (name, record) = resolved::record(
-            cache.store(),
-            workspace,
-            options,
-            key,
-            &batches,
-            &model.references,
-        );
-        cache.put_later(Shelf::Resolved, name, record);
+        let name = resolved::name(cache.store(), workspace, options);
+        let references = model.references.clone();
+        cache.put_later(Shelf::Resolved, name, move || {
+            resolved::record(key, &batches, &references)
+        });
     }
     model
 }

@@ -242,7 +242,8 @@ impl Hasher {
 }
 
 /// The name of a workspace's record: one per root, settings and selection.
-fn name(store: &Store, workspace: &Workspace, options: ExtractOptions) -> EntryName {
+/// The name of the record of `workspace`'s selection under `options`.
+pub fn name(store: &Store, workspace: &Workspace, options: ExtractOptions) -> EntryName {
     let root = workspace.root.as_os_str().as_encoded_bytes();
     let settings = [u8::from(options.include_tests)];
     let selected: Vec<u8> = workspace
@@ -337,16 +338,8 @@ pub fn get(
     })
 }
 
-/// The record of a run's resolved references under its interface's key,
-/// and the name to keep it under.
-pub fn record(
-    store: &Store,
-    workspace: &Workspace,
-    options: ExtractOptions,
-    key: [u8; 32],
-    batches: &[TreeBatch],
-    references: &[Reference],
-) -> (EntryName, Vec<u8>) {
+/// The record of a run's resolved references under its interface's key.
+pub fn record(key: [u8; 32], batches: &[TreeBatch], references: &[Reference]) -> Vec<u8> {
     let mut files = Table::default();
     let mut names = Table::default();
     let mut resolved: FxHashMap<(ModuleId, &str), usize> = FxHashMap::default();
@@ -405,7 +398,7 @@ pub fn record(
             postcard::to_extend(reference, payload)
         })
     });
-    (name(store, workspace, options), encoded.unwrap_or_default())
+    encoded.unwrap_or_default()
 }
 
 /// Strings numbered in the order first seen.

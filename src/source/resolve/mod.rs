@@ -138,7 +138,7 @@ pub fn resolve(
         .collect();
     SourceModel {
         modules,
-        references,
+        references: Arc::new(references),
         warnings: tree.warnings,
         suppressions: tree.suppressions,
         crates,
