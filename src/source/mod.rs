@@ -180,13 +180,21 @@ pub fn resolve(
     let tree = discovered.0;
     let cache = cache.filter(|c| c.options().include_tests == options.include_tests);
     let Some((cache, batches)) = cache.and_then(|c| Some((c, resolved::batches(&tree)?))) else {
-        return resolve_on_pool(workspace, tree, options, None);
+        return resolve_on_pool(workspace, tree, options, None, None);
     };
     let key = resolved::key(workspace, &tree, options);
-    let reused = resolved::get(cache.store(), workspace, options, &key, &batches);
+    // A file parsed by this run is in no record: its references will be
+    // resolved, so the name tables are built while the record is read.
+    let parsed = cache.usage().misses > 0;
+    let (reused, names) = parse::parsing_pool().install(|| {
+        rayon::join(
+            || resolved::get(cache.store(), workspace, options, &key, &batches),
+            || parsed.then(|| resolve::build_names(workspace, &tree, options)),
+        )
+    });
     let kept = reused.as_ref().map_or(0, |r| r.fresh.len());
     cache.resolved_kept(kept, batches.len());
-    let model = resolve_on_pool(workspace, tree, options, reused);
+    let model = resolve_on_pool(workspace, tree, options, reused, names);
     if kept < batches.len() {
         let name = resolved::name(cache.store(), workspace, options);
         let references = model.references.clone();
@@ -205,6 +213,7 @@ fn resolve_on_pool(
     tree: tree::Tree,
     options: ExtractOptions,
     reused: Option<resolved::Reused>,
+    names: Option<resolve::Names>,
 ) -> SourceModel {
-    parse::parsing_pool().install(|| resolve::resolve(workspace, tree, options, reused))
+    parse::parsing_pool().install(|| resolve::resolve(workspace, tree, options, reused, names))
 }

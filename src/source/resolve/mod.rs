@@ -39,7 +39,7 @@ use super::resolved::{Batch, Reused};
 use super::tree::{SourceFile, Tree, TreeModule};
 use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
 use crate::workspace::Workspace;
-use fixpoint::Names;
+pub(super) use fixpoint::Names;
 use paths::{Exclude, Resolver};
 use tables::{Base, CrateInput, ModuleInput, Tables};
 
@@ -48,6 +48,7 @@ pub fn resolve(
     mut tree: Tree,
     options: ExtractOptions,
     reused: Option<Reused>,
+    built: Option<Names>,
 ) -> SourceModel {
     let (mut references, mut unresolved, fresh) = match reused {
         Some(reused) => (reused.references, reused.unresolved, Some(reused.fresh)),
@@ -84,7 +85,10 @@ pub fn resolve(
     let reused_count = references.len();
     // With every batch read back there is nothing to look up: the tables,
     // most of resolution's time, are not built.
-    let names = (fresh.is_none() || raw_count > 0).then(|| build_names(workspace, &tree, options));
+    let names = match built {
+        Some(names) => Some(names),
+        None => (fresh.is_none() || raw_count > 0).then(|| build_names(workspace, &tree, options)),
+    };
     // The tables hold imports interned: the written ones can go before the
     // references are resolved.
     for m in &mut tree.modules {
@@ -148,7 +152,7 @@ pub fn resolve(
 }
 
 /// The finished name tables of the whole workspace.
-fn build_names(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> Names {
+pub(super) fn build_names(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> Names {
     let externs: Vec<BTreeMap<String, String>> = workspace
         .crates
         .iter()
