@@ -221,14 +221,17 @@ fn facts_cache(
         return Err("--no-cache".to_string());
     }
     crate::cache::Store::open(&workspace.root, &workspace.target_dir)
-        .map(|store| source::FactsCache::new(store, options))
+        .map(|store| source::FactsCache::new(store, options, &workspace.root))
         .map_err(|why| why.to_string())
 }
 
 /// What `-v` says about the cache's use.
 fn cache_said(cache_use: Result<source::CacheUse, &String>) -> String {
     match cache_use {
-        Ok(used) => format!("{} from the cache, {} parsed", used.hits, used.misses),
+        Ok(used) => format!(
+            "{} from the cache, {} parsed; {} not read again (as the last run saw them)",
+            used.hits, used.misses, used.unchanged
+        ),
         Err(why) => format!("all parsed, no cache ({why})"),
     }
 }

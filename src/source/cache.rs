@@ -9,9 +9,13 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use std::path::Path;
+use std::time::SystemTime;
+
 use super::extract::ExtractOptions;
 use super::kept_refs::{self, StoredRefs};
 use super::parse::FileFacts;
+use super::seen::{SeenFiles, Stat};
 use crate::cache::{EntryName, Shelf, Store, Upkeep};
 
 pub struct FactsCache {
@@ -21,10 +25,14 @@ pub struct FactsCache {
     used: Mutex<HashSet<EntryName>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    /// Hits whose file was not read: it was as the last run saw it.
+    unchanged: AtomicUsize,
     /// Module files whose resolved references were read back, and all.
     resolved: Mutex<(usize, usize)>,
     /// Entries being written beside the run.
     upkeep: Mutex<Upkeep>,
+    /// What the last run saw of each file, and what this one sees.
+    seen: SeenFiles,
 }
 
 /// A file's facts as stored: its declarations, then its references
@@ -41,6 +49,8 @@ fn decode(payload: &[u8]) -> Option<FileFacts> {
 pub struct CacheUse {
     pub hits: usize,
     pub misses: usize,
+    /// Hits whose file was not read again.
+    pub unchanged: usize,
     /// Module files (the references one module writes in one file) whose
     /// resolved references were read back rather than resolved.
     pub resolved_kept: usize,
@@ -58,36 +68,66 @@ impl CacheUse {
 }
 
 impl FactsCache {
-    pub fn new(store: Store, options: ExtractOptions) -> FactsCache {
+    /// The cache of the workspace at `root`.
+    pub fn new(store: Store, options: ExtractOptions, root: &Path) -> FactsCache {
         FactsCache {
+            seen: SeenFiles::load(&store, root),
             store: Arc::new(store),
             options,
             used: Mutex::new(HashSet::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
             resolved: Mutex::new((0, 0)),
             upkeep: Mutex::new(Upkeep::default()),
         }
+    }
+
+    /// The content hash and the facts of the file `relative` at `file`
+    /// when it is as the last run saw it and its facts are kept: then the
+    /// file is not read.
+    pub fn unchanged(&self, relative: &Arc<str>, file: &Path) -> Option<([u8; 32], FileFacts)> {
+        let stat = Stat::of(file)?;
+        let content = self.seen.content(relative, stat)?;
+        let facts = self.kept(&content)?;
+        self.seen.unchanged(relative, stat, content);
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        Some((content, facts))
+    }
+
+    /// Notes the content hash of the file `relative`, whose identity was
+    /// `stat` before it was read at `read_at`.
+    pub fn read(&self, relative: &Arc<str>, stat: Stat, read_at: SystemTime, content: [u8; 32]) {
+        self.seen.read(relative, stat, read_at, content);
+    }
+
+    /// The facts kept for a text whose hash is `content`.
+    fn kept(&self, content: &[u8; 32]) -> Option<FileFacts> {
+        let name = self.facts_name(content);
+        self.used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name);
+        self.store
+            .get(Shelf::Facts, &name)
+            .and_then(|payload| decode(&payload))
+    }
+
+    fn facts_name(&self, content: &[u8; 32]) -> EntryName {
+        let settings = [u8::from(self.options.include_tests)];
+        self.store.name(Shelf::Facts, &[&settings, content])
     }
 
     /// The facts of `text`: read back if a run derived them before, else
     /// derived by `derive` and kept.
     /// `content` is the hash of the file's text.
     pub fn facts(&self, content: &[u8; 32], derive: impl FnOnce() -> FileFacts) -> FileFacts {
-        let settings = [u8::from(self.options.include_tests)];
-        let name = self.store.name(Shelf::Facts, &[&settings, content]);
-        self.used
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(name);
-        let cached = self
-            .store
-            .get(Shelf::Facts, &name)
-            .and_then(|payload| decode(&payload));
-        if let Some(facts) = cached {
+        if let Some(facts) = self.kept(content) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return facts;
         }
+        let name = self.facts_name(content);
         self.misses.fetch_add(1, Ordering::Relaxed);
         let facts = derive();
         let stored = (&facts, kept_refs::store(&facts.code));
@@ -134,6 +174,7 @@ impl FactsCache {
         CacheUse {
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
             resolved_kept,
             module_files,
         }
@@ -146,6 +187,10 @@ impl FactsCache {
         let usage = self.usage();
         let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut upkeep = self.upkeep.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some((name, record)) = self.seen.record() {
+            let store = self.store.clone();
+            upkeep.spawn(move || store.put(Shelf::Workspace, &name, &record));
+        }
         if usage.misses > 0 {
             let store = self.store;
             upkeep.spawn(move || {

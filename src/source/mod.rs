@@ -16,6 +16,7 @@ mod prefetch;
 mod read;
 mod resolve;
 mod resolved;
+mod seen;
 mod suppressions;
 mod tokens;
 mod tree;

@@ -2,7 +2,6 @@
 //! depth, parse with syn and copy the code out, on a thread whose stack is
 //! large enough for whatever passed the guard.
 
-use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -13,8 +12,10 @@ use super::code::ModuleCode;
 use super::depth::{nesting, MAX_NESTING, PARSE_STACK_BYTES};
 use super::extract::{module_code, ExtractOptions};
 use super::read::read_source;
+use super::seen::Stat;
+use super::suppressions::FoundSuppression;
 use super::Suppression;
-use crate::location::{LineIndex, Location};
+use crate::location::{LineIndex, Location, Span};
 use crate::warning::{Warning, WarningCode};
 
 /// A source file, shared by the modules it holds. Its text is not kept:
@@ -88,6 +89,17 @@ pub fn parse_file(
     options: ExtractOptions,
     cache: Option<&FactsCache>,
 ) -> ParsedFile {
+    if let Some((content, facts)) = cache.and_then(|c| c.unchanged(&relative, file)) {
+        let source = SourceFile {
+            relative,
+            content_hash: Some(content),
+        };
+        return parsed(source, facts);
+    }
+    // What the file is before it is read: a change while it is read shows
+    // in the next run's look at it.
+    let read_at = std::time::SystemTime::now();
+    let stat = cache.and_then(|_| Stat::of(file));
     let text = match read_source(file) {
         Ok(text) => normalise(text),
         Err(refused) => {
@@ -100,19 +112,22 @@ pub fn parse_file(
         Some(cache) => {
             let hash = *blake3::hash(text.as_bytes()).as_bytes();
             source.content_hash = Some(hash);
+            if let Some(stat) = stat {
+                cache.read(&source.relative, stat, read_at, hash);
+            }
             cache.facts(&hash, || file_facts(&text, options))
         }
         None => file_facts(&text, options),
     };
     // The text goes here: the facts are located already.
-    parsed(source, &text, facts)
+    parsed(source, facts)
 }
 
 /// Parses a file's text (see [`parse_file`]).
 #[cfg(test)]
 fn parse_text(relative: &str, text: &str, options: ExtractOptions) -> ParsedFile {
     let facts = file_facts(text, options);
-    parsed(SourceFile::unread(relative.into()), text, facts)
+    parsed(SourceFile::unread(relative.into()), facts)
 }
 
 /// What one file's text yields, whatever the file is called: what the
@@ -121,91 +136,92 @@ fn parse_text(relative: &str, text: &str, options: ExtractOptions) -> ParsedFile
 pub struct FileFacts {
     pub code: ModuleCode,
     pub problem: Option<ParseProblem>,
+    /// Its suppression comments, but those inside test code that is not
+    /// read (they would look unused) and those of a text too deep to
+    /// parse.
+    pub suppressions: Vec<FoundSuppression>,
 }
 
-/// Why a file's code could not be read, located by bytes.
+/// Why a file's code could not be read, and where.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum ParseProblem {
-    /// Nested deeper than the parser's stack takes, at this byte.
-    TooDeep { at: usize },
+    /// Nested deeper than the parser's stack takes.
+    TooDeep { at: Span },
     /// syn's error.
-    Syntax {
-        message: String,
-        bytes: Range<usize>,
-    },
+    Syntax { message: String, span: Span },
 }
 
-/// Parses a text into its facts.
+/// Parses a text into its facts: everything a run needs of the file, so
+/// its text is not needed again.
 fn file_facts(text: &str, options: ExtractOptions) -> FileFacts {
     let deepest = nesting(text);
     if deepest.score > MAX_NESTING {
+        let at = deepest.at;
         return FileFacts {
             code: ModuleCode::default(),
-            problem: Some(ParseProblem::TooDeep { at: deepest.at }),
+            problem: Some(ParseProblem::TooDeep {
+                at: LineIndex::new(text).span(at..at + 1),
+            }),
+            suppressions: Vec::new(),
         };
     }
-    let facts = match parse_items_one_by_one(text, options) {
-        Ok(code) => FileFacts {
-            code,
-            problem: None,
-        },
-        Err(err) => FileFacts {
-            code: ModuleCode::default(),
-            problem: Some(ParseProblem::Syntax {
+    let (code, problem) = match parse_items_one_by_one(text, options) {
+        Ok(code) => (code, None),
+        Err(err) => (
+            ModuleCode::default(),
+            Some(ParseProblem::Syntax {
                 message: err.to_string(),
-                bytes: err.span().byte_range(),
+                span: LineIndex::new(text).span(err.span().byte_range()),
             }),
-        },
+        ),
     };
     // Spans are plain numbers from here on; free this thread's source map.
     proc_macro2::extra::invalidate_current_thread_spans();
-    facts
+    let skipped = code.all_skipped();
+    let suppressions = super::suppressions::find(text)
+        .into_iter()
+        .filter(|s| !skipped.iter().any(|r| r.contains(&s.start())))
+        .collect();
+    FileFacts {
+        code,
+        problem,
+        suppressions,
+    }
 }
 
-/// A file's facts, with its warning and suppressions located in `text`.
-fn parsed(source: SourceFile, text: &str, facts: FileFacts) -> ParsedFile {
-    // Text too deep to parse is not scanned for suppressions either.
-    let scanned = !matches!(facts.problem, Some(ParseProblem::TooDeep { .. }));
+/// A file's facts, with its warning and suppressions located in it.
+fn parsed(source: SourceFile, facts: FileFacts) -> ParsedFile {
     let warning = facts.problem.map(|problem| {
-        let (message, bytes) = match problem {
+        let (message, span) = match problem {
             ParseProblem::TooDeep { at } => (
                 format!(
                     "cannot parse {}: code nested deeper than the {MAX_NESTING} levels parsed; \
                      its references are not checked",
                     source.relative
                 ),
-                at..at + 1,
+                at,
             ),
-            ParseProblem::Syntax { message, bytes } => (
+            ParseProblem::Syntax { message, span } => (
                 format!(
                     "cannot parse {}: {message}; its references are not checked",
                     source.relative
                 ),
-                bytes,
+                span,
             ),
         };
         Warning {
-            location: Some(Location::from_bytes(source.relative.clone(), text, bytes)),
+            location: Some(span.located(source.relative.clone())),
             code: WarningCode::ParseError,
             message,
         }
     });
-    let code = facts.code;
-    // Suppressions inside test code that is not read would look unused.
-    // (They are found again from the text rather than cached: the scan
-    // looks for one marker and costs less than reading them back.)
-    let skipped = code.all_skipped();
-    let suppressions = match scanned {
-        true => super::suppressions::scan(&source.relative, text)
-            .into_iter()
-            .filter(|s| !skipped.iter().any(|r| r.contains(&s.location.byte_start)))
-            .collect(),
-        false => Vec::new(),
-    };
+    let suppressions = (facts.suppressions.iter())
+        .map(|found| found.located(&source.relative))
+        .collect();
     ParsedFile {
         suppressions,
         source,
-        code,
+        code: facts.code,
         warning,
     }
 }

@@ -5,7 +5,11 @@ use super::lexer::{
     block_comment_end, char_or_lifetime_len, line_end, quoted_end, raw_or_byte_string_end,
     starts_raw_or_byte_string,
 };
-use crate::location::{LineIndex, Location};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::location::{LineIndex, Location, Span};
 
 #[derive(Debug, Clone)]
 pub struct Suppression {
@@ -20,16 +24,55 @@ pub struct Suppression {
     pub own_line: bool,
 }
 
+/// A suppression comment as a file's facts keep it: located by spans, so
+/// it does not depend on the file's name (nor needs its text again).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FoundSuppression {
+    span: Span,
+    rules: Vec<(String, Span)>,
+    reason: Option<String>,
+    own_line: bool,
+}
+
+impl FoundSuppression {
+    /// Where the comment starts, in bytes.
+    pub fn start(&self) -> usize {
+        self.span.bytes().start
+    }
+
+    /// This comment in the file `relative`.
+    pub fn located(&self, relative: &Arc<str>) -> Suppression {
+        Suppression {
+            location: self.span.located(relative.clone()),
+            rules: (self.rules.iter())
+                .map(|(name, span)| (name.clone(), span.located(relative.clone())))
+                .collect(),
+            reason: self.reason.clone(),
+            own_line: self.own_line,
+        }
+    }
+}
+
 const MARKER: &str = "boundaries:";
 
+/// The suppression comments of the file `relative`.
 pub fn scan(relative: &str, text: &str) -> Vec<Suppression> {
+    let relative: Arc<str> = relative.into();
+    find(text)
+        .iter()
+        .map(|found| found.located(&relative))
+        .collect()
+}
+
+/// The suppression comments of a text.
+pub fn find(text: &str) -> Vec<FoundSuppression> {
     if !text.contains(MARKER) {
         return Vec::new();
     }
     let index = LineIndex::new(text);
     line_comments(text)
         .into_iter()
-        .filter_map(|range| parse_comment(relative, &index, text, range))
+        .filter_map(|range| parse_comment(&index, text, range))
         .collect()
 }
 
@@ -60,11 +103,10 @@ fn line_comments(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 fn parse_comment(
-    relative: &str,
     index: &LineIndex,
     text: &str,
     range: std::ops::Range<usize>,
-) -> Option<Suppression> {
+) -> Option<FoundSuppression> {
     let comment = &text[range.clone()];
     let body = &comment[2..];
     let after_marker = body.trim_start().strip_prefix(MARKER)?;
@@ -81,10 +123,7 @@ fn parse_comment(
         if !name.is_empty() {
             rules.push((
                 name.to_string(),
-                index.location(
-                    relative.to_string(),
-                    offset + start..offset + start + name.len(),
-                ),
+                index.span(offset + start..offset + start + name.len()),
             ));
         }
         cursor += part.len() + 1;
@@ -93,11 +132,8 @@ fn parse_comment(
         .trim()
         .trim_start_matches([':', '-', '—'])
         .trim();
-    Some(Suppression {
-        location: index.location(
-            relative.to_string(),
-            offset..offset + comment.trim_end().len(),
-        ),
+    Some(FoundSuppression {
+        span: index.span(offset..offset + comment.trim_end().len()),
         rules,
         reason: (!reason.is_empty()).then(|| reason.to_string()),
         own_line: text[..offset]

@@ -66,6 +66,7 @@ fn cache_use(stderr: &str) -> (usize, usize) {
     let line = stderr
         .lines()
         .find(|l| l.contains(" from the cache, "))
+        .and_then(|l| l.split(';').next())
         .unwrap_or_else(|| panic!("no cache line in:\n{stderr}"));
     let numbers: Vec<usize> = line
         .split(|c: char| !c.is_ascii_digit())
@@ -74,6 +75,21 @@ fn cache_use(stderr: &str) -> (usize, usize) {
     // "  1.2 ms  read N files: H from the cache, M parsed"
     let n = numbers.len();
     (numbers[n - 2], numbers[n - 1])
+}
+
+/// How many files a `-v` run took as the last run saw them, unread.
+fn not_read_again(stderr: &str) -> usize {
+    let line = stderr
+        .lines()
+        .find_map(|l| {
+            l.split_once("; ")
+                .filter(|_| l.contains(" from the cache, "))
+        })
+        .unwrap_or_else(|| panic!("no cache line in:\n{stderr}"));
+    let count = line.1.split(' ').next().unwrap_or_default();
+    count
+        .parse()
+        .unwrap_or_else(|_| panic!("no count in {line:?}"))
 }
 
 /// Whether a `-v` run says `cargo metadata`'s answer came from the cache.
@@ -946,4 +962,59 @@ fn a_body_edit_resolves_only_its_own_file() {
         check(&dir, &copy.home, &[]),
         check(&dir, &copy.home, &["--no-cache"])
     );
+}
+
+/// A file left alone is not read again: the next run takes its hash from
+/// what the last run saw of it (its device, inode, size, modification and
+/// change times). An edit that keeps the size and puts the modification
+/// time back is still seen (its change time moved, and nothing sets that
+/// back), and the output is the one without the cache. A file changed
+/// just before a run is read again by the next one.
+#[test]
+fn unchanged_files_are_not_read_again_and_a_hidden_edit_is_seen() {
+    let copy = Copy::new();
+    let dir = copy.fixture("demo");
+    let files = |stderr: &str| cache_use(stderr).0 + cache_use(stderr).1;
+    // Just copied: read by both runs, as a file changed within the last
+    // two seconds may change again within the same tick of its clock.
+    let first = check(&dir, &copy.home, &["-v"]);
+    assert_eq!(not_read_again(&first.stderr), 0, "{}", first.stderr);
+    let second = check(&dir, &copy.home, &["-v"]);
+    assert_eq!(not_read_again(&second.stderr), 0, "{}", second.stderr);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    check(&dir, &copy.home, &[]);
+    let settled = check(&dir, &copy.home, &["-v"]);
+    assert_eq!(
+        not_read_again(&settled.stderr),
+        files(&settled.stderr),
+        "{}",
+        settled.stderr
+    );
+
+    let api = dir.join("crates/shop/src/billing/api.rs");
+    let before = std::fs::metadata(&api).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&api).unwrap();
+    assert!(text.contains("storage::find_email("));
+    std::fs::write(
+        &api,
+        text.replace("storage::find_email(", "storage::find_emaix("),
+    )
+    .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&api)
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&api).unwrap().modified().unwrap(), before);
+    let hidden = check(&dir, &copy.home, &["-v"]);
+    assert_eq!(
+        not_read_again(&hidden.stderr),
+        files(&hidden.stderr) - 1,
+        "{}",
+        hidden.stderr
+    );
+    let cached = check(&dir, &copy.home, &[]);
+    assert!(cached.stdout.contains("find_emaix"), "{}", cached.stdout);
+    assert_eq!(cached, check(&dir, &copy.home, &["--no-cache"]));
 }
