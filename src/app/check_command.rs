@@ -1,5 +1,7 @@
 //! `cargo boundaries check`: check and print in the chosen format.
 
+use std::io::Write as _;
+
 use super::{
     analyze_loaded, output_style, print, say_baseline, Analysis, BaselineUse, Failure, PolicyUse,
     Stream, EXIT_OK, EXIT_VIOLATIONS,
@@ -9,7 +11,6 @@ use crate::check::verdict::Verdict;
 use crate::cli::{CheckArgs, Format, MessageFormat};
 use crate::report::{self, CheckRun};
 use crate::workspace::Workspace;
-use std::io::Write as _;
 
 pub fn check(args: &CheckArgs) -> Result<i32, Failure> {
     let result = if args.watch {

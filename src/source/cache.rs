@@ -90,7 +90,7 @@ impl FactsCache {
         let stat = Stat::of(file)?;
         let content = self.seen.content(relative, stat)?;
         let facts = self.kept(&content)?;
-        self.seen.unchanged(relative, stat, content);
+        self.seen.note_unchanged(relative, stat, content);
         self.hits.fetch_add(1, Ordering::Relaxed);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         Some((content, facts))
@@ -98,8 +98,14 @@ impl FactsCache {
 
     /// Notes the content hash of the file `relative`, whose identity was
     /// `stat` before it was read at `read_at`.
-    pub fn read(&self, relative: &Arc<str>, stat: Stat, read_at: SystemTime, content: [u8; 32]) {
-        self.seen.read(relative, stat, read_at, content);
+    pub fn note_read(
+        &self,
+        relative: &Arc<str>,
+        stat: Stat,
+        read_at: SystemTime,
+        content: [u8; 32],
+    ) {
+        self.seen.note_read(relative, stat, read_at, content);
     }
 
     /// The facts kept for a text whose hash is `content`.

@@ -107,13 +107,19 @@ impl SeenFiles {
     }
 
     /// Notes that `relative` is still as the last run saw it.
-    pub fn unchanged(&self, relative: &Arc<str>, stat: Stat, content: [u8; 32]) {
+    pub fn note_unchanged(&self, relative: &Arc<str>, stat: Stat, content: [u8; 32]) {
         self.saw(relative, Seen { stat, content });
     }
 
     /// Notes that `relative`, with `stat` before it was read at `read_at`,
     /// has the content hash `content`.
-    pub fn read(&self, relative: &Arc<str>, stat: Stat, read_at: SystemTime, content: [u8; 32]) {
+    pub fn note_read(
+        &self,
+        relative: &Arc<str>,
+        stat: Stat,
+        read_at: SystemTime,
+        content: [u8; 32],
+    ) {
         if stat.settled(read_at) {
             self.saw(relative, Seen { stat, content });
         }
