@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use std::path::Path;
-use std::time::SystemTime;
 
 use super::extract::ExtractOptions;
 use super::kept_refs::{self, StoredRefs};
@@ -96,16 +95,9 @@ impl FactsCache {
         Some((content, facts))
     }
 
-    /// Notes the content hash of the file `relative`, whose identity was
-    /// `stat` before it was read at `read_at`.
-    pub fn note_read(
-        &self,
-        relative: &Arc<str>,
-        stat: Stat,
-        read_at: SystemTime,
-        content: [u8; 32],
-    ) {
-        self.seen.note_read(relative, stat, read_at, content);
+    /// What this run sees of the files it reads.
+    pub(super) fn seen(&self) -> &SeenFiles {
+        &self.seen
     }
 
     /// The facts kept for a text whose hash is `content`.

@@ -113,7 +113,9 @@ pub fn parse_file(
             let hash = *blake3::hash(text.as_bytes()).as_bytes();
             source.content_hash = Some(hash);
             if let Some(stat) = stat {
-                cache.note_read(&source.relative, stat, read_at, hash);
+                cache
+                    .seen()
+                    .note_read(&source.relative, stat, read_at, hash);
             }
             cache.facts(&hash, || file_facts(&text, options))
         }
