@@ -29,8 +29,8 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// A file that was not read, or whose text is gone.
-    pub fn unread(relative: Arc<str>) -> SourceFile {
+    /// The file `relative`, its content hash not known (yet).
+    pub fn named(relative: Arc<str>) -> SourceFile {
         SourceFile {
             relative,
             content_hash: None,
@@ -49,7 +49,7 @@ impl ParsedFile {
     /// A file not read (its warning is given where it was refused).
     pub fn unread(relative: Arc<str>) -> ParsedFile {
         ParsedFile {
-            source: SourceFile::unread(relative),
+            source: SourceFile::named(relative),
             code: ModuleCode::default(),
             warning: None,
             suppressions: Vec::new(),
@@ -104,10 +104,10 @@ pub fn parse_file(
         Ok(text) => normalise(text),
         Err(refused) => {
             let message = format!("cannot read {relative}: {refused}");
-            return unparsed(SourceFile::unread(relative), None, message);
+            return unparsed(SourceFile::named(relative), None, message);
         }
     };
-    let mut source = SourceFile::unread(relative);
+    let mut source = SourceFile::named(relative);
     let facts = match cache {
         Some(cache) => {
             let hash = *blake3::hash(text.as_bytes()).as_bytes();
@@ -129,7 +129,7 @@ pub fn parse_file(
 #[cfg(test)]
 fn parse_text(relative: &str, text: &str, options: ExtractOptions) -> ParsedFile {
     let facts = file_facts(text, options);
-    parsed(SourceFile::unread(relative.into()), facts)
+    parsed(SourceFile::named(relative.into()), facts)
 }
 
 /// What one file's text yields, whatever the file is called: what the
