@@ -86,6 +86,38 @@ impl<'a> LineIndex<'a> {
         self.table.location(self.text, file, bytes)
     }
 
+    /// The span from `start` to `end`, each a 1-based line and a 0-based
+    /// column in characters (as the parser counts them), found without
+    /// searching: `None` where the text is not all ASCII (a column is then
+    /// not a byte distance), a position is not in the text or `end` comes
+    /// before `start`.
+    pub fn span_between(&self, start: (usize, usize), end: (usize, usize)) -> Option<Span> {
+        if !self.table.checkpoints.is_empty() {
+            return None;
+        }
+        let offset = |(line, column): (usize, usize)| {
+            let line_start = *self.table.line_starts.get(line.checked_sub(1)?)?;
+            // The line's newline belongs to it; the next line's start does not.
+            let line_end =
+                (self.table.line_starts.get(line)).map_or(self.text.len(), |next| next - 1);
+            let offset = line_start + column;
+            (offset <= line_end).then_some(offset)
+        };
+        let (byte_start, byte_end) = (offset(start)?, offset(end)?);
+        if byte_end < byte_start {
+            return None;
+        }
+        let narrow = |n: usize| u32::try_from(n).ok();
+        Some(Span {
+            byte_start: narrow(byte_start)?,
+            byte_end: narrow(byte_end)?,
+            line: narrow(start.0)?,
+            column: narrow(start.1 + 1)?,
+            end_line: narrow(end.0)?,
+            end_column: narrow(end.1 + 1)?,
+        })
+    }
+
     /// The span of `bytes`, kept without the text.
     pub fn span(&self, bytes: Range<usize>) -> Span {
         let (line, column) = self.table.line_column(self.text, bytes.start);

@@ -18,7 +18,7 @@ use super::code::{
 use super::tokens::item_macro_contents;
 use super::visitor::RefVisitor;
 use super::Via;
-use crate::location::LineIndex;
+use crate::location::{self, LineIndex};
 
 /// What extraction needs to know about the run.
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +37,13 @@ pub fn module_code(items: &[Item], options: ExtractOptions, lines: &LineIndex) -
     code
 }
 
-fn extract_item(item: &Item, options: ExtractOptions, lines: &LineIndex, code: &mut ModuleCode) {
+/// Adds one item's code to its module's `code`.
+pub fn extract_item(
+    item: &Item,
+    options: ExtractOptions,
+    lines: &LineIndex,
+    code: &mut ModuleCode,
+) {
     if !options.include_tests && is_test_only(item_attrs(item)) {
         code.skipped
             .push(syn::spanned::Spanned::span(item).byte_range());
@@ -54,7 +60,7 @@ fn extract_item(item: &Item, options: ExtractOptions, lines: &LineIndex, code: &
                     .content
                     .as_ref()
                     .map(|(_, items)| module_code(items, options, lines)),
-                name_span: lines.span(m.ident.span().byte_range()),
+                name_span: locate(lines, m.ident.span(), m.ident.span()),
             });
         }
         Item::Use(u) => use_item(u, lines, code),
@@ -73,7 +79,7 @@ fn extract_item(item: &Item, options: ExtractOptions, lines: &LineIndex, code: &
                     },
                     via: Via::Use,
                     position: Position::Import,
-                    span: lines.span(e.ident.span().byte_range()),
+                    span: locate(lines, e.ident.span(), e.ident.span()),
                 });
             }
             if name != "_" {
@@ -165,7 +171,7 @@ impl UseWalk<'_> {
                 } else {
                     Some(name)
                 };
-                self.leaf(path, binding, span_bytes(start, n.ident.span()));
+                self.leaf(path, binding, locate(self.lines, start, n.ident.span()));
             }
             UseTree::Rename(r) => {
                 let name = unraw(&r.ident);
@@ -173,7 +179,7 @@ impl UseWalk<'_> {
                 let path = self.leaf_path(prefix, &name);
                 let binding = unraw(&r.rename);
                 let binding = (binding != "_").then_some(binding);
-                self.leaf(path, binding, span_bytes(start, r.ident.span()));
+                self.leaf(path, binding, locate(self.lines, start, r.ident.span()));
             }
             UseTree::Glob(g) => {
                 let path = RawPath {
@@ -187,7 +193,7 @@ impl UseWalk<'_> {
                         via: Via::Use,
                         // What a glob imports from is a module (or an enum).
                         position: Position::Type,
-                        span: self.lines.span(span_bytes(start, g.star_token.span)),
+                        span: locate(self.lines, start, g.star_token.span),
                     });
                 }
                 self.code.globs.push(Glob {
@@ -211,7 +217,7 @@ impl UseWalk<'_> {
         }
     }
 
-    fn leaf(&mut self, path: RawPath, binding: Option<String>, bytes: Range<usize>) {
+    fn leaf(&mut self, path: RawPath, binding: Option<String>, span: location::Span) {
         if path.segments.is_empty() {
             return;
         }
@@ -226,9 +232,20 @@ impl UseWalk<'_> {
             path,
             via: Via::Use,
             position: Position::Import,
-            span: self.lines.span(bytes),
+            span,
         });
     }
+}
+
+/// Where the tokens from `start` to `end` are: from the parser's lines and
+/// columns where the text is ASCII (a byte offset from proc_macro2 costs a
+/// search and a count of characters, for every reference), from byte
+/// offsets otherwise.
+pub fn locate(lines: &LineIndex, start: Span, end: Span) -> location::Span {
+    let (from, to) = (start.start(), end.end());
+    lines
+        .span_between((from.line, from.column), (to.line, to.column))
+        .unwrap_or_else(|| lines.span(span_bytes(start, end)))
 }
 
 pub fn span_bytes(start: Span, end: Span) -> Range<usize> {

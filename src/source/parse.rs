@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::cache::FactsCache;
 use super::code::ModuleCode;
 use super::depth::{nesting, MAX_NESTING, PARSE_STACK_BYTES};
-use super::extract::{module_code, ExtractOptions};
+use super::extract::{extract_item, ExtractOptions};
 use super::read::read_source;
 use super::seen::Stat;
 use super::suppressions::FoundSuppression;
@@ -238,12 +238,47 @@ fn parse_items_one_by_one(text: &str, options: ExtractOptions) -> syn::Result<Mo
         syn::Attribute::parse_inner(input)?;
         let mut code = ModuleCode::default();
         while !input.is_empty() {
+            if !options.include_tests {
+                if let Some(bytes) = skip_test_module(input) {
+                    code.skipped.push(bytes);
+                    continue;
+                }
+            }
             let item: syn::Item = input.parse()?;
-            code.merge(module_code(std::slice::from_ref(&item), options, &lines));
+            extract_item(&item, options, &lines, &mut code);
         }
         Ok(code)
     };
     syn::parse::Parser::parse_str(items, text)
+}
+
+/// Steps over a test-only inline module (`#[cfg(test)] mod tests { .. }`)
+/// without building its syntax tree, and returns the bytes it spans: its
+/// code is left out of the run either way (`include-tests` is off), and
+/// syn's tree of it would cost as much as the code checked. A syntax error
+/// inside it is then not reported, as nothing inside it is checked.
+/// Anything else (or anything odd) is left for syn to parse as usual.
+fn skip_test_module(input: syn::parse::ParseStream) -> Option<std::ops::Range<usize>> {
+    use syn::parse::discouraged::Speculative;
+    if !input.peek(syn::Token![#]) {
+        return None;
+    }
+    let ahead = input.fork();
+    let attrs = ahead.call(syn::Attribute::parse_outer).ok()?;
+    if !super::cfg::is_test_only(&attrs) {
+        return None;
+    }
+    ahead.parse::<syn::Visibility>().ok()?;
+    ahead.parse::<syn::Token![mod]>().ok()?;
+    ahead.parse::<syn::Ident>().ok()?;
+    if !ahead.peek(syn::token::Brace) {
+        return None;
+    }
+    let body: proc_macro2::TokenTree = ahead.parse().ok()?;
+    let start = attrs.first()?.pound_token.span.byte_range().start;
+    let end = body.span().byte_range().end;
+    input.advance_to(&ahead);
+    Some(start..end)
 }
 
 fn unparsed(source: SourceFile, location: Option<Location>, message: String) -> ParsedFile {

@@ -1,8 +1,6 @@
 //! Macro invocations seen as tokens: item-position macros reparsed as items,
 //! and path-like token runs (`crate::billing::total`) in macro arguments.
 
-use std::ops::Range;
-
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 use super::code::RawPath;
@@ -86,15 +84,22 @@ fn span_len(span: proc_macro2::Span) -> usize {
     span.byte_range().len()
 }
 
+/// A path-like run of tokens and the spans of its first and last token.
+pub struct PathRun {
+    pub path: RawPath,
+    pub first: proc_macro2::Span,
+    pub last: proc_macro2::Span,
+}
+
 /// Every maximal `a::b::c` or `::a` run in `tokens` (nested groups
-/// included), with its byte range.
-pub fn path_runs(tokens: TokenStream) -> Vec<(RawPath, Range<usize>)> {
+/// included).
+pub fn path_runs(tokens: TokenStream) -> Vec<PathRun> {
     let mut runs = Vec::new();
     collect_runs(tokens, &mut runs);
     runs
 }
 
-fn collect_runs(tokens: TokenStream, runs: &mut Vec<(RawPath, Range<usize>)>) {
+fn collect_runs(tokens: TokenStream, runs: &mut Vec<PathRun>) {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
     let mut i = 0;
     while i < tokens.len() {
@@ -137,14 +142,14 @@ fn collect_runs(tokens: TokenStream, runs: &mut Vec<(RawPath, Range<usize>)>) {
             }
         }
         if segments.len() >= 2 || leading_colon {
-            let bytes = span_bytes(tokens[i].span(), tokens[end].span());
-            runs.push((
-                RawPath {
+            runs.push(PathRun {
+                path: RawPath {
                     leading_colon,
                     segments: segments.into_iter().collect(),
                 },
-                bytes,
-            ));
+                first: tokens[i].span(),
+                last: tokens[end].span(),
+            });
         }
         i = end + 1;
     }
@@ -167,7 +172,8 @@ mod tests {
         let tokens: TokenStream = src.parse().unwrap();
         path_runs(tokens)
             .into_iter()
-            .map(|(p, _)| {
+            .map(|run| {
+                let p = run.path;
                 let joined = p.segments.joined().to_string();
                 if p.leading_colon {
                     format!("::{joined}")
@@ -204,7 +210,7 @@ mod tests {
         let found: Vec<String> = pieces
             .into_iter()
             .flat_map(path_runs)
-            .map(|(p, _)| p.segments.joined().to_string())
+            .map(|run| run.path.segments.joined().to_string())
             .collect();
         assert_eq!(found, ["b::c"]);
     }

@@ -9,7 +9,6 @@
 //! module.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 
 use proc_macro2::TokenStream;
 use syn::punctuated::Punctuated;
@@ -18,10 +17,10 @@ use syn::{Attribute, Generics, Item, Meta, Path, QSelf, Stmt, Token};
 
 use super::cfg::is_test_only;
 use super::code::{ModuleCode, Position, RawPath, RawRef};
-use super::extract::{span_bytes, unraw};
+use super::extract::{locate, unraw};
 use super::tokens::path_runs;
 use super::Via;
-use crate::location::LineIndex;
+use crate::location::{LineIndex, Span};
 
 /// Attributes whose arguments are never paths into code.
 const INERT_ATTRIBUTES: [&str; 12] = [
@@ -96,7 +95,7 @@ impl<'a> RefVisitor<'a> {
             },
             via,
             position,
-            span_bytes(start, end),
+            locate(self.lines, start, end),
         );
     }
 
@@ -106,14 +105,15 @@ impl<'a> RefVisitor<'a> {
 
     /// Path-like runs in macro arguments: their position is unknown.
     pub fn macro_tokens(&mut self, tokens: TokenStream) {
-        for (path, bytes) in path_runs(tokens) {
-            self.push(path, Via::Macro, Position::Unknown, bytes);
+        for run in path_runs(tokens) {
+            let span = locate(self.lines, run.first, run.last);
+            self.push(run.path, Via::Macro, Position::Unknown, span);
         }
     }
 
     /// Adds a reference unless its first segment is local; rewrites it when
     /// the first segment is a block-local import.
-    fn push(&mut self, mut path: RawPath, via: Via, position: Position, bytes: Range<usize>) {
+    fn push(&mut self, mut path: RawPath, via: Via, position: Position, span: Span) {
         if !path.leading_colon {
             let first = path.segments.first().unwrap_or_default();
             if first == "Self" || self.generics.iter().any(|g| g.contains(first)) {
@@ -144,7 +144,7 @@ impl<'a> RefVisitor<'a> {
             path,
             via,
             position,
-            span: self.lines.span(bytes),
+            span,
         });
     }
 
@@ -334,7 +334,7 @@ impl<'ast> Visit<'ast> for RefVisitor<'_> {
                 reference.path,
                 reference.via,
                 reference.position,
-                reference.span.bytes(),
+                reference.span,
             );
         }
         visit::visit_block(self, block);
