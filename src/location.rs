@@ -210,10 +210,7 @@ impl LineTable {
 }
 
 fn newline_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+    memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)
 }
 
 /// The characters that start in `bytes` (every byte but UTF-8

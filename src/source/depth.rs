@@ -108,10 +108,7 @@ pub fn nesting(text: &str) -> Nesting {
         match b {
             b' ' | b'\t' | b'\n' | b'\r' => {
                 // A run of blanks changes nothing: one step over all of it.
-                step = bytes[i..]
-                    .iter()
-                    .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                    .unwrap_or(bytes.len() - i);
+                step = run_end(bytes, i, BLANK) - i;
                 operand = None;
             }
             b'/' if next == Some(b'/') => {
@@ -195,20 +192,16 @@ pub fn nesting(text: &str) -> Nesting {
                 step = 2;
             }
             b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'0'..=b'9' | 0x80.. => {
-                let end = ident_end(bytes, i);
-                let word = &text[i..end];
-                if after_operand && word == "as" {
+                let end = run_end(bytes, i, WORD);
+                let word = &bytes[i..end];
+                let kind = word_kind(word);
+                if after_operand && word == b"as" {
                     groups.last_mut().expect("a group").links += 1;
                 }
-                // Every keyword listed is short and lowercase: most words
-                // are not compared at all.
-                let keyword = word.len() <= 6 && b.is_ascii_lowercase();
-                let chaining = keyword && CHAINING_KEYWORDS.contains(&word);
-                if chaining {
+                if kind == WordKind::Chaining {
                     chain = 1;
                 }
-                let not_operand = keyword && NOT_OPERANDS.contains(&word);
-                operand = Some(!chaining && !not_operand);
+                operand = Some(kind == WordKind::Operand);
                 step = end - i;
             }
             _ => {}
@@ -231,9 +224,25 @@ pub fn nesting(text: &str) -> Nesting {
     deepest
 }
 
-const CHAINING_KEYWORDS: [&str; 9] = [
-    "else", "return", "break", "move", "let", "dyn", "impl", "box", "yield",
-];
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WordKind {
+    /// A keyword whose operand swallows the rest of the expression.
+    Chaining,
+    /// A keyword after which an operator is a prefix.
+    NotOperand,
+    /// A name, a number or any other keyword.
+    Operand,
+}
+
+fn word_kind(word: &[u8]) -> WordKind {
+    match word {
+        b"else" | b"return" | b"break" | b"move" | b"let" | b"dyn" | b"impl" | b"box"
+        | b"yield" => WordKind::Chaining,
+        b"in" | b"if" | b"match" | b"while" | b"for" | b"as" | b"mut" | b"const" | b"ref"
+        | b"where" | b"unsafe" | b"async" | b"loop" => WordKind::NotOperand,
+        _ => WordKind::Operand,
+    }
+}
 
 /// Whether a byte after an operand is an operator that links it to more
 /// (not a separator, a closing delimiter, a literal or a comment).
@@ -243,21 +252,34 @@ fn is_link(b: u8, next: Option<u8>) -> bool {
         && !(b == b'/' && matches!(next, Some(b'/' | b'*')))
 }
 
-/// Keywords after which an operator is a prefix.
-const NOT_OPERANDS: [&str; 13] = [
-    "in", "if", "match", "while", "for", "as", "mut", "const", "ref", "where", "unsafe", "async",
-    "loop",
-];
-
-/// The end of an identifier, keyword or number (non-ASCII bytes included,
-/// so the end is a character boundary).
-fn ident_end(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len()
-        && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
-    {
-        i += 1;
+/// Byte classes for [`run_end`]: blanks, and the bytes of identifiers,
+/// keywords and numbers (non-ASCII bytes included, so a run ends on a
+/// character boundary).
+const BLANK: u8 = 1;
+const WORD: u8 = 2;
+const CLASSES: [u8; 256] = {
+    let mut classes = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        classes[b] = if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+            BLANK
+        } else if byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80 {
+            WORD
+        } else {
+            0
+        };
+        b += 1;
     }
-    i
+    classes
+};
+
+/// The end of the run of `class` bytes starting at `i`.
+fn run_end(bytes: &[u8], i: usize, class: u8) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|&b| CLASSES[b as usize] != class)
+        .map_or(bytes.len(), |n| i + n)
 }
 
 #[cfg(test)]
