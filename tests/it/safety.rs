@@ -136,6 +136,26 @@ fn include_tests_checks_test_modules_test_targets_and_dev_dependencies() {
     assert_eq!(warnings(&report), Vec::<String>::new());
 }
 
+/// Without `include-tests`, a `#[cfg(test)] mod tests { .. }` is stepped
+/// over unparsed: a syntax error inside it does not cost the file its
+/// references. With it, the module is parsed and the error reported.
+#[test]
+fn a_test_module_that_does_not_parse_is_only_read_with_include_tests() {
+    for cache in [&["--no-cache"][..], &[][..]] {
+        let report = check_json_with("test-module-unparsed", cache);
+        assert_eq!(
+            violations(&report),
+            ["billing-uses-accounts-api shop::billing -> shop::accounts::storage::load (src/billing.rs:5 path)"]
+        );
+        assert_eq!(warnings(&report), Vec::<String>::new());
+    }
+    let policy = fixture("test-module-unparsed").join("boundaries-with-tests.toml");
+    let policy = policy.display().to_string();
+    let report = check_json_with("test-module-unparsed", &["--no-cache", "--policy", &policy]);
+    assert_eq!(violations(&report), Vec::<String>::new());
+    assert_eq!(warnings(&report), ["parse-error src/billing.rs:12"]);
+}
+
 #[test]
 fn without_include_tests_test_code_is_not_checked() {
     let policy = fixture("include-tests").join("boundaries-without-tests.toml");
