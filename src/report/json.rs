@@ -185,6 +185,11 @@ pub fn write_json(run: &CheckRun, out: &mut dyn std::io::Write) -> std::io::Resu
             stale: run.verdict.stale_entries,
         }),
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    out.write_all(b"\n")
+    // A buffer of a concrete type: serde_json's many small writes go
+    // through it without a dynamic call each.
+    use std::io::Write as _;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &report)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }

@@ -857,3 +857,62 @@ fn a_closed_stdout_keeps_the_exit_code() {
         assert!(!stderr.contains("panicked"), "{format}: {stderr}");
     }
 }
+
+/// The JSON report is streamed as it is serialized: it must read exactly
+/// as serde_json pretty-prints it (its own text parsed and printed again),
+/// with every key and violation in order, on fixtures with cycles,
+/// warnings, a baseline and owners.
+#[test]
+fn the_json_report_is_serde_json_pretty_text() {
+    for name in [
+        "kind-acyclic-fail",
+        "formats",
+        "stale-baseline",
+        "codeowners",
+        "kind-acyclic-pass",
+    ] {
+        let run = check_fixture(name, &["--format", "json"]);
+        let parsed: Value = serde_json::from_str(&run.stdout).expect("json");
+        let again = serde_json::to_string_pretty(&parsed).unwrap() + "\n";
+        assert_eq!(run.stdout, again, "{name}");
+    }
+}
+
+/// Thousands of violations (many times the writer's buffer) come out
+/// whole, in order, and as serde_json would print them.
+#[test]
+fn a_report_of_thousands_of_violations_keeps_its_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\n\n[package]\nname = \"many\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/lib.rs"), "pub mod a;\npub mod b;\n").unwrap();
+    std::fs::write(root.join("src/b.rs"), "pub fn f() {}\n").unwrap();
+    let calls: String = (0..5_000)
+        .map(|i| format!("pub fn f{i}() {{ crate::b::f() }}\n"))
+        .collect();
+    std::fs::write(root.join("src/a.rs"), calls).unwrap();
+    std::fs::write(
+        root.join("boundaries.toml"),
+        "version = 1\n\n[[rule]]\nkind = \"forbid\"\nname = \"a-not-b\"\nfrom = \"many::a\"\nto = [\"many::b\"]\n",
+    )
+    .unwrap();
+    let manifest = root.join("Cargo.toml").display().to_string();
+    let run = check(&manifest, &["--format", "json", "--no-cache"]);
+    let parsed: Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(
+        run.stdout,
+        serde_json::to_string_pretty(&parsed).unwrap() + "\n"
+    );
+    let lines: Vec<u64> = parsed["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, (1..=5_000).collect::<Vec<u64>>());
+}
