@@ -100,21 +100,18 @@ pub fn resolve(
     if let Some(names) = names {
         let module_paths: Vec<String> =
             tree.modules.iter().map(|m| m.segments.join("::")).collect();
-        let resolved = resolve_batches(&names, &module_paths, raw_references);
         // The manifests' references depend only on what the record's key
         // hashes: a run that read the record back has them already.
         let manifests = match fresh {
             None => manifest_references(workspace, &tree, &names, options),
             Some(_) => Vec::new(),
         };
-        // One exact reservation: growing the list (a copy beside it, then
-        // twice its room) would be the run's peak.
-        let count: usize = resolved.iter().map(Vec::len).sum();
+        // One reservation, for every reference that may resolve: growing
+        // the list (a copy beside it, then twice its room) would be the
+        // run's peak. The few unresolvable ones leave it a little roomy.
+        references.reserve_exact(raw_count + manifests.len());
+        let count = resolve_batches(&names, &module_paths, raw_references, &mut references);
         unresolved += raw_count - count;
-        references.reserve_exact(count + manifests.len());
-        for module in resolved {
-            references.extend(module);
-        }
         references.extend(manifests);
     }
     // Read back in order: only what was resolved now needs its place.
@@ -196,40 +193,64 @@ pub(super) fn build_names(workspace: &Workspace, tree: &Tree, options: ExtractOp
     names
 }
 
-/// Every raw reference of `raw_references` (one list of batches per
-/// module, by module id) resolved, in parallel, module by module; the
-/// unresolvable skipped.
+/// Raw references resolved in one round: the round's resolved lists are
+/// held beside the model's until they are appended to it.
+const REFERENCES_PER_ROUND: usize = 16_384;
+
+/// Resolves every raw reference of `raw_references` (one list of batches
+/// per module, by module id) and appends them to `into` in module order,
+/// the unresolvable skipped; returns how many were appended. Modules are
+/// resolved in parallel a round at a time, each round appended before the
+/// next starts, so the resolved references are never all held twice.
 fn resolve_batches(
     names: &Names,
     module_paths: &[String],
     raw_references: Vec<Vec<(Arc<SourceFile>, Refs)>>,
-) -> Vec<Vec<Reference>> {
-    raw_references
-        .into_par_iter()
-        .enumerate()
-        .map_init(
-            || (names.resolver(), Scratch::default()),
-            |(resolver, scratch), (id, batches)| {
-                // What one module looks up is rarely what the next does.
-                resolver.forget();
-                let mut resolved = Vec::new();
-                for (source, refs) in batches {
-                    resolved.extend(refs.into_raw().into_iter().filter_map(|raw| {
-                        let (path, target) =
-                            resolve_ref(resolver, scratch, names, module_paths, id, &raw)?;
-                        Some(Reference {
-                            from: id,
-                            path,
-                            target,
-                            via: raw.via,
-                            location: raw.span.located(source.relative.clone()),
-                        })
-                    }));
-                }
-                resolved
-            },
-        )
-        .collect()
+    into: &mut Vec<Reference>,
+) -> usize {
+    let before = into.len();
+    let mut modules = raw_references.into_iter().enumerate().peekable();
+    while modules.peek().is_some() {
+        let mut round = Vec::new();
+        let mut size = 0;
+        while size < REFERENCES_PER_ROUND {
+            let Some((id, batches)) = modules.next() else {
+                break;
+            };
+            size += batches.iter().map(|(_, refs)| refs.len()).sum::<usize>();
+            round.push((id, batches));
+        }
+        let resolved: Vec<Vec<Reference>> = round
+            .into_par_iter()
+            .map_init(
+                || (names.resolver(), Scratch::default()),
+                |(resolver, scratch), (id, batches)| {
+                    // What one module looks up is rarely what the next does.
+                    resolver.forget();
+                    let count = batches.iter().map(|(_, refs)| refs.len()).sum();
+                    let mut resolved = Vec::with_capacity(count);
+                    for (source, refs) in batches {
+                        resolved.extend(refs.into_raw().into_iter().filter_map(|raw| {
+                            let (path, target) =
+                                resolve_ref(resolver, scratch, names, module_paths, id, &raw)?;
+                            Some(Reference {
+                                from: id,
+                                path,
+                                target,
+                                via: raw.via,
+                                location: raw.span.located(source.relative.clone()),
+                            })
+                        }));
+                    }
+                    resolved
+                },
+            )
+            .collect();
+        for module in resolved {
+            into.extend(module);
+        }
+    }
+    into.len() - before
 }
 
 /// Each crate root's references to the crates its manifest depends on.
