@@ -243,6 +243,17 @@ impl ModuleCode {
         self.skipped.extend(other.skipped);
     }
 
+    /// Gives back the room the references grew into: a file's references
+    /// are kept until resolution, alongside every other file's.
+    pub fn fit(&mut self) {
+        self.refs.shrink_to_fit();
+        for child in &mut self.children {
+            if let Some(code) = &mut child.inline {
+                code.fit();
+            }
+        }
+    }
+
     /// How many references this module has, extracted or kept.
     pub fn refs_len(&self) -> usize {
         self.refs.len() + self.kept_refs.iter().map(KeptRefs::len).sum::<usize>()

@@ -247,6 +247,7 @@ fn parse_items_one_by_one(text: &str, options: ExtractOptions) -> syn::Result<Mo
             let item: syn::Item = input.parse()?;
             extract_item(&item, options, &lines, &mut code);
         }
+        code.fit();
         Ok(code)
     };
     syn::parse::Parser::parse_str(items, text)
