@@ -13,18 +13,18 @@ pub struct Location {
     /// Path relative to the workspace root, with `/` separators; shared by
     /// every location in the file.
     pub file: Arc<str>,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
     /// Byte range in the file, for snippets.
-    pub byte_start: usize,
-    pub byte_end: usize,
+    pub byte_start: u32,
+    pub byte_end: u32,
 }
 
 impl Location {
     pub fn bytes(&self) -> Range<usize> {
-        self.byte_start..self.byte_end
+        self.byte_start as usize..self.byte_end as usize
     }
 
     /// Builds a location from a byte range of `text`. For many locations in
@@ -57,12 +57,12 @@ impl Span {
     pub fn located(&self, file: Arc<str>) -> Location {
         Location {
             file,
-            line: self.line as usize,
-            column: self.column as usize,
-            end_line: self.end_line as usize,
-            end_column: self.end_column as usize,
-            byte_start: self.byte_start as usize,
-            byte_end: self.byte_end as usize,
+            line: self.line,
+            column: self.column,
+            end_line: self.end_line,
+            end_column: self.end_column,
+            byte_start: self.byte_start,
+            byte_end: self.byte_end,
         }
     }
 }
@@ -179,12 +179,12 @@ impl LineTable {
         let (end_line, end_column) = self.line_column(text, bytes.end);
         Location {
             file: file.into(),
-            line,
-            column,
-            end_line,
-            end_column,
-            byte_start: bytes.start,
-            byte_end: bytes.end,
+            line: narrow(line),
+            column: narrow(column),
+            end_line: narrow(end_line),
+            end_column: narrow(end_column),
+            byte_start: narrow(bytes.start),
+            byte_end: narrow(bytes.end),
         }
     }
 
@@ -207,6 +207,12 @@ impl LineTable {
         let start = checkpoint * CHECKPOINT;
         self.checkpoints[checkpoint] + char_starts(&text.as_bytes()[start..offset])
     }
+}
+
+/// A line, column or offset as a location keeps it: source files are at
+/// most 16 MiB, manifests and policies smaller.
+pub fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn newline_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
@@ -271,7 +277,7 @@ mod tests {
             let line_start = before.rfind('\n').map_or(0, |n| n + 1);
             let loc = LineIndex::new(&text).location("a.rs", offset..offset);
             proptest::prop_assert_eq!(
-                (loc.line, loc.column),
+                (loc.line as usize, loc.column as usize),
                 (before.matches('\n').count() + 1, text[line_start..offset].chars().count() + 1)
             );
         }
@@ -282,7 +288,7 @@ mod tests {
         let text = format!("é{}", "x".repeat(CHECKPOINT - 2));
         assert_eq!(text.len(), CHECKPOINT);
         let loc = LineIndex::new(&text).location("a.rs", text.len()..text.len());
-        assert_eq!((loc.line, loc.column), (1, CHECKPOINT));
+        assert_eq!((loc.line, loc.column as usize), (1, CHECKPOINT));
     }
 
     #[test]
@@ -314,7 +320,11 @@ mod tests {
                 text[line_start..offset].chars().count() + 1,
             );
             let loc = index.location("a.rs", offset..offset);
-            assert_eq!((loc.line, loc.column), expected, "at {offset}");
+            assert_eq!(
+                (loc.line as usize, loc.column as usize),
+                expected,
+                "at {offset}"
+            );
         }
     }
 }

@@ -159,8 +159,8 @@ struct JsonExemption<'a> {
     kind: Kind,
     rule: &'a str,
     file: Option<&'a str>,
-    line: Option<usize>,
-    column: Option<usize>,
+    line: Option<u32>,
+    column: Option<u32>,
     /// For a baseline entry.
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<&'a str>,

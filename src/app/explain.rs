@@ -149,8 +149,8 @@ struct Located {
     path: String,
     via: &'static str,
     file: String,
-    line: usize,
-    column: usize,
+    line: u32,
+    column: u32,
 }
 
 #[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]

@@ -98,7 +98,7 @@ pub fn apply(
     let mut errors = Vec::new();
     let mut all_terms = Vec::with_capacity(suppressions.len());
     // (file, line) → suppression index.
-    let mut by_line: BTreeMap<(&str, usize), Vec<usize>> = BTreeMap::new();
+    let mut by_line: BTreeMap<(&str, u32), Vec<usize>> = BTreeMap::new();
     for (i, s) in suppressions.iter().enumerate() {
         by_line
             .entry((&s.location.file, s.location.line))

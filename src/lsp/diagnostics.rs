@@ -213,7 +213,7 @@ fn violations<'a>(
         for link in &chain {
             hover.push_str(&format!("- {link}\n"));
         }
-        let line = texts.line_text(&location.file, location.line.saturating_sub(1));
+        let line = texts.line_text(&location.file, location.line.saturating_sub(1) as usize);
         let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
         // The path to use instead, where the reference's text is the path
         // written out (the same rule `--message-format json` follows).
@@ -350,11 +350,8 @@ impl Texts {
     fn range(&mut self, file: &str, location: &crate::location::Location) -> Range {
         let map = self.map(file);
         if map.text().is_empty() {
-            let at = |line: usize, column: usize| {
-                Position::new(
-                    line.saturating_sub(1) as u32,
-                    column.saturating_sub(1) as u32,
-                )
+            let at = |line: u32, column: u32| {
+                Position::new(line.saturating_sub(1), column.saturating_sub(1))
             };
             return Range::new(
                 at(location.line, location.column),

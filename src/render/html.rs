@@ -30,7 +30,7 @@ const VIOLATING_REFERENCES: usize = 50;
 /// Where one reference sits (indexed like the source model's references).
 pub struct Reference<'a> {
     pub file: &'a str,
-    pub line: usize,
+    pub line: u32,
     pub path: &'a str,
     pub via: &'static str,
 }
@@ -160,7 +160,7 @@ fn data<'a>(page: &Page<'a>) -> Data<'a> {
                     let broken = page.violations.get(&r).into_iter().flatten();
                     Site(
                         files[reference.file],
-                        reference.line,
+                        reference.line as usize,
                         reference.path,
                         reference.via,
                         broken.map(|rule| rules[rule.as_str()]).collect(),

@@ -323,17 +323,20 @@ fn child(level: DiagnosticLevel, message: String) -> Diagnostic {
 /// The primary span of a location, with the text of the lines it covers.
 fn span(location: &Location, text: &str, label: Option<String>) -> DiagnosticSpan {
     let source_lines: Vec<&str> = text.lines().collect();
-    let text = (location.line..=location.end_line)
+    let [first_line, last_line, first_column, last_column] = [
+        location.line,
+        location.end_line,
+        location.column,
+        location.end_column,
+    ]
+    .map(|n| n as usize);
+    let text = (first_line..=last_line)
         .map(|line| {
             let source = source_lines.get(line - 1).copied().unwrap_or("");
             DiagnosticSpanLineBuilder::default()
-                .highlight_start(if line == location.line {
-                    location.column
-                } else {
-                    1
-                })
-                .highlight_end(if line == location.end_line {
-                    location.end_column
+                .highlight_start(if line == first_line { first_column } else { 1 })
+                .highlight_end(if line == last_line {
+                    last_column
                 } else {
                     source.chars().count() + 1
                 })
@@ -344,12 +347,12 @@ fn span(location: &Location, text: &str, label: Option<String>) -> DiagnosticSpa
         .collect::<Vec<_>>();
     DiagnosticSpanBuilder::default()
         .file_name(location.file.to_string())
-        .byte_start(u32::try_from(location.byte_start).unwrap_or(u32::MAX))
-        .byte_end(u32::try_from(location.byte_end).unwrap_or(u32::MAX))
-        .line_start(location.line)
-        .line_end(location.end_line)
-        .column_start(location.column)
-        .column_end(location.end_column)
+        .byte_start(location.byte_start)
+        .byte_end(location.byte_end)
+        .line_start(first_line)
+        .line_end(last_line)
+        .column_start(first_column)
+        .column_end(last_column)
         .is_primary(true)
         .text(text)
         .label(label)
@@ -377,20 +380,27 @@ fn render(
         out.push('\n');
         return out;
     };
-    let number = location.line.to_string();
+    let [line, end_line, column, end_column] = [
+        location.line,
+        location.end_line,
+        location.column,
+        location.end_column,
+    ]
+    .map(|n| n as usize);
+    let number = line.to_string();
     let gutter = " ".repeat(number.len());
-    let source = text.lines().nth(location.line - 1).unwrap_or("");
+    let source = text.lines().nth(line - 1).unwrap_or("");
     let width = source.chars().count();
-    let start = location.column.min(width + 1);
-    let end = if location.end_line == location.line {
-        location.end_column.min(width + 1)
+    let start = column.min(width + 1);
+    let end = if end_line == line {
+        end_column.min(width + 1)
     } else {
         width + 1
     };
     let carets = "^".repeat(end.saturating_sub(start).max(1));
     out.push_str(&format!(
         "{gutter}--> {}:{}:{}\n",
-        location.file, location.line, location.column
+        location.file, line, column
     ));
     out.push_str(&format!("{gutter} |\n"));
     out.push_str(&format!("{number} | {source}\n"));

@@ -40,7 +40,7 @@ struct IssueLocation<'a> {
 
 #[derive(Serialize)]
 struct Lines {
-    begin: usize,
+    begin: u32,
 }
 
 pub fn gitlab(run: &CheckRun) -> String {

@@ -40,10 +40,10 @@ struct JsonViolation<'a> {
     path: &'a str,
     via: Via,
     file: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
     message: &'a str,
     reason: Option<&'a str>,
     baselined: bool,
@@ -71,8 +71,8 @@ struct JsonEdge<'a> {
     path: &'a str,
     via: Via,
     file: &'a str,
-    line: usize,
-    column: usize,
+    line: u32,
+    column: u32,
 }
 
 #[derive(Serialize)]
@@ -83,8 +83,8 @@ struct JsonWarning<'a> {
     severity: Severity,
     message: &'a str,
     file: Option<&'a str>,
-    line: Option<usize>,
-    column: Option<usize>,
+    line: Option<u32>,
+    column: Option<u32>,
 }
 
 #[derive(Serialize)]

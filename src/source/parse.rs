@@ -430,15 +430,15 @@ mod tests {
         let parsed = parse_text("a.rs", text, options);
         let len = text.len();
         if let Some(location) = parsed.warning.and_then(|w| w.location) {
-            assert!(location.byte_start <= len && location.line >= 1);
+            assert!(location.byte_start as usize <= len && location.line >= 1);
         }
         for suppression in &parsed.suppressions {
-            assert!(suppression.location.byte_end <= len);
+            assert!(suppression.location.byte_end as usize <= len);
         }
         for raw in &parsed.code.refs {
             assert!(raw.span.bytes().end <= len, "{:?} in {len} bytes", raw.span);
             let location = raw.span.located(parsed.source.relative.clone());
-            assert!(location.line <= text.lines().count().max(1));
+            assert!(location.line as usize <= text.lines().count().max(1));
             assert_eq!(
                 location,
                 Location::from_bytes("a.rs", text, raw.span.bytes())

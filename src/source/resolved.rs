@@ -119,7 +119,7 @@ struct KeptReference {
     via: Via,
     file: usize,
     /// line, column, end line, end column, first byte, end byte
-    at: [usize; 6],
+    at: [u32; 6],
 }
 
 /// The declarations of a module that name resolution reads.
@@ -236,7 +236,7 @@ impl Hasher {
             location.byte_start,
             location.byte_end,
         ] {
-            self.number(n);
+            self.number(n as usize);
         }
     }
 }
