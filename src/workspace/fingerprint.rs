@@ -201,14 +201,17 @@ fn glob_folders(manifest: &Path, root: &Path) -> Option<Vec<PathBuf>> {
     let Ok(text) = std::fs::read_to_string(manifest) else {
         return Some(Vec::new());
     };
-    let value: toml::Table = text.parse().ok()?;
-    let Some(workspace) = value.get("workspace").and_then(|w| w.as_table()) else {
+    // Read where it lies, not turned into owned values: bevy's root
+    // manifest is 4,000 lines.
+    let document = toml::de::DeTable::parse(&text).ok()?;
+    let workspace = (document.get_ref().get("workspace")).and_then(|w| w.get_ref().as_table());
+    let Some(workspace) = workspace else {
         return Some(Vec::new());
     };
     let mut folders = Vec::new();
     for key in ["members", "exclude", "default-members"] {
-        let patterns = workspace.get(key).and_then(|m| m.as_array());
-        for pattern in patterns.into_iter().flatten().filter_map(|p| p.as_str()) {
+        let patterns = workspace.get(key).and_then(|m| m.get_ref().as_array());
+        for pattern in (patterns.into_iter().flatten()).filter_map(|p| p.get_ref().as_str()) {
             let is_glob = |s: &str| s.contains(['*', '?', '[']);
             if !is_glob(pattern) {
                 continue;
