@@ -27,6 +27,11 @@ impl Location {
         self.byte_start as usize..self.byte_end as usize
     }
 
+    /// Line, column, end line and end column, for counting and indexing.
+    pub fn lines_and_columns(&self) -> [usize; 4] {
+        [self.line, self.column, self.end_line, self.end_column].map(|n| n as usize)
+    }
+
     /// Builds a location from a byte range of `text`. For many locations in
     /// one file, build a [`LineIndex`] once instead.
     pub fn from_bytes(file: impl Into<Arc<str>>, text: &str, bytes: Range<usize>) -> Location {

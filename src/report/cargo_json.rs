@@ -323,13 +323,7 @@ fn child(level: DiagnosticLevel, message: String) -> Diagnostic {
 /// The primary span of a location, with the text of the lines it covers.
 fn span(location: &Location, text: &str, label: Option<String>) -> DiagnosticSpan {
     let source_lines: Vec<&str> = text.lines().collect();
-    let [first_line, last_line, first_column, last_column] = [
-        location.line,
-        location.end_line,
-        location.column,
-        location.end_column,
-    ]
-    .map(|n| n as usize);
+    let [first_line, first_column, last_line, last_column] = location.lines_and_columns();
     let text = (first_line..=last_line)
         .map(|line| {
             let source = source_lines.get(line - 1).copied().unwrap_or("");
@@ -380,13 +374,7 @@ fn render(
         out.push('\n');
         return out;
     };
-    let [line, end_line, column, end_column] = [
-        location.line,
-        location.end_line,
-        location.column,
-        location.end_column,
-    ]
-    .map(|n| n as usize);
+    let [line, column, end_line, end_column] = location.lines_and_columns();
     let number = line.to_string();
     let gutter = " ".repeat(number.len());
     let source = text.lines().nth(line - 1).unwrap_or("");
