@@ -116,9 +116,9 @@ pub fn resolve(
     }
     // Read back in order: only what was resolved now needs its place.
     // In place (a stable sort's buffer of half the references would be
-    // the run's peak), on both cores. Every field is in the order, so two references it
-    // does not tell apart are the same, and the order never depends on
-    // which were read back.
+    // the run's peak), on both cores. Every field is in the order, so two
+    // references it does not tell apart are the same, and the order never
+    // depends on which were read back.
     if references.len() > reused_count {
         references.par_sort_unstable_by(|a, b| {
             (&a.location, &a.path, a.via, a.from, &a.target).cmp(&(
