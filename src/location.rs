@@ -127,7 +127,6 @@ impl<'a> LineIndex<'a> {
     pub fn span(&self, bytes: Range<usize>) -> Span {
         let (line, column) = self.table.line_column(self.text, bytes.start);
         let (end_line, end_column) = self.table.line_column(self.text, bytes.end);
-        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Span {
             byte_start: narrow(bytes.start),
             byte_end: narrow(bytes.end),

@@ -35,6 +35,15 @@ impl PolicyPlace {
             PolicyPlace::PackageMetadata => "[package.metadata.boundaries]",
         }
     }
+
+    /// The manifest section whose `metadata.boundaries` holds the policy.
+    fn section(self) -> Option<&'static str> {
+        match self {
+            PolicyPlace::File => None,
+            PolicyPlace::WorkspaceMetadata => Some("workspace"),
+            PolicyPlace::PackageMetadata => Some("package"),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,12 +148,9 @@ fn metadata_places(manifest: &str) -> Vec<PolicyPlace> {
     [PolicyPlace::WorkspaceMetadata, PolicyPlace::PackageMetadata]
         .into_iter()
         .filter(|&place| {
-            let section = match place {
-                PolicyPlace::File => return false,
-                PolicyPlace::WorkspaceMetadata => "workspace",
-                PolicyPlace::PackageMetadata => "package",
-            };
-            let section = document.get(section).and_then(|v| v.get_ref().as_table());
+            let section = (place.section())
+                .and_then(|section| document.get(section))
+                .and_then(|v| v.get_ref().as_table());
             let metadata = section.and_then(|s| s.get("metadata"));
             (metadata.and_then(|v| v.get_ref().as_table()))
                 .is_some_and(|metadata| metadata.get("boundaries").is_some())
@@ -155,12 +161,7 @@ fn metadata_places(manifest: &str) -> Vec<PolicyPlace> {
 /// The `boundaries` value under `[workspace.metadata]` or
 /// `[package.metadata]`, whatever its type.
 pub fn metadata_table(document: &Table, place: PolicyPlace) -> Option<&Value> {
-    let section = match place {
-        PolicyPlace::File => return None,
-        PolicyPlace::WorkspaceMetadata => "workspace",
-        PolicyPlace::PackageMetadata => "package",
-    };
-    let ValueKind::Table(section) = &document.get(section)?.kind else {
+    let ValueKind::Table(section) = &document.get(place.section()?)?.kind else {
         return None;
     };
     let ValueKind::Table(metadata) = &section.get("metadata")?.kind else {

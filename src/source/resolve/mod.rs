@@ -217,17 +217,17 @@ fn resolve_batches(
             let Some((id, batches)) = modules.next() else {
                 break;
             };
-            size += batches.iter().map(|(_, refs)| refs.len()).sum::<usize>();
-            round.push((id, batches));
+            let count: usize = batches.iter().map(|(_, refs)| refs.len()).sum();
+            size += count;
+            round.push((id, count, batches));
         }
         let resolved: Vec<Vec<Reference>> = round
             .into_par_iter()
             .map_init(
                 || (names.resolver(), Scratch::default()),
-                |(resolver, scratch), (id, batches)| {
+                |(resolver, scratch), (id, count, batches)| {
                     // What one module looks up is rarely what the next does.
                     resolver.forget();
-                    let count = batches.iter().map(|(_, refs)| refs.len()).sum();
                     let mut resolved = Vec::with_capacity(count);
                     for (source, refs) in batches {
                         resolved.extend(refs.into_raw().into_iter().filter_map(|raw| {
