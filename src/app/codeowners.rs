@@ -34,9 +34,9 @@ pub fn name_owners(codeowners: &Codeowners, graph: &Graph, violations: &mut [Vio
             Target::Module(module) => codeowners.owners(&model.modules[module].file).to_vec(),
             Target::External(_) => Vec::new(),
         };
-        violation.owners = Some(ViolationOwners {
+        violation.owners = Some(Box::new(ViolationOwners {
             from: codeowners.owners(&reference.location.file).to_vec(),
             to,
-        });
+        }));
     }
 }

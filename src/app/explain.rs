@@ -327,7 +327,7 @@ fn write_edge(out: &mut String, edge: &Edge, prefix: &str) {
 pub fn known_names(analysis: &Analysis) -> Vec<String> {
     let model = &analysis.graph.model;
     let mut names: BTreeSet<String> = analysis.workspace.known_crates.iter().cloned().collect();
-    for module in &model.modules {
+    for module in model.modules.iter() {
         names.insert(module.path.clone());
         names.extend(
             module

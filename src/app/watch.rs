@@ -268,7 +268,7 @@ fn plan_of_analysis(args: &CheckArgs, analysis: &super::Analysis) -> Plan {
     if let Ok(baseline) = super::baseline::baseline_path(analysis) {
         builder.config_file(&baseline);
     }
-    for module in &analysis.graph.model.modules {
+    for module in analysis.graph.model.modules.iter() {
         for file in &module.files {
             builder.source_file(&root.join(file));
         }

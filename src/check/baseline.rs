@@ -47,7 +47,7 @@ pub struct Entry {
 /// The grouping key of a violation.
 pub fn key(violation: &Violation, policy: &CompiledPolicy, graph: &Graph) -> Key {
     let rule = policy.rules[violation.rule].table.name.clone();
-    if let Some((from, to)) = &violation.key {
+    if let Some((from, to)) = violation.key.as_deref() {
         return Key {
             rule,
             from: from.clone(),

@@ -273,12 +273,13 @@ pub struct Violation {
     pub message: String,
     pub severity: Severity,
     pub baselined: bool,
-    /// See [`Finding::key`].
-    pub key: Option<(String, String)>,
+    /// See [`Finding::key`]. The three optional parts are boxed: most
+    /// violations have none, and a workspace may have tens of thousands.
+    pub key: Option<Box<(String, String)>>,
     /// A path to use instead, through a re-export the policy allows.
-    pub suggestion: Option<suggest::Suggestion>,
+    pub suggestion: Option<Box<suggest::Suggestion>>,
     /// Who owns the code, when the workspace has a CODEOWNERS file.
-    pub owners: Option<crate::owners::ViolationOwners>,
+    pub owners: Option<Box<crate::owners::ViolationOwners>>,
 }
 
 impl Violation {
@@ -311,7 +312,7 @@ pub fn run(policy: &CompiledPolicy, graph: &Graph) -> Vec<Violation> {
                     message: finding.message,
                     severity: rule.table.severity,
                     baselined: false,
-                    key: finding.key,
+                    key: finding.key.map(Box::new),
                     suggestion: None,
                     owners: None,
                 })

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{CompiledPolicy, Context, Violation};
 use crate::graph::Graph;
-use crate::source::{Module, ModuleId, Reference, SourceModel, Target, Via};
+use crate::source::{ModuleId, Reference, SourceModel, Target, Via};
 
 /// A path to use instead of the one a violation's reference names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,11 +67,51 @@ impl Suggestion {
 }
 
 /// One candidate: violation `violation` could name the item through
-/// module `through`.
+/// module `through`. Its text is only written for the candidates kept:
+/// a workspace may have tens of thousands.
+#[derive(Clone, Copy)]
 struct Candidate {
     violation: usize,
     through: ModuleId,
-    suggestion: Suggestion,
+}
+
+/// The item a reference names in the module it targets, split where the
+/// item's path ends: (`shop::accounts::domain::Account`, `["new"]`), or
+/// `None` when the path names the module itself or no module of the
+/// workspace.
+fn named_item<'r>(model: &SourceModel, reference: &'r Reference) -> Option<(&'r str, &'r str)> {
+    let Target::Module(target) = reference.target else {
+        return None;
+    };
+    let depth = model.modules[target].path.split("::").count();
+    // The item's segment ends where its `::` (or the path) ends.
+    let item_end = reference
+        .path
+        .match_indices("::")
+        .map(|(at, _)| at)
+        .chain(std::iter::once(reference.path.len()))
+        .nth(depth)?;
+    let rest = reference.path[item_end..].trim_start_matches("::");
+    Some((&reference.path[..item_end], rest))
+}
+
+/// The suggestion a candidate makes for `reference`.
+fn suggestion(model: &SourceModel, reference: &Reference, through: ModuleId) -> Suggestion {
+    let (item, rest) = named_item(model, reference).expect("a candidate names an item");
+    let name = item.rsplit("::").next().unwrap_or(item);
+    let reexported_by = &model.modules[through].path;
+    let suggested_item = format!("{reexported_by}::{name}");
+    let path = if rest.is_empty() {
+        suggested_item.clone()
+    } else {
+        format!("{suggested_item}::{rest}")
+    };
+    Suggestion {
+        path,
+        item: suggested_item,
+        instead_of: item.to_string(),
+        reexported_by: reexported_by.clone(),
+    }
 }
 
 /// Fills each violation's `suggestion` where a sure one exists.
@@ -87,21 +127,15 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
             continue;
         }
         let reference = &model.references[violation.reference()];
-        let Target::Module(target) = reference.target else {
-            continue;
-        };
         if reference.via == Via::Manifest {
             continue;
         }
-        let depth = model.modules[target].path.split("::").count();
-        let segments: Vec<&str> = reference.path.split("::").collect();
-        if segments.len() <= depth {
+        let (&Target::Module(target), Some((item, _))) =
+            (&reference.target, named_item(model, reference))
+        else {
             continue;
-        }
-        let item = segments[..=depth].join("::");
-        let rest = &segments[depth + 1..];
-        let name = segments[depth];
-        for &through in reexporters.get(item.as_str()).into_iter().flatten() {
+        };
+        for &through in reexporters.get(item).into_iter().flatten() {
             // A re-export is never told to go through itself.
             if through == target
                 || through == reference.from
@@ -109,21 +143,9 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
             {
                 continue;
             }
-            let suggested_item = format!("{}::{name}", model.modules[through].path);
-            let mut path = suggested_item.clone();
-            for segment in rest {
-                path.push_str("::");
-                path.push_str(segment);
-            }
             candidates.push(Candidate {
                 violation: index,
                 through,
-                suggestion: Suggestion {
-                    path,
-                    item: suggested_item,
-                    instead_of: item.clone(),
-                    reexported_by: model.modules[through].path.clone(),
-                },
             });
         }
     }
@@ -135,14 +157,15 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
         if broken.contains(&position) {
             continue;
         }
+        let reference = &model.references[violations[candidate.violation].reference()];
+        let made = suggestion(model, reference, candidate.through);
         let slot = &mut violations[candidate.violation].suggestion;
         // The shortest path wins, then the first in text order.
         let better = slot.as_ref().is_none_or(|current| {
-            (current.path.len(), &current.path)
-                > (candidate.suggestion.path.len(), &candidate.suggestion.path)
+            (current.path.len(), &current.path) > (made.path.len(), &made.path)
         });
         if better {
-            *slot = Some(candidate.suggestion);
+            *slot = Some(Box::new(made));
         }
     }
 }
@@ -239,7 +262,7 @@ fn broken_candidates(
         let written = &model.references[violations[candidate.violation].reference()];
         Reference {
             from: written.from,
-            path: candidate.suggestion.path.as_str().into(),
+            path: suggestion(model, written, candidate.through).path.into(),
             target: Target::Module(candidate.through),
             via: written.via,
             location: written.location.clone(),
@@ -260,7 +283,7 @@ fn broken_candidates(
 /// rules about them.
 pub(super) fn graph_with(model: &SourceModel, references: Vec<Reference>) -> Graph {
     Graph::new(SourceModel {
-        modules: model.modules.iter().map(copy_module).collect(),
+        modules: model.modules.clone(),
         references: std::sync::Arc::new(references),
         warnings: Vec::new(),
         suppressions: Vec::new(),
@@ -268,19 +291,4 @@ pub(super) fn graph_with(model: &SourceModel, references: Vec<Reference>) -> Gra
         files: model.files,
         unresolved: model.unresolved,
     })
-}
-
-/// A copy of a module's record.
-fn copy_module(module: &Module) -> Module {
-    Module {
-        path: module.path.clone(),
-        crate_name: module.crate_name.clone(),
-        parent: module.parent,
-        file: module.file.clone(),
-        files: module.files.clone(),
-        items: module.items.clone(),
-        reexports: module.reexports.clone(),
-        public_children: module.public_children.clone(),
-        selected: module.selected,
-    }
 }

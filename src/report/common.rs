@@ -60,7 +60,7 @@ pub fn help_lines(rule: &RuleTable, violation: &Violation) -> Option<String> {
         rule.reason.clone(),
         rule.help.clone(),
         violation.suggestion.as_ref().map(|s| s.help()),
-        violation.owners.as_ref().map(owners_line),
+        violation.owners.as_deref().map(owners_line),
         rule.docs.as_ref().map(|url| format!("see {url}")),
     ]
     .into_iter()

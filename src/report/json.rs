@@ -128,7 +128,7 @@ pub fn write_json(run: &CheckRun, out: &mut dyn std::io::Write) -> std::io::Resu
                 help: rule.help.as_deref(),
                 docs: rule.docs.as_deref(),
                 suggestion: v.suggestion.as_ref().map(|s| s.path.as_str()),
-                owners: v.owners.as_ref(),
+                owners: v.owners.as_deref(),
                 cycle: if v.references.len() > 1 {
                     v.references
                         .iter()

@@ -107,7 +107,9 @@ pub struct Reference {
 
 #[derive(Debug)]
 pub struct SourceModel {
-    pub modules: Vec<Module>,
+    /// Shared: a probe graph built to ask the rules about suggestions
+    /// reads the same modules.
+    pub modules: std::sync::Arc<Vec<Module>>,
     /// Shared: the cache's record of them is written beside the run.
     pub references: std::sync::Arc<Vec<Reference>>,
     pub warnings: Vec<Warning>,

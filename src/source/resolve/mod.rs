@@ -138,7 +138,7 @@ pub fn resolve(
         .map(|m| module(workspace, m))
         .collect();
     SourceModel {
-        modules,
+        modules: Arc::new(modules),
         references: Arc::new(references),
         warnings: tree.warnings,
         suppressions: tree.suppressions,
