@@ -19,7 +19,7 @@ const MAGIC: &[u8; 8] = b"cbcache\0";
 /// entries.
 pub const FORMAT_VERSION: u32 = 1;
 
-const HEADER_BYTES: usize = 8 + 4 + 8 + 32;
+pub const HEADER_BYTES: usize = 8 + 4 + 8 + 32;
 
 /// The largest entry read: the largest source file read is 16 MB, and its
 /// facts are a fraction of its size.
@@ -97,20 +97,20 @@ fn seal_of(key: &Key, shelf: Shelf, name: &EntryName, payload: &[u8]) -> blake3:
     hasher.finalize()
 }
 
-/// The bytes of an entry holding `payload`.
-pub fn seal(key: &Key, shelf: Shelf, name: &EntryName, payload: &[u8]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(HEADER_BYTES + payload.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(seal_of(key, shelf, name, payload).as_bytes());
-    bytes.extend_from_slice(payload);
-    bytes
+/// The header of an entry holding `payload`: the entry is the header,
+/// then the payload (written apart, so a large payload is not copied).
+pub fn header(key: &Key, shelf: Shelf, name: &EntryName, payload: &[u8]) -> [u8; HEADER_BYTES] {
+    let mut header = [0; HEADER_BYTES];
+    header[..8].copy_from_slice(MAGIC);
+    header[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    header[12..20].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+    header[20..].copy_from_slice(seal_of(key, shelf, name, payload).as_bytes());
+    header
 }
 
 /// The payload of an entry's bytes, if they are whole and sealed with this
 /// key for this name.
-pub fn open(key: &Key, shelf: Shelf, name: &EntryName, bytes: &[u8]) -> Option<Vec<u8>> {
+pub fn open<'b>(key: &Key, shelf: Shelf, name: &EntryName, bytes: &'b [u8]) -> Option<&'b [u8]> {
     let header = bytes.get(..HEADER_BYTES)?;
     let payload = &bytes[HEADER_BYTES..];
     if &header[..8] != MAGIC || header[8..12] != FORMAT_VERSION.to_le_bytes() {
@@ -122,7 +122,7 @@ pub fn open(key: &Key, shelf: Shelf, name: &EntryName, bytes: &[u8]) -> Option<V
     }
     let seal: [u8; 32] = header[20..52].try_into().ok()?;
     // `Hash`'s equality is constant-time.
-    (seal_of(key, shelf, name, payload) == blake3::Hash::from(seal)).then(|| payload.to_vec())
+    (seal_of(key, shelf, name, payload) == blake3::Hash::from(seal)).then_some(payload)
 }
 
 #[cfg(test)]
@@ -134,9 +134,10 @@ mod tests {
         let key = Key::from_bytes([7; 32]);
         let other = Key::from_bytes([8; 32]);
         let name = EntryName::derive(&key, Shelf::Facts, &[b"a"]);
-        let bytes = seal(&key, Shelf::Facts, &name, b"payload");
+        let mut bytes = header(&key, Shelf::Facts, &name, b"payload").to_vec();
+        bytes.extend_from_slice(b"payload");
         assert_eq!(
-            open(&key, Shelf::Facts, &name, &bytes).as_deref(),
+            open(&key, Shelf::Facts, &name, &bytes),
             Some(&b"payload"[..])
         );
         // Another key, shelf, name; truncated; a flipped bit; a version.

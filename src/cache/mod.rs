@@ -116,11 +116,14 @@ impl Store {
     /// with this key by this version of the tool, and is whole.
     pub fn get(&self, shelf: Shelf, name: &EntryName) -> Option<Vec<u8>> {
         let path = self.dir.join(shelf.folder()).join(name.file_name());
-        let bytes = files::read_entry(&path, entry::MAX_ENTRY_BYTES)?;
-        entry::open(&self.key, shelf, name, &bytes.bytes).inspect(|_| {
-            // The mtime says when an entry was last used, for pruning.
-            files::refresh(&bytes);
-        })
+        let mut entry = files::read_entry(&path, entry::MAX_ENTRY_BYTES)?;
+        entry::open(&self.key, shelf, name, &entry.bytes)?;
+        // The mtime says when an entry was last used, for pruning.
+        files::refresh(&entry);
+        // The payload, moved to the front of the bytes read (not copied).
+        let mut payload = std::mem::take(&mut entry.bytes);
+        payload.drain(..entry::HEADER_BYTES);
+        Some(payload)
     }
 
     /// Stores `payload` under `name`. Best effort: a cache that cannot be
@@ -129,9 +132,9 @@ impl Store {
         let Ok(folder) = files::real_folder(&self.dir.join(shelf.folder()), true) else {
             return;
         };
-        let sealed = entry::seal(&self.key, shelf, name, payload);
-        if sealed.len() as u64 <= entry::MAX_ENTRY_BYTES {
-            files::write_entry(&folder, &name.file_name(), &sealed);
+        if (entry::HEADER_BYTES + payload.len()) as u64 <= entry::MAX_ENTRY_BYTES {
+            let header = entry::header(&self.key, shelf, name, payload);
+            files::write_entry(&folder, &name.file_name(), &[&header, payload]);
         }
     }
 

@@ -358,21 +358,42 @@ pub fn record(key: [u8; 32], batches: &[TreeBatch], references: &[Reference]) ->
             }
         })
         .collect();
-    let kept: Vec<KeptReference> = references
+    // The names each reference uses are numbered first (the header lists
+    // them), then each reference is encoded straight after it: no copy of
+    // every reference is held beside the encoding.
+    let numbers: Vec<Numbers> = references
         .iter()
-        .map(|r| {
-            let (module, external) = match &r.target {
-                Target::Module(m) => (Some(*m), None),
-                Target::External(name) => (None, Some(names.index(name))),
-            };
+        .map(|r| Numbers {
+            external: match &r.target {
+                Target::Module(_) => None,
+                Target::External(name) => Some(names.index(name)),
+            },
+            path: names.index(&r.path),
+            file: files.index(&r.location.file),
+        })
+        .collect();
+    let record = Record {
+        key,
+        files: files.names,
+        names: names.names,
+        batches,
+        references: references.len(),
+    };
+    // Encoding plain numbers and strings into a vector cannot fail; an
+    // empty record would only be a miss.
+    let encoded = postcard::to_allocvec(&record).and_then(|header| {
+        (references.iter().zip(numbers)).try_fold(header, |payload, (r, numbers)| {
             let l = &r.location;
-            KeptReference {
+            let kept = KeptReference {
                 from: r.from,
-                path: names.index(&r.path),
-                module,
-                external,
+                path: numbers.path,
+                module: match r.target {
+                    Target::Module(m) => Some(m),
+                    Target::External(_) => None,
+                },
+                external: numbers.external,
                 via: r.via,
-                file: files.index(&l.file),
+                file: numbers.file,
                 at: [
                     l.line,
                     l.column,
@@ -381,24 +402,18 @@ pub fn record(key: [u8; 32], batches: &[TreeBatch], references: &[Reference]) ->
                     l.byte_start,
                     l.byte_end,
                 ],
-            }
-        })
-        .collect();
-    let record = Record {
-        key,
-        files: files.names,
-        names: names.names,
-        batches,
-        references: kept.len(),
-    };
-    // Encoding plain numbers and strings into a vector cannot fail; an
-    // empty record would only be a miss.
-    let encoded = postcard::to_allocvec(&record).and_then(|header| {
-        kept.iter().try_fold(header, |payload, reference| {
-            postcard::to_extend(reference, payload)
+            };
+            postcard::to_extend(&kept, payload)
         })
     });
     encoded.unwrap_or_default()
+}
+
+/// A reference's numbers in the record's tables.
+struct Numbers {
+    path: usize,
+    external: Option<usize>,
+    file: usize,
 }
 
 /// Strings numbered in the order first seen.
