@@ -127,11 +127,13 @@ impl FactsCache {
         }
         let name = self.facts_name(content);
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let facts = derive();
-        let stored = (&facts, kept_refs::store(&facts.code));
-        if let Ok(payload) = postcard::to_allocvec(&stored) {
+        let mut facts = derive();
+        let refs = kept_refs::store(&facts.code);
+        if let Ok(payload) = postcard::to_allocvec(&(&facts, &refs)) {
             self.store.put(Shelf::Facts, &name, &payload);
         }
+        // The references are kept in the form just written, as a hit's are.
+        kept_refs::pack(&mut facts.code, refs);
         facts
     }
 

@@ -102,18 +102,33 @@ pub fn store(code: &ModuleCode) -> StoredRefs<ByteString> {
 /// Gives each module of `code` its share of the stored references, still
 /// encoded. `None` when the counts do not fit the modules.
 pub fn restore(code: &mut ModuleCode, stored: StoredRefs<&[u8]>) -> Option<()> {
+    let StoredRefs { counts, bytes } = stored;
+    share(code, counts, bytes.to_vec())
+}
+
+/// Replaces the references just extracted into `code` by `stored`, their
+/// encoded form from [`store`]: until resolution decodes them, a module at
+/// a time, they take a fraction of the room.
+pub fn pack(code: &mut ModuleCode, stored: StoredRefs<ByteString>) {
+    depth_first_mut(code, &mut |code| code.refs = Vec::new());
+    let StoredRefs { counts, bytes } = stored;
+    // The counts are the code's own: sharing cannot fail.
+    let _ = share(code, counts, bytes.0);
+}
+
+fn share(code: &mut ModuleCode, counts: Vec<usize>, bytes: Vec<u8>) -> Option<()> {
     let mut modules = 0;
     depth_first(code, &mut |_| modules += 1);
-    if modules != stored.counts.len() {
+    if modules != counts.len() {
         return None;
     }
     let file = Arc::new(EncodedRefs {
-        bytes: stored.bytes.to_vec(),
+        bytes,
         decoded: Mutex::new(None),
     });
     let mut index = 0;
     depth_first_mut(code, &mut |code| {
-        let len = stored.counts[index];
+        let len = counts[index];
         if len > 0 {
             code.kept_refs.push(KeptRefs {
                 file: file.clone(),
