@@ -141,7 +141,8 @@ pub fn refresh(entry: &EntryFile) {
 /// Writes an entry (its parts one after another) into `folder` under
 /// `name`: a new temporary file, created exclusively under an
 /// unpredictable name, renamed into place (the rename replaces a symlink
-/// or an entry at `name`, never writes through it). Failures are ignored: the entry is simply not there next time.
+/// or an entry at `name`, never writes through it). Failures are ignored:
+/// the entry is simply not there next time.
 pub fn write_entry(folder: &Path, name: &str, parts: &[&[u8]]) {
     let Ok(mut file) = tempfile::Builder::new()
         .prefix(TEMPORARY_PREFIX)

@@ -75,9 +75,9 @@ struct Candidate {
     through: ModuleId,
 }
 
-/// The item a reference names in the module it targets, split where the
-/// item's path ends: (`shop::accounts::domain::Account`, `["new"]`), or
-/// `None` when the path names the module itself or no module of the
+/// The item a reference names in the module it targets, and what the path
+/// goes on to name inside it: (`shop::accounts::domain::Account`, `new`),
+/// or `None` when the path names the module itself or no module of the
 /// workspace.
 fn named_item<'r>(model: &SourceModel, reference: &'r Reference) -> Option<(&'r str, &'r str)> {
     let Target::Module(target) = reference.target else {

@@ -110,8 +110,13 @@ pub fn restore(code: &mut ModuleCode, stored: StoredRefs<&[u8]>) -> Option<()> {
 /// encoded form from [`store`]: until resolution decodes them, a module at
 /// a time, they take a fraction of the room.
 pub fn pack(code: &mut ModuleCode, stored: StoredRefs<ByteString>) {
-    depth_first_mut(code, &mut |code| code.refs = Vec::new());
     let StoredRefs { counts, bytes } = stored;
+    // Even no list encodes to a byte: none means the encoding failed, and
+    // the references stay as they are.
+    if bytes.0.is_empty() {
+        return;
+    }
+    depth_first_mut(code, &mut |code| code.refs = Vec::new());
     // The counts are the code's own: sharing cannot fail.
     let _ = share(code, counts, bytes.0);
 }
@@ -156,5 +161,39 @@ fn depth_first_mut(code: &mut ModuleCode, visit: &mut impl FnMut(&mut ModuleCode
         if let Some(inline) = &mut child.inline {
             depth_first_mut(inline, visit);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::extract::ExtractOptions;
+
+    /// Each module's references, in their `Debug` text (a module, then its
+    /// inline modules depth first).
+    fn decoded(code: &mut ModuleCode) -> Vec<String> {
+        let mut lists = Vec::new();
+        depth_first_mut(code, &mut |code| {
+            lists.push(format!("{:?}", code.take_refs().into_raw()));
+        });
+        lists
+    }
+
+    #[test]
+    fn packed_references_decode_to_the_extracted_ones() {
+        let text = "use a::b;\nmod inner { fn f() { x::y(); } mod deeper { type T = z::W; } }\n\
+                    fn g() -> c::D { e::f!(); todo!() }\n";
+        let options = ExtractOptions {
+            include_tests: false,
+        };
+        let mut extracted = super::super::parse::file_facts(text, options).code;
+        let mut packed = super::super::parse::file_facts(text, options).code;
+        let stored = store(&packed);
+        pack(&mut packed, stored);
+        assert!(packed.refs.is_empty(), "the raw references were replaced");
+        let expected = decoded(&mut extracted);
+        assert_eq!(expected.len(), 3);
+        assert!(expected.iter().all(|refs| refs != "[]"));
+        assert_eq!(decoded(&mut packed), expected);
     }
 }

@@ -155,7 +155,7 @@ pub enum ParseProblem {
 
 /// Parses a text into its facts: everything a run needs of the file, so
 /// its text is not needed again.
-fn file_facts(text: &str, options: ExtractOptions) -> FileFacts {
+pub(super) fn file_facts(text: &str, options: ExtractOptions) -> FileFacts {
     let deepest = nesting(text);
     if deepest.score > MAX_NESTING {
         let at = deepest.at;
