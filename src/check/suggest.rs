@@ -13,6 +13,7 @@
 //!   that any rule reports is dropped.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::{CompiledPolicy, Context, Violation};
 use crate::graph::Graph;
@@ -95,20 +96,31 @@ fn named_item<'r>(model: &SourceModel, reference: &'r Reference) -> Option<(&'r 
     Some((&reference.path[..item_end], rest))
 }
 
-/// The suggestion a candidate makes for `reference`.
-fn suggestion(model: &SourceModel, reference: &Reference, through: ModuleId) -> Suggestion {
+/// The path a candidate suggests for `reference`: through `through`.
+fn suggested_path(model: &SourceModel, reference: &Reference, through: ModuleId) -> String {
     let (item, rest) = named_item(model, reference).expect("a candidate names an item");
     let name = item.rsplit("::").next().unwrap_or(item);
     let reexported_by = &model.modules[through].path;
-    let suggested_item = format!("{reexported_by}::{name}");
-    let path = if rest.is_empty() {
-        suggested_item.clone()
+    if rest.is_empty() {
+        format!("{reexported_by}::{name}")
     } else {
-        format!("{suggested_item}::{rest}")
-    };
+        format!("{reexported_by}::{name}::{rest}")
+    }
+}
+
+/// The suggestion of `path` (from [`suggested_path`]) for `reference`.
+fn suggestion(
+    model: &SourceModel,
+    reference: &Reference,
+    through: ModuleId,
+    path: &str,
+) -> Suggestion {
+    let (item, _) = named_item(model, reference).expect("a candidate names an item");
+    let name = item.rsplit("::").next().unwrap_or(item);
+    let reexported_by = &model.modules[through].path;
     Suggestion {
-        path,
-        item: suggested_item,
+        path: path.to_string(),
+        item: format!("{reexported_by}::{name}"),
         instead_of: item.to_string(),
         reexported_by: reexported_by.clone(),
     }
@@ -152,20 +164,28 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
     if candidates.is_empty() {
         return;
     }
-    let broken = broken_candidates(policy, graph, violations, &candidates);
-    for (position, candidate) in candidates.into_iter().enumerate() {
+    // Each candidate's path, shared with the probe's references.
+    let paths: Vec<Arc<str>> = candidates
+        .iter()
+        .map(|c| {
+            let reference = &model.references[violations[c.violation].reference()];
+            suggested_path(model, reference, c.through).into()
+        })
+        .collect();
+    let broken = broken_candidates(policy, graph, violations, &candidates, &paths);
+    for (position, (candidate, path)) in candidates.into_iter().zip(&paths).enumerate() {
         if broken.contains(&position) {
             continue;
         }
-        let reference = &model.references[violations[candidate.violation].reference()];
-        let made = suggestion(model, reference, candidate.through);
         let slot = &mut violations[candidate.violation].suggestion;
         // The shortest path wins, then the first in text order.
         let better = slot.as_ref().is_none_or(|current| {
-            (current.path.len(), &current.path) > (made.path.len(), &made.path)
+            (current.path.len(), current.path.as_str()) > (path.len(), &**path)
         });
         if better {
-            *slot = Some(Box::new(made));
+            let reference = &model.references[violations[candidate.violation].reference()];
+            let made = suggestion(model, reference, candidate.through, path);
+            violations[candidate.violation].suggestion = Some(Box::new(made));
         }
     }
 }
@@ -245,6 +265,7 @@ fn broken_candidates(
     graph: &Graph,
     violations: &[Violation],
     candidates: &[Candidate],
+    paths: &[Arc<str>],
 ) -> BTreeSet<usize> {
     let model = &graph.model;
     let mut firsts: Vec<usize> = graph
@@ -258,11 +279,11 @@ fn broken_candidates(
         .into_iter()
         .map(|index| model.references[index].clone())
         .collect();
-    references.extend(candidates.iter().map(|candidate| {
+    references.extend(candidates.iter().zip(paths).map(|(candidate, path)| {
         let written = &model.references[violations[candidate.violation].reference()];
         Reference {
             from: written.from,
-            path: suggestion(model, written, candidate.through).path.into(),
+            path: path.clone(),
             target: Target::Module(candidate.through),
             via: written.via,
             location: written.location.clone(),
