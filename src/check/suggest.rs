@@ -68,8 +68,9 @@ impl Suggestion {
 }
 
 /// One candidate: violation `violation` could name the item through
-/// module `through`. Its text is only written for the candidates kept:
-/// a workspace may have tens of thousands.
+/// module `through`. Only its path is written before the probe; the rest
+/// of a suggestion's text only for the one kept (a workspace may have tens
+/// of thousands of candidates).
 #[derive(Clone, Copy)]
 struct Candidate {
     violation: usize,
