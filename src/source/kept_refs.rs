@@ -116,9 +116,9 @@ pub fn pack(code: &mut ModuleCode, stored: StoredRefs<ByteString>) {
     if bytes.0.is_empty() {
         return;
     }
-    depth_first_mut(code, &mut |code| code.refs = Vec::new());
-    // The counts are the code's own: sharing cannot fail.
-    let _ = share(code, counts, bytes.0);
+    if share(code, counts, bytes.0).is_some() {
+        depth_first_mut(code, &mut |code| code.refs = Vec::new());
+    }
 }
 
 fn share(code: &mut ModuleCode, counts: Vec<usize>, bytes: Vec<u8>) -> Option<()> {
