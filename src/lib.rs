@@ -4,6 +4,8 @@
 //! references) → [`graph`] → [`check`] (rules from [`policy`]) → [`report`].
 //! See ARCHITECTURE.md.
 
+#![forbid(unsafe_code)]
+
 mod cache;
 pub mod check;
 pub mod cli;
