@@ -21,7 +21,7 @@ use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::graph::paths;
 use crate::policy::{CrateNames, Pattern, Severity};
 use crate::report::Level;
-use crate::source::Target;
+use crate::source::{ModuleId, Target};
 
 pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
     let analysis = analyze_with(&args.common, PolicyUse::IfPresent)?;
@@ -41,7 +41,7 @@ pub fn explain(args: &ExplainArgs) -> Result<i32, Failure> {
         )));
     }
     let to = pattern(&args.to, "TO", &names, &spellings)?;
-    let covers_from = |id: usize| from.covers(&segments(&model.modules[id].path));
+    let covers_from = |id: ModuleId| from.covers(&segments(&model.modules[id].path));
     let into_to = |index: usize| to.covers(&segments(&model.references[index].path));
 
     // References leaving FROM's subtree into TO's; references already inside

@@ -122,9 +122,7 @@ impl<'a> Scope<'a> {
             .filter_map(|w| w.location.as_ref())
             .map(|l| &*l.file)
             .collect();
-        let unparsed: BTreeSet<ModuleId> = modules
-            .iter()
-            .enumerate()
+        let unparsed: BTreeSet<ModuleId> = ModuleId::enumerate(modules)
             .filter(|(_, m)| failed_files.contains(m.file.as_str()))
             .map(|(id, _)| id)
             .collect();

@@ -32,7 +32,7 @@ use super::{in_reference_order, Context, Finding, Rule};
 use crate::policy::{
     NodeId, PathKind, Pattern, PatternList, PolicyError, PolicyErrorCode, Universe,
 };
-use crate::source::Target;
+use crate::source::{ModuleId, Target};
 
 pub const KIND: Kind = Kind {
     name: "interface",
@@ -106,7 +106,7 @@ impl Rule for Interface {
         let mut findings = Vec::new();
         // The verdict depends on the two ends only: one per edge into each
         // module that is or lies below a guarded module.
-        for target in 0..context.module_segments.len() {
+        for target in ModuleId::all(context.module_segments.len()) {
             let mut guards = Vec::new();
             let mut node = context.module_node(target);
             while node != NodeId::ROOT {

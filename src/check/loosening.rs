@@ -342,7 +342,7 @@ fn probe_graph(graph: &Graph) -> Option<Graph> {
             Target::Module(_) => None,
         })
         .collect();
-    let selected: Vec<ModuleId> = (0..model.modules.len())
+    let selected: Vec<ModuleId> = ModuleId::all(model.modules.len())
         .filter(|&m| model.modules[m].selected)
         .collect();
     let targets = model.modules.len() + externals.len();
@@ -359,7 +359,7 @@ fn probe_graph(graph: &Graph) -> Option<Graph> {
             via: Via::Path,
             location: location.clone(),
         };
-        for (to, module) in model.modules.iter().enumerate() {
+        for (to, module) in ModuleId::enumerate(&model.modules) {
             references.push(probe(&module.path, Target::Module(to)));
         }
         for name in &externals {

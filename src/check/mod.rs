@@ -115,7 +115,7 @@ impl<'a> Context<'a> {
 
     /// The modules of the crates selected for checking.
     pub fn selected_modules(&self) -> impl Iterator<Item = ModuleId> + '_ {
-        (0..self.module_segments.len()).filter(|&m| self.graph.model.modules[m].selected)
+        ModuleId::all(self.module_segments.len()).filter(|&m| self.graph.model.modules[m].selected)
     }
 
     /// The (from module, target) pairs of a selected module (none for a

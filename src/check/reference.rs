@@ -14,7 +14,7 @@ use crate::graph::cycles::elementary_cycles;
 use crate::graph::Graph;
 use crate::policy::value::ValueKind;
 use crate::policy::{self, CrateNames, PatternList, Policy, PolicyPlace, PolicySource, RuleTable};
-use crate::source::{self, ExtractOptions, Target};
+use crate::source::{self, ExtractOptions, ModuleId, Target};
 use crate::workspace::{self, Workspace, STANDARD_LIBRARY};
 
 /// Every reference's path split into segments, by index.
@@ -46,7 +46,7 @@ fn slow_check(
     let mut fields = Fields::new(table, &policy.components, names);
     let paths = split_paths(context);
     let model = &context.graph.model;
-    let module_path = |id: usize| model.modules[id].path.as_str();
+    let module_path = |id: ModuleId| model.modules[id].path.as_str();
     let mut findings = Vec::new();
     match table.kind.as_str() {
         "forbid" => {

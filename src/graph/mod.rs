@@ -29,7 +29,7 @@ impl Graph {
     pub fn new(model: SourceModel) -> Graph {
         let mut graph = DiGraph::new();
         let mut nodes = BTreeMap::new();
-        for id in 0..model.modules.len() {
+        for id in ModuleId::all(model.modules.len()) {
             let node = Node::Module(id);
             nodes.insert(node.clone(), graph.add_node(node));
         }
@@ -40,7 +40,7 @@ impl Graph {
             .references
             .iter()
             .map(|reference| match &reference.target {
-                Target::Module(id) => NodeIndex::new(*id),
+                Target::Module(id) => NodeIndex::new(id.index()),
                 Target::External(name) => *externals
                     .entry(&**name)
                     .or_insert_with(|| graph.add_node(Node::External(name.to_string()))),
@@ -54,7 +54,7 @@ impl Graph {
         // (from, to) order.
         let mut starts = vec![0; model.modules.len() + 1];
         for reference in model.references.iter() {
-            starts[reference.from + 1] += 1;
+            starts[reference.from.index() + 1] += 1;
         }
         for module in 0..model.modules.len() {
             starts[module + 1] += starts[module];
@@ -88,7 +88,7 @@ impl Graph {
 
     /// Module `id`'s node: modules are the first nodes, in id order.
     pub fn module_index(&self, id: ModuleId) -> NodeIndex {
-        NodeIndex::new(id)
+        NodeIndex::new(id.index())
     }
 
     pub fn index(&self, node: &Node) -> Option<NodeIndex> {

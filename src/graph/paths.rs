@@ -31,7 +31,7 @@ pub fn shortest_chain(
     // The reference by which each module was first reached.
     let mut reached_by: BTreeMap<ModuleId, Option<usize>> = BTreeMap::new();
     let mut queue = VecDeque::new();
-    for id in 0..model.modules.len() {
+    for id in ModuleId::all(model.modules.len()) {
         if start(id) {
             reached_by.insert(id, None);
             queue.push_back(id);

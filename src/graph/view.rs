@@ -129,13 +129,13 @@ pub fn view(graph: &Graph, options: &ViewOptions) -> View {
         .focus
         .is_some_and(|focus| STANDARD_CRATES.iter().any(|name| focus(&[name])));
     // One walk up the tree per module, not per reference.
-    let drawn_as: Vec<ModuleId> = (0..model.modules.len())
+    let drawn_as: Vec<ModuleId> = ModuleId::all(model.modules.len())
         .map(|id| representative(graph, id, options))
         .collect();
     let represent = |id: ModuleId| drawn_as[id];
 
     let mut nodes: BTreeMap<String, ViewNode> = BTreeMap::new();
-    for (id, module) in model.modules.iter().enumerate() {
+    for (id, module) in ModuleId::enumerate(&model.modules) {
         if module.selected {
             let node = module_node(graph, represent(id), options.level);
             nodes.entry(node.id.clone()).or_insert(node);
@@ -292,7 +292,7 @@ fn focused(view: View, graph: &Graph, focus: &Focus<'_>, options: &ViewOptions) 
         .enumerate()
         .map(|(i, n)| (n.id.as_str(), i))
         .collect();
-    for (id, module) in graph.model.modules.iter().enumerate() {
+    for (id, module) in ModuleId::enumerate(&graph.model.modules) {
         if focus(&module.path.split("::").collect::<Vec<_>>()) {
             let node = module_node(graph, representative(graph, id, options), options.level);
             if let Some(&index) = position.get(node.id.as_str()) {

@@ -57,7 +57,77 @@ impl Via {
     }
 }
 
-pub type ModuleId = usize;
+/// A module of the workspace: its index in [`SourceModel::modules`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ModuleId(u32);
+
+impl ModuleId {
+    /// The module at `index`. A workspace has fewer than 2^32 - 1 modules:
+    /// each is at least a file or a `mod` item of one.
+    pub fn new(index: usize) -> ModuleId {
+        let index = u32::try_from(index).ok().filter(|&i| i != u32::MAX);
+        ModuleId(index.expect("fewer than 2^32 - 1 modules"))
+    }
+
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The id as the number packed in tables and cache entries.
+    pub(crate) fn as_u32(self) -> u32 {
+        self.0
+    }
+
+    /// The id [`ModuleId::as_u32`] packed.
+    pub(crate) fn from_u32(number: u32) -> ModuleId {
+        ModuleId(number)
+    }
+
+    /// The ids of a list of `count` modules, in order.
+    pub fn all(count: usize) -> impl DoubleEndedIterator<Item = ModuleId> {
+        (0..count).map(ModuleId::new)
+    }
+
+    /// Each entry of a list kept one per module, with its module's id.
+    pub fn enumerate<T>(list: &[T]) -> impl Iterator<Item = (ModuleId, &T)> {
+        ModuleId::all(list.len()).zip(list)
+    }
+
+    /// Stands in for a module not numbered yet; never a module's id (a
+    /// list has fewer than `u32::MAX` entries).
+    pub(crate) const UNNUMBERED: ModuleId = ModuleId(u32::MAX);
+}
+
+/// Lists kept one entry per module (the modules themselves, and tables
+/// beside them) are indexed by the module's id.
+impl<T> std::ops::Index<ModuleId> for [T] {
+    type Output = T;
+
+    fn index(&self, id: ModuleId) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<ModuleId> for [T] {
+    fn index_mut(&mut self, id: ModuleId) -> &mut T {
+        &mut self[id.index()]
+    }
+}
+
+impl<T> std::ops::Index<ModuleId> for Vec<T> {
+    type Output = T;
+
+    fn index(&self, id: ModuleId) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<ModuleId> for Vec<T> {
+    fn index_mut(&mut self, id: ModuleId) -> &mut T {
+        &mut self[id.index()]
+    }
+}
 
 #[derive(Debug)]
 pub struct Module {
@@ -124,7 +194,10 @@ pub struct SourceModel {
 impl SourceModel {
     /// The module named `path`, if the workspace has one.
     pub fn module(&self, path: &str) -> Option<ModuleId> {
-        self.modules.iter().position(|m| m.path == path)
+        self.modules
+            .iter()
+            .position(|m| m.path == path)
+            .map(ModuleId::new)
     }
 
     /// The `to` of a reference: the deepest workspace module it reaches, or

@@ -51,7 +51,7 @@ pub struct TreeBatch {
 /// Every batch of a tree, when every file's text was hashed.
 pub fn batches(tree: &Tree) -> Option<Vec<TreeBatch>> {
     let mut batches = Vec::new();
-    for (module, m) in tree.modules.iter().enumerate() {
+    for (module, m) in ModuleId::all(tree.modules.len()).zip(&tree.modules) {
         batches.push(TreeBatch {
             batch: Batch {
                 module,
@@ -103,7 +103,7 @@ struct Record<'a> {
 
 #[derive(Serialize, Deserialize)]
 struct KeptBatch {
-    module: usize,
+    module: ModuleId,
     file: usize,
     content: [u8; 32],
     unresolved: usize,
@@ -111,10 +111,10 @@ struct KeptBatch {
 
 #[derive(Serialize, Deserialize)]
 struct KeptReference {
-    from: usize,
+    from: ModuleId,
     /// Indexes into the record's names.
     path: usize,
-    module: Option<usize>,
+    module: Option<ModuleId>,
     external: Option<usize>,
     via: Via,
     file: usize,
@@ -161,7 +161,7 @@ pub fn key(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> [u8; 
     hasher.number(tree.crate_roots.len());
     for (&krate, &root) in &tree.crate_roots {
         hasher.number(krate);
-        hasher.number(root);
+        hasher.number(root.index());
     }
     hasher.number(tree.modules.len());
     let mut encoded = Vec::new();
@@ -171,11 +171,11 @@ pub fn key(workspace: &Workspace, tree: &Tree, options: ExtractOptions) -> [u8; 
             hasher.text(segment);
         }
         hasher.number(module.crate_index);
-        hasher.number(module.parent.map_or(0, |p| p + 1));
+        hasher.number(module.parent.map_or(0, |p| p.index() + 1));
         hasher.number(module.children.len());
         for (name, &child) in &module.children {
             hasher.text(name);
-            hasher.number(child);
+            hasher.number(child.index());
         }
         hasher.number(module.public_children.len());
         for name in &module.public_children {
@@ -287,7 +287,7 @@ pub fn get(
         }
     }
     // A fresh batch's file is looked up by its index, not its name.
-    let fresh_files: FxHashSet<(usize, usize)> = record
+    let fresh_files: FxHashSet<(ModuleId, usize)> = record
         .batches
         .iter()
         .filter(|kept| {

@@ -76,7 +76,7 @@ type FileId = usize;
 type Chain = Arc<Vec<FileId>>;
 
 /// Stands in a parent's children for a file module not parsed yet.
-const PENDING: ModuleId = ModuleId::MAX;
+const PENDING: ModuleId = ModuleId::UNNUMBERED;
 
 /// A file waiting to be parsed, and where its module goes in the tree.
 struct Pending {
@@ -210,7 +210,7 @@ fn build(workspace: &Workspace, prefetch: &Prefetch) -> Tree {
             discovery.add_part(module, &source, parsed.code, &dir, &file_dir);
             continue;
         }
-        let id = discovery.tree.modules.len();
+        let id = ModuleId::new(discovery.tree.modules.len());
         match pending.parent {
             Some(parent) => {
                 let name = pending.segments.last().cloned().unwrap_or_default();
@@ -368,7 +368,7 @@ impl Discovery<'_> {
         source: &Arc<SourceFile>,
         mut code: ModuleCode,
     ) -> (ModuleId, Vec<ModDecl>) {
-        let id = self.tree.modules.len();
+        let id = ModuleId::new(self.tree.modules.len());
         let children = std::mem::take(&mut code.children);
         self.tree.modules.push(TreeModule {
             segments,

@@ -71,6 +71,7 @@ pub fn resolve(
         .iter_mut()
         .enumerate()
         .map(|(id, m)| {
+            let id = ModuleId::new(id);
             let mut batches = vec![(m.source.clone(), m.code.take_refs())];
             batches.append(&mut m.parts);
             batches.retain(|(source, _)| !is_fresh(id, &source.relative));
@@ -209,7 +210,9 @@ fn resolve_batches(
     into: &mut Vec<Reference>,
 ) -> usize {
     let before = into.len();
-    let mut modules = raw_references.into_iter().enumerate().peekable();
+    let mut modules = ModuleId::all(raw_references.len())
+        .zip(raw_references)
+        .peekable();
     while modules.peek().is_some() {
         let mut round = Vec::new();
         let mut size = 0;

@@ -90,7 +90,7 @@ impl Res {
 
     pub fn base(&self) -> Base {
         if self.base & CRATE_BIT == 0 {
-            Base::Module(self.base as ModuleId)
+            Base::Module(ModuleId::from_u32(self.base))
         } else {
             Base::Crate(Sym::from_index(self.base & !CRATE_BIT))
         }
@@ -107,7 +107,7 @@ impl Res {
 
 fn pack_base(base: Base) -> u32 {
     let packed = match base {
-        Base::Module(m) => u32::try_from(m).ok().filter(|m| m & CRATE_BIT == 0),
+        Base::Module(m) => Some(m.as_u32()).filter(|m| m & CRATE_BIT == 0),
         Base::Crate(sym) => Some(sym.index() | CRATE_BIT).filter(|_| sym.index() & CRATE_BIT == 0),
     };
     packed.expect("fewer than 2^31 modules and names")
@@ -264,7 +264,7 @@ impl Tables {
                 prelude,
             });
         }
-        for (id, input) in modules.iter().enumerate() {
+        for (id, input) in ModuleId::all(modules.len()).zip(modules) {
             let own = tables.intern(Res::at(Base::Module(id)));
             tables.modules.push(ModuleTable {
                 crate_index: input.crate_index,
@@ -274,7 +274,7 @@ impl Tables {
                 own,
             });
         }
-        for (id, input) in modules.iter().enumerate() {
+        for (id, input) in ModuleId::all(modules.len()).zip(modules) {
             tables.add_module(id, input, modules.len());
         }
         tables.set_occupancy();
@@ -283,7 +283,7 @@ impl Tables {
 
     fn add_module(&mut self, id: ModuleId, input: &ModuleInput, module_count: usize) {
         for (name, &child) in input.children {
-            if child >= module_count {
+            if child.index() >= module_count {
                 continue;
             }
             let is_pub = input.public_children.contains(name);

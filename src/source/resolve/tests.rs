@@ -15,13 +15,14 @@ use super::{resolve_ref, Scratch, Target};
 use crate::location::LineIndex;
 use crate::source::code::ModuleCode;
 use crate::source::extract::{module_code, ExtractOptions};
+use crate::source::ModuleId;
 use crate::workspace::Edition;
 
 struct TestModule {
     path: String,
     crate_index: usize,
-    parent: Option<usize>,
-    children: BTreeMap<String, usize>,
+    parent: Option<ModuleId>,
+    children: BTreeMap<String, ModuleId>,
     public_children: BTreeSet<String>,
     code: ModuleCode,
 }
@@ -29,11 +30,11 @@ struct TestModule {
 fn flatten(
     mut code: ModuleCode,
     path: String,
-    parent: Option<usize>,
+    parent: Option<ModuleId>,
     crate_index: usize,
     out: &mut Vec<TestModule>,
-) -> usize {
-    let id = out.len();
+) -> ModuleId {
+    let id = ModuleId::new(out.len());
     let children = std::mem::take(&mut code.children);
     out.push(TestModule {
         path: path.clone(),
@@ -132,7 +133,7 @@ fn resolve_all(source: &str) -> String {
     let paths: Vec<String> = modules.iter().map(|m| m.path.clone()).collect();
     let mut resolver = names.resolver();
     let mut lines = Vec::new();
-    for (id, module) in modules.iter().enumerate() {
+    for (id, module) in ModuleId::enumerate(&modules) {
         for raw in &module.code.refs {
             let mut written = raw.path.segments.joined().to_string();
             if raw.path.leading_colon {
