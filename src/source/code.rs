@@ -277,6 +277,16 @@ impl ModuleCode {
         }
         ranges
     }
+
+    /// Changes every skipped range of this code and of its inline modules.
+    pub fn each_skipped_mut(&mut self, change: &mut impl FnMut(&mut Range<usize>)) {
+        self.skipped.iter_mut().for_each(&mut *change);
+        for child in &mut self.children {
+            if let Some(code) = &mut child.inline {
+                code.each_skipped_mut(change);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,11 @@
 //! bevy, cargo, nushell, ripgrep, rust-analyzer and this project's
 //! dependencies, the deepest scores 68 (syn's own tests), and the deepest
 //! parser-torture fixture (rust-analyzer's `weird_exprs.rs`) 155.
+//!
+//! The same pass lists the comments it steps over ([`Scan::comments`]):
+//! parsing blanks the doc comments out (`docs.rs`) without a second pass.
+
+use std::ops::Range;
 
 use super::lexer::{
     block_comment_end, char_or_lifetime_len, line_end, quoted_end, raw_or_byte_string_end,
@@ -35,6 +40,57 @@ pub const MAX_NESTING: usize = 1_000;
 /// [`MAX_NESTING`] levels need about 50 MB: this leaves five times that.
 /// It is only reserved, and touched only as deep as the code goes.
 pub const PARSE_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// What the pass over a file's text finds before it is parsed.
+#[derive(Debug)]
+pub struct Scan {
+    pub deepest: Nesting,
+    /// Every comment, in text order.
+    pub comments: Vec<Comment>,
+}
+
+/// A comment, by its bytes (a line comment's end at its newline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub bytes: Range<usize>,
+    pub kind: CommentKind,
+}
+
+/// What a comment is to the parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentKind {
+    /// `/// ..` (but `////`): an attribute of the item after it.
+    OuterLineDoc,
+    /// `//! ..`: an attribute of the module it is in.
+    InnerLineDoc,
+    /// `/** .. */` or `/*! .. */`: an attribute too.
+    BlockDoc,
+    /// Any other comment: nothing to the parser.
+    Plain,
+}
+
+impl CommentKind {
+    fn of_line(comment: &[u8]) -> CommentKind {
+        match comment {
+            [b'/', b'/', b'/', rest @ ..] if rest.first() != Some(&b'/') => {
+                CommentKind::OuterLineDoc
+            }
+            [b'/', b'/', b'!', ..] => CommentKind::InnerLineDoc,
+            _ => CommentKind::Plain,
+        }
+    }
+
+    fn of_block(comment: &[u8]) -> CommentKind {
+        match comment {
+            [b'/', b'*', b'!', ..] => CommentKind::BlockDoc,
+            // `/**/` and `/***..` are plain.
+            [b'/', b'*', b'*', rest @ ..] if !matches!(rest.first(), Some(b'*' | b'/')) => {
+                CommentKind::BlockDoc
+            }
+            _ => CommentKind::Plain,
+        }
+    }
+}
 
 /// How deep a file nests, and where it is deepest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,9 +136,11 @@ impl Group {
     }
 }
 
-/// The nesting score of a Rust source text (see the module's doc).
-pub fn nesting(text: &str) -> Nesting {
+/// The nesting score of a Rust source text (see the module's doc), and
+/// its comments.
+pub fn scan(text: &str) -> Scan {
     let bytes = text.as_bytes();
+    let mut comments = Vec::new();
     let mut groups = vec![Group {
         base: 0,
         run: 0,
@@ -112,11 +170,21 @@ pub fn nesting(text: &str) -> Nesting {
                 operand = None;
             }
             b'/' if next == Some(b'/') => {
-                step = line_end(bytes, i) - i;
+                let end = line_end(bytes, i);
+                comments.push(Comment {
+                    bytes: i..end,
+                    kind: CommentKind::of_line(&bytes[i..end]),
+                });
+                step = end - i;
                 operand = None;
             }
             b'/' if next == Some(b'*') => {
-                step = block_comment_end(bytes, i) - i;
+                let end = block_comment_end(bytes, i);
+                comments.push(Comment {
+                    bytes: i..end,
+                    kind: CommentKind::of_block(&bytes[i..end]),
+                });
+                step = end - i;
                 operand = None;
             }
             b'"' => {
@@ -221,7 +289,7 @@ pub fn nesting(text: &str) -> Nesting {
         }
         i += step.max(1);
     }
-    deepest
+    Scan { deepest, comments }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -287,7 +355,7 @@ mod tests {
     use super::*;
 
     fn score(text: &str) -> usize {
-        nesting(text).score
+        scan(text).deepest.score
     }
 
     #[test]
@@ -357,6 +425,31 @@ mod tests {
         assert_eq!(score("fn f() { - - - -x; }"), 5);
         assert_eq!(score("fn f() { let _ = && && &x; }"), 6);
         assert_eq!(score("fn f() { let _ = || || || 1; }"), 6);
+    }
+
+    #[test]
+    fn lists_comments_by_kind_and_not_literals() {
+        use CommentKind::*;
+        let text = "/// a\n//// b\n//! c\n// d\n/** e */ /*! f */ /**/ /*** g */ /* h */\n\
+                    const S: &str = \"/// not\"; const C: char = '/'; // i";
+        let comments: Vec<_> = (scan(text).comments.iter())
+            .map(|c| (&text[c.bytes.clone()], c.kind))
+            .collect();
+        assert_eq!(
+            comments,
+            [
+                ("/// a", OuterLineDoc),
+                ("//// b", Plain),
+                ("//! c", InnerLineDoc),
+                ("// d", Plain),
+                ("/** e */", BlockDoc),
+                ("/*! f */", BlockDoc),
+                ("/**/", Plain),
+                ("/*** g */", Plain),
+                ("/* h */", Plain),
+                ("// i", Plain),
+            ]
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod cache;
 mod cfg;
 mod code;
 mod depth;
+mod docs;
 mod extract;
 mod kept_refs;
 mod lexer;

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::FactsCache;
 use super::code::ModuleCode;
-use super::depth::{nesting, MAX_NESTING, PARSE_STACK_BYTES};
+use super::depth::{scan, MAX_NESTING, PARSE_STACK_BYTES};
+use super::docs;
 use super::extract::{extract_item, ExtractOptions};
 use super::read::read_source;
 use super::seen::Stat;
@@ -156,7 +157,8 @@ pub enum ParseProblem {
 /// Parses a text into its facts: everything a run needs of the file, so
 /// its text is not needed again.
 pub(super) fn file_facts(text: &str, options: ExtractOptions) -> FileFacts {
-    let deepest = nesting(text);
+    let scan = scan(text);
+    let deepest = scan.deepest;
     if deepest.score > MAX_NESTING {
         let at = deepest.at;
         return FileFacts {
@@ -167,8 +169,15 @@ pub(super) fn file_facts(text: &str, options: ExtractOptions) -> FileFacts {
             suppressions: Vec::new(),
         };
     }
-    let (code, problem) = match parse_items_one_by_one(text, options) {
-        Ok(code) => (code, None),
+    // Bytes, lines and columns are the same in both texts (`docs.rs`).
+    let parsed_text = docs::blanked(text, &scan.comments);
+    let (code, problem) = match parse_items_one_by_one(&parsed_text, options) {
+        Ok(mut code) => {
+            code.each_skipped_mut(&mut |range| {
+                range.start = docs::doc_start(text, &scan.comments, range.start);
+            });
+            (code, None)
+        }
         Err(err) => (
             ModuleCode::default(),
             Some(ParseProblem::Syntax {
@@ -471,5 +480,112 @@ mod tests {
             }),
             parse_anything,
         );
+    }
+}
+
+#[cfg(test)]
+mod blanked_docs {
+    //! Doc comments are blanked before parsing (`docs.rs`): the facts of a
+    //! file must be those its own text gives, to the byte.
+
+    use std::path::Path;
+
+    use super::*;
+
+    /// The facts of `text` as parsed with and without its doc comments,
+    /// debug-printed; `None` when the guard keeps it from the parser.
+    fn both(text: &str, options: ExtractOptions) -> Option<(String, String)> {
+        if scan(text).deepest.score > MAX_NESTING {
+            return None;
+        }
+        let text = text.to_string();
+        // A thread with the parsing threads' stack: fixtures nest deep.
+        let parse = std::thread::Builder::new()
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn(move || {
+                let blanked = file_facts(&text, options);
+                let plain = match parse_items_one_by_one(&text, options) {
+                    Ok(code) => format!("{code:?}"),
+                    Err(err) => format!("error at {:?}", err.span().byte_range()),
+                };
+                proc_macro2::extra::invalidate_current_thread_spans();
+                let blanked = match blanked.problem {
+                    None => format!("{:?}", blanked.code),
+                    Some(ParseProblem::Syntax { span, .. }) => {
+                        format!("error at {:?}", span.bytes())
+                    }
+                    Some(ParseProblem::TooDeep { .. }) => unreachable!("the guard passed it"),
+                };
+                (blanked, plain)
+            })
+            .expect("a parsing thread");
+        Some(parse.join().expect("parsing does not panic"))
+    }
+
+    fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(walkdir::DirEntry::into_path)
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .filter(|p| !p.components().any(|c| c.as_os_str() == "target"))
+            .collect()
+    }
+
+    #[test]
+    fn every_file_of_the_repository_and_its_fixtures_has_the_same_facts() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = rust_files(&root.join("src"));
+        files.extend(rust_files(&root.join("fixtures")));
+        let mut compared = 0;
+        for file in &files {
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            for include_tests in [false, true] {
+                let options = ExtractOptions { include_tests };
+                if let Some((blanked, plain)) = both(&text, options) {
+                    assert!(
+                        blanked == plain,
+                        "{} (include-tests {include_tests})",
+                        file.display()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        // The fixtures are there: hundreds of files, most with doc comments.
+        assert!(compared > 1000, "{compared}");
+    }
+
+    #[test]
+    fn doc_comments_next_to_literals_code_and_test_only_items_change_no_fact() {
+        let cases = [
+            // Doc-like text inside literals is not a comment.
+            "const A: &str = \"/// crate::a::b\"; const B: &str = r#\"//! x\"#; fn f() { crate::c::d(); }",
+            "const C: char = '/'; /// doc\nfn g() { let _ = b'/'; crate::e::f(); }",
+            "#[path = \"x///y.rs\"]\nmod m;",
+            // Four slashes are a plain comment; a doc of nothing but `///`.
+            "//// plain\n///\nfn h() { crate::a::b(); }",
+            // Non-ASCII in doc comments, CRLF line ends.
+            "/// é ü 漢字\r\n/// ok\r\npub fn i() { crate::a::b(); }\r\n",
+            "//! inner é\n//! docs\nuse crate::a::b;\n",
+            // Test-only items after doc comments, plain comments and an
+            // inner doc in between.
+            "/// Tests.\n// boundaries: allow(x)\n#[cfg(test)]\nmod tests { use crate::a::b; }\nfn j() {}",
+            "mod m {\n    //! inner\n    #[cfg(test)]\n    mod t { use crate::a::b; }\n}",
+            "/// one\n/* plain */\n/// two\n#[cfg(test)]\n/// three\nfn k() { crate::a::b(); }",
+            "/** block */\n/// line\n#[cfg(test)]\nfn l() {}",
+            // Doc comments in item-position macros and macro arguments.
+            "cfg_net! {\n    /// docs\n    pub mod tcp;\n}\nfn m() { println!(\"{}\", /* c */ crate::a::b()); }",
+        ];
+        for case in cases {
+            for include_tests in [false, true] {
+                let (blanked, plain) =
+                    both(case, ExtractOptions { include_tests }).expect("shallow");
+                assert_eq!(blanked, plain, "{case:?} (include-tests {include_tests})");
+            }
+        }
     }
 }
