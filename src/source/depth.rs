@@ -45,15 +45,35 @@ pub const PARSE_STACK_BYTES: usize = 256 * 1024 * 1024;
 #[derive(Debug)]
 pub struct Scan {
     pub deepest: Nesting,
-    /// Every comment, in text order.
+    /// In text order: every line doc comment, and the other comments that
+    /// follow one with only blanks and comments between (what an item's
+    /// doc comments may have after them). A text of plain comments lists
+    /// none: the list stays small beside the text.
     pub comments: Vec<Comment>,
 }
 
-/// A comment, by its bytes (a line comment's end at its newline).
+/// A comment, by its bytes (a line comment's end at its newline). Files
+/// read are far under 4 GB (`read::MAX_FILE_BYTES`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
-    pub bytes: Range<usize>,
+    start: u32,
+    end: u32,
     pub kind: CommentKind,
+}
+
+impl Comment {
+    fn new(bytes: Range<usize>, kind: CommentKind) -> Comment {
+        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Comment {
+            start: offset(bytes.start),
+            end: offset(bytes.end),
+            kind,
+        }
+    }
+
+    pub fn bytes(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// What a comment is to the parser.
@@ -141,6 +161,19 @@ impl Group {
 pub fn scan(text: &str) -> Scan {
     let bytes = text.as_bytes();
     let mut comments = Vec::new();
+    // Whether the last thing stepped over, blanks aside, was a listed
+    // comment.
+    let mut after_listed = false;
+    let mut list = |comment: Comment, after_listed: &mut bool| {
+        let doc = matches!(
+            comment.kind,
+            CommentKind::OuterLineDoc | CommentKind::InnerLineDoc
+        );
+        if doc || *after_listed {
+            comments.push(comment);
+            *after_listed = true;
+        }
+    };
     let mut groups = vec![Group {
         base: 0,
         run: 0,
@@ -171,19 +204,15 @@ pub fn scan(text: &str) -> Scan {
             }
             b'/' if next == Some(b'/') => {
                 let end = line_end(bytes, i);
-                comments.push(Comment {
-                    bytes: i..end,
-                    kind: CommentKind::of_line(&bytes[i..end]),
-                });
+                let kind = CommentKind::of_line(&bytes[i..end]);
+                list(Comment::new(i..end, kind), &mut after_listed);
                 step = end - i;
                 operand = None;
             }
             b'/' if next == Some(b'*') => {
                 let end = block_comment_end(bytes, i);
-                comments.push(Comment {
-                    bytes: i..end,
-                    kind: CommentKind::of_block(&bytes[i..end]),
-                });
+                let kind = CommentKind::of_block(&bytes[i..end]);
+                list(Comment::new(i..end, kind), &mut after_listed);
                 step = end - i;
                 operand = None;
             }
@@ -279,6 +308,8 @@ pub fn scan(text: &str) -> Scan {
         top.prefix += prefix;
         let score = top.score();
         if let Some(operand) = operand {
+            // A token (blanks and comments have no `operand`).
+            after_listed = false;
             after_operand = operand;
             if operand {
                 top.prefix = 0;
@@ -428,12 +459,12 @@ mod tests {
     }
 
     #[test]
-    fn lists_comments_by_kind_and_not_literals() {
+    fn lists_doc_comments_and_the_comments_after_them_not_literals() {
         use CommentKind::*;
         let text = "/// a\n//// b\n//! c\n// d\n/** e */ /*! f */ /**/ /*** g */ /* h */\n\
                     const S: &str = \"/// not\"; const C: char = '/'; // i";
         let comments: Vec<_> = (scan(text).comments.iter())
-            .map(|c| (&text[c.bytes.clone()], c.kind))
+            .map(|c| (&text[c.bytes()], c.kind))
             .collect();
         assert_eq!(
             comments,
@@ -447,9 +478,10 @@ mod tests {
                 ("/**/", Plain),
                 ("/*** g */", Plain),
                 ("/* h */", Plain),
-                ("// i", Plain),
             ]
         );
+        // Plain comments are listed only after a doc comment.
+        assert!(scan("// a\n/* b */\nfn f() {} // c\n").comments.is_empty());
     }
 
     #[test]

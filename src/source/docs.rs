@@ -26,9 +26,9 @@ pub fn blanked<'a>(text: &'a str, comments: &[Comment]) -> Cow<'a, str> {
     for doc in docs {
         // A comment starts at a `/` and ends at a newline or the end of the
         // text: both are character boundaries.
-        out.push_str(&text[from..doc.bytes.start]);
-        out.extend(std::iter::repeat_n(' ', doc.bytes.len()));
-        from = doc.bytes.end;
+        out.push_str(&text[from..doc.bytes().start]);
+        out.extend(std::iter::repeat_n(' ', doc.bytes().len()));
+        from = doc.bytes().end;
     }
     out.push_str(&text[from..]);
     Cow::Owned(out)
@@ -50,18 +50,18 @@ pub fn doc_start(text: &str, comments: &[Comment], start: usize) -> usize {
             at -= 1;
         }
         // The comment that ends where the blanks begin, if any.
-        let Ok(index) = comments.binary_search_by_key(&at, |c| c.bytes.end) else {
+        let Ok(index) = comments.binary_search_by_key(&at, |c| c.bytes().end) else {
             return found;
         };
         let comment = &comments[index];
         match comment.kind {
-            CommentKind::OuterLineDoc => found = comment.bytes.start,
+            CommentKind::OuterLineDoc => found = comment.bytes().start,
             CommentKind::Plain => {}
             // An inner doc belongs to the module; a block doc would have
             // been the item's first attribute in the blanked text too.
             CommentKind::InnerLineDoc | CommentKind::BlockDoc => return found,
         }
-        at = comment.bytes.start;
+        at = comment.bytes().start;
     }
 }
 
