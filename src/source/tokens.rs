@@ -128,24 +128,25 @@ fn collect_runs(tokens: TokenStream, runs: &mut Vec<PathRun>) {
             i += 1;
             continue;
         };
-        let mut segments = Vec::new();
+        // The run's last ident: every third token from the first, while
+        // `::` and an ident follow.
         let mut end = first;
-        let mut j = first;
-        while let Some(TokenTree::Ident(ident)) = tokens.get(j) {
-            segments.push(unraw_str(&ident.to_string()));
-            end = j;
-            if is_path_sep(&tokens, j + 1) && matches!(tokens.get(j + 3), Some(TokenTree::Ident(_)))
-            {
-                j += 3;
-            } else {
-                break;
-            }
+        while is_path_sep(&tokens, end + 1)
+            && matches!(tokens.get(end + 3), Some(TokenTree::Ident(_)))
+        {
+            end += 3;
         }
-        if segments.len() >= 2 || leading_colon {
+        // Most runs are a lone ident (`x` in `println!("{}", x)`): only a
+        // path is spelled out.
+        if end > first || leading_colon {
+            let segments = (first..=end).step_by(3).filter_map(|j| match &tokens[j] {
+                TokenTree::Ident(ident) => Some(unraw_str(&ident.to_string())),
+                _ => None,
+            });
             runs.push(PathRun {
                 path: RawPath {
                     leading_colon,
-                    segments: segments.into_iter().collect(),
+                    segments: segments.collect(),
                 },
                 first: tokens[i].span(),
                 last: tokens[end].span(),
