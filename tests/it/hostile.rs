@@ -303,6 +303,27 @@ fn a_file_over_the_size_limit_is_a_warning_and_is_not_read() {
     assert_eq!(violations(&report).len(), 1);
 }
 
+/// A file of nothing but doc comment lines, just under the size limit: in
+/// syn's tree each line would be an attribute (before they were blanked
+/// out, this file took 27 s and 4 GB); it is read in a few copies' memory.
+#[test]
+fn a_file_of_doc_comments_is_read_in_bounded_memory() {
+    let sandbox = Sandbox::new();
+    let mut docs = "///\n".repeat(15 << 18);
+    docs.push_str("pub fn documented() {}\n");
+    sandbox
+        .write("src/lib.rs", "pub mod docs;\npub mod small;\n")
+        .write("src/small.rs", "pub fn f() { std::process::exit(0) }\n")
+        .write("src/docs.rs", docs);
+    let (run, report) = sandbox.check(Limits {
+        seconds: 60,
+        rss_bytes: 300 << 20,
+    });
+    assert_exit(&run, 1);
+    assert_eq!(warnings(&report), Vec::<String>::new());
+    assert_eq!(violations(&report).len(), 1);
+}
+
 // --- files that never end ------------------------------------------------
 
 #[cfg(unix)]
