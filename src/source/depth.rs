@@ -21,11 +21,13 @@
 //! dependencies, the deepest scores 68 (syn's own tests), and the deepest
 //! parser-torture fixture (rust-analyzer's `weird_exprs.rs`) 155.
 //!
-//! The same pass lists the comments it steps over ([`Scan::comments`]):
-//! parsing blanks the doc comments out (`docs.rs`) without a second pass.
+//! The same pass lists the comments it steps over ([`Scan::comments`]) and
+//! the blocks that can hold no reference ([`Scan::inert_blocks`]): parsing
+//! blanks both out (`docs.rs`, `inert.rs`) without a second pass.
 
 use std::ops::Range;
 
+use super::inert::InertBlocks;
 use super::lexer::{
     block_comment_end, char_or_lifetime_len, line_end, quoted_end, raw_or_byte_string_end,
     starts_raw_or_byte_string,
@@ -50,6 +52,9 @@ pub struct Scan {
     /// doc comments may have after them). A text of plain comments lists
     /// none: the list stays small beside the text.
     pub comments: Vec<Comment>,
+    /// The insides of the blocks of function bodies that can hold no
+    /// reference, in text order (see `inert.rs`).
+    pub inert_blocks: Vec<Range<u32>>,
 }
 
 /// A comment, by its bytes (a line comment's end at its newline). Files
@@ -181,6 +186,7 @@ pub fn scan(text: &str) -> Scan {
         links: 0,
     }];
     let mut deepest = Nesting { score: 0, at: 0 };
+    let mut inert = InertBlocks::default();
     // Whether the last token ends an operand: then `-`, `*`, `&`, `|` and
     // `!` are binary operators, macro bangs or pattern bars, which syn
     // parses in a loop, not prefixes it recurses on.
@@ -206,6 +212,7 @@ pub fn scan(text: &str) -> Scan {
                 let end = line_end(bytes, i);
                 let kind = CommentKind::of_line(&bytes[i..end]);
                 list(Comment::new(i..end, kind), &mut after_listed);
+                inert.comment(&bytes[i..end]);
                 step = end - i;
                 operand = None;
             }
@@ -213,22 +220,27 @@ pub fn scan(text: &str) -> Scan {
                 let end = block_comment_end(bytes, i);
                 let kind = CommentKind::of_block(&bytes[i..end]);
                 list(Comment::new(i..end, kind), &mut after_listed);
+                inert.comment(&bytes[i..end]);
                 step = end - i;
                 operand = None;
             }
             b'"' => {
                 step = quoted_end(bytes, i + 1) - i;
                 operand = Some(true);
+                inert.literal(&bytes[i..i + step]);
             }
             b'\'' => {
                 step = char_or_lifetime_len(text, i);
                 operand = Some(true);
+                inert.literal(&bytes[i..(i + step).min(bytes.len())]);
             }
             b'r' | b'b' | b'c' if starts_raw_or_byte_string(bytes, i) => {
                 step = raw_or_byte_string_end(bytes, i) - i;
                 operand = Some(true);
+                inert.literal(&bytes[i..i + step]);
             }
             b'(' | b'[' | b'{' => {
+                inert.open(i, b);
                 let base = groups.last().expect("the file's group").score() + 1;
                 groups.push(Group {
                     base,
@@ -238,6 +250,7 @@ pub fn scan(text: &str) -> Scan {
                 });
             }
             b')' | b']' | b'}' => {
+                inert.close(i, b);
                 operand = Some(true);
                 if groups.len() > 1 {
                     groups.pop();
@@ -248,7 +261,21 @@ pub fn scan(text: &str) -> Scan {
                     groups.last_mut().expect("a group").separate();
                 }
             }
-            b';' | b',' => groups.last_mut().expect("a group").separate(),
+            b';' => {
+                inert.semicolon();
+                groups.last_mut().expect("a group").separate();
+            }
+            b',' => {
+                inert.punct();
+                groups.last_mut().expect("a group").separate();
+            }
+            b':' if next == Some(b':') => {
+                inert.path_separator();
+                step = 2;
+            }
+            b'#' => inert.pound(),
+            // After an operand, and not `!=`: a macro's bang.
+            b'!' if after_operand && next != Some(b'=') => inert.macro_bang(),
             b'<' => chain = 1,
             b'>' if !matches!(i.checked_sub(1).map(|p| bytes[p]), Some(b'-' | b'=')) => {
                 let top = groups.last_mut().expect("a group");
@@ -300,6 +327,7 @@ pub fn scan(text: &str) -> Scan {
                 }
                 operand = Some(kind == WordKind::Operand);
                 step = end - i;
+                inert.word(word);
             }
             _ => {}
         }
@@ -320,7 +348,11 @@ pub fn scan(text: &str) -> Scan {
         }
         i += step.max(1);
     }
-    Scan { deepest, comments }
+    Scan {
+        deepest,
+        comments,
+        inert_blocks: inert.finish(),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -12,26 +12,75 @@
 //! text's doc comments put them.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::depth::{Comment, CommentKind};
 
-/// `text` with its line doc comments blanked; borrowed when it has none.
-pub fn blanked<'a>(text: &'a str, comments: &[Comment]) -> Cow<'a, str> {
-    let mut docs = comments.iter().filter(|c| is_line_doc(c.kind)).peekable();
-    if docs.peek().is_none() {
+/// `text` with its line doc comments and the insides of its inert blocks
+/// (`inert.rs`) blanked; borrowed when it has neither.
+pub fn blanked<'a>(
+    text: &'a str,
+    comments: &[Comment],
+    inert_blocks: &[Range<u32>],
+) -> Cow<'a, str> {
+    let docs = comments
+        .iter()
+        .filter(|c| is_line_doc(c.kind))
+        .map(|c| (c.bytes(), Blank::Comment));
+    let blocks = inert_blocks
+        .iter()
+        .map(|b| (b.start as usize..b.end as usize, Blank::Block));
+    let mut ranges = merged(docs, blocks).peekable();
+    if ranges.peek().is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
-    for doc in docs {
+    for (range, blank) in ranges {
+        // A doc comment inside a blanked block went with it.
+        if range.start < from {
+            continue;
+        }
         // A comment starts at a `/` and ends at a newline or the end of the
-        // text: both are character boundaries.
-        out.push_str(&text[from..doc.bytes().start]);
-        out.extend(std::iter::repeat_n(' ', doc.bytes().len()));
-        from = doc.bytes().end;
+        // text, a block's inside after `{` and before `}`, and a block
+        // blanked is all ASCII: all are character boundaries.
+        out.push_str(&text[from..range.start]);
+        match blank {
+            Blank::Comment => out.extend(std::iter::repeat_n(' ', range.len())),
+            // Its lines stay lines.
+            Blank::Block => out.extend(text.as_bytes()[range.clone()].iter().map(|&b| {
+                if b == b'\n' {
+                    '\n'
+                } else {
+                    ' '
+                }
+            })),
+        }
+        from = range.end;
     }
     out.push_str(&text[from..]);
     Cow::Owned(out)
+}
+
+/// What a blanked range is: a comment goes whole, a block keeps its newlines.
+#[derive(Clone, Copy)]
+enum Blank {
+    Comment,
+    Block,
+}
+
+/// Two lists of ranges, each in text order, as one in text order.
+fn merged(
+    a: impl Iterator<Item = (Range<usize>, Blank)>,
+    b: impl Iterator<Item = (Range<usize>, Blank)>,
+) -> impl Iterator<Item = (Range<usize>, Blank)> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if x.0.start <= y.0.start => a.next(),
+        (Some(_), Some(_)) => b.next(),
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 fn is_line_doc(kind: CommentKind) -> bool {
@@ -73,7 +122,7 @@ mod tests {
     #[test]
     fn line_docs_become_blanks_and_every_offset_stays() {
         let text = "//! inner é\n/// outer\r\n//// plain\nfn f() {} /* kept */ /** kept */\n";
-        let blanked = blanked(text, &scan(text).comments);
+        let blanked = blanked(text, &scan(text).comments, &[]);
         let expected = format!(
             "{}\n{}\n//// plain\nfn f() {{}} /* kept */ /** kept */\n",
             " ".repeat("//! inner é".len()),
@@ -87,7 +136,7 @@ mod tests {
     fn a_text_without_line_docs_is_not_copied() {
         let text = "// plain\nfn f() {}\n";
         assert!(matches!(
-            blanked(text, &scan(text).comments),
+            blanked(text, &scan(text).comments, &[]),
             Cow::Borrowed(_)
         ));
     }

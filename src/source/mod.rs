@@ -10,6 +10,7 @@ mod code;
 mod depth;
 mod docs;
 mod extract;
+mod inert;
 mod kept_refs;
 mod lexer;
 mod parse;

@@ -1,0 +1,318 @@
+//! Blocks of function bodies that can hold no reference, found by the
+//! nesting guard's pass over a file (`depth.rs`) and blanked out of the text
+//! syn reads, as doc comments are (`docs.rs`).
+//!
+//! A reference is spelled with `::` (a path of two or more segments, or
+//! one with a leading `::`), after `#` (an attribute's path), before a
+//! macro's `!`, or in a `use` or `extern crate` item. A `{ .. }` group inside
+//! a function body whose text has none of these, no `mod` or `macro_rules`,
+//! and no byte outside ASCII, yields no reference, and what it declares is
+//! local to the block: no fact of the file depends on its insides. syn then
+//! need not parse them, and a third of the blocks of rust-analyzer's bodies
+//! are such blocks (`if x { return None; }`, `match k { A => 1, _ => 0 }`,
+//! whole bodies like `{ self.len == 0 }`).
+//!
+//! Each byte inside such a block but `\n` becomes a space: every other byte,
+//! line and column stays where it was (a block with a non-ASCII byte is
+//! left alone, as blanking a character of several bytes would move the
+//! columns after it on its line). A syntax error inside a blanked block is
+//! not reported: nothing inside it is checked either way.
+
+use std::ops::Range;
+
+/// Follows the tokens of one file and lists its inert blocks.
+pub struct InertBlocks {
+    /// The open delimiter groups, the file's own first.
+    groups: Vec<Group>,
+    signature: Signature,
+    /// The next group opened holds an attribute's or a macro's tokens.
+    seal_next: bool,
+    /// The last token was `::`: a `{` right after it is a `use` group.
+    after_path_separator: bool,
+    /// The insides of the inert blocks closed so far, in text order, none
+    /// inside another.
+    found: Vec<Range<u32>>,
+    /// A delimiter closed what it does not match: the text does not parse,
+    /// and is left whole for the parser to say where.
+    unbalanced: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Group {
+    /// The close delimiter that matches the open one.
+    closer: u8,
+    /// The byte just after the open delimiter.
+    inside: u32,
+    /// The group is a function body or lies inside one.
+    in_body: bool,
+    /// The group holds an attribute's or a macro's tokens, or lies inside
+    /// such a group: left as it is.
+    sealed: bool,
+    /// A `{` group that is blanked if it turns out clean.
+    candidate: bool,
+    /// Something that may be or hold a reference was seen inside.
+    dirty: bool,
+}
+
+/// Where the tokens are in a function's signature: after `fn`, a name
+/// starts one, and the first `{` outside its parentheses and brackets
+/// opens its body (a `;` there ends a function without one).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signature {
+    None,
+    AfterFn,
+    /// In a signature whose delimiters are closed at this many open groups.
+    At(usize),
+}
+
+impl Default for InertBlocks {
+    fn default() -> InertBlocks {
+        InertBlocks {
+            groups: vec![Group {
+                closer: 0,
+                inside: 0,
+                in_body: false,
+                sealed: false,
+                candidate: false,
+                dirty: false,
+            }],
+            signature: Signature::None,
+            seal_next: false,
+            after_path_separator: false,
+            found: Vec::new(),
+            unbalanced: false,
+        }
+    }
+}
+
+impl InertBlocks {
+    /// The inert blocks' insides, in text order.
+    pub fn finish(self) -> Vec<Range<u32>> {
+        if self.unbalanced {
+            return Vec::new();
+        }
+        self.found
+    }
+
+    fn top(&mut self) -> &mut Group {
+        self.groups.last_mut().expect("the file's group")
+    }
+
+    /// Marks the innermost group as holding what may be a reference.
+    fn dirty(&mut self) {
+        self.top().dirty = true;
+    }
+
+    /// Whether the bytes of a token or comment matter: only inside a body
+    /// that is still clean.
+    fn watching(&self) -> bool {
+        let top = self.groups.last().expect("the file's group");
+        top.in_body && !top.dirty
+    }
+
+    /// A word: a keyword, a name or a number.
+    pub fn word(&mut self, word: &[u8]) {
+        self.after_path_separator = false;
+        self.signature = match self.signature {
+            Signature::AfterFn => Signature::At(self.groups.len()),
+            Signature::None if word == b"fn" => Signature::AfterFn,
+            other => other,
+        };
+        if self.watching()
+            && (!word.is_ascii() || matches!(word, b"use" | b"extern" | b"mod" | b"macro_rules"))
+        {
+            self.dirty();
+        }
+    }
+
+    /// A literal (string, character) or a lifetime.
+    pub fn literal(&mut self, bytes: &[u8]) {
+        self.punct();
+        if self.watching() && !bytes.is_ascii() {
+            self.dirty();
+        }
+    }
+
+    /// A comment: nothing to the parser, but a non-ASCII one counts.
+    pub fn comment(&mut self, bytes: &[u8]) {
+        if self.watching() && !bytes.is_ascii() {
+            self.dirty();
+        }
+    }
+
+    /// `::`.
+    pub fn path_separator(&mut self) {
+        self.punct();
+        self.after_path_separator = true;
+        self.dirty();
+    }
+
+    /// `#`: an attribute follows.
+    pub fn pound(&mut self) {
+        self.punct();
+        self.seal_next = true;
+        self.dirty();
+    }
+
+    /// A `!` after an operand that is not `!=`: a macro's.
+    pub fn macro_bang(&mut self) {
+        self.punct();
+        self.seal_next = true;
+        self.dirty();
+    }
+
+    /// `;`: ends a function without a body.
+    pub fn semicolon(&mut self) {
+        if self.signature == Signature::At(self.groups.len()) {
+            self.signature = Signature::None;
+        }
+        self.punct();
+        self.seal_next = false;
+    }
+
+    /// Any other token.
+    pub fn punct(&mut self) {
+        self.after_path_separator = false;
+        if self.signature == Signature::AfterFn {
+            self.signature = Signature::None;
+        }
+    }
+
+    /// An open delimiter at byte `at`.
+    pub fn open(&mut self, at: usize, delimiter: u8) {
+        let parent = *self.groups.last().expect("the file's group");
+        let body = delimiter == b'{' && self.signature == Signature::At(self.groups.len());
+        if body || self.signature == Signature::AfterFn {
+            self.signature = Signature::None;
+        }
+        let in_body = parent.in_body || body;
+        let sealed = parent.sealed || self.seal_next;
+        self.groups.push(Group {
+            closer: match delimiter {
+                b'(' => b')',
+                b'[' => b']',
+                _ => b'}',
+            },
+            inside: offset(at + 1),
+            in_body,
+            sealed,
+            candidate: delimiter == b'{' && in_body && !sealed && !self.after_path_separator,
+            dirty: false,
+        });
+        self.seal_next = false;
+        self.after_path_separator = false;
+    }
+
+    /// A close delimiter at byte `at`.
+    pub fn close(&mut self, at: usize, delimiter: u8) {
+        self.seal_next = false;
+        self.after_path_separator = false;
+        if self.groups.len() < 2 {
+            self.unbalanced = true;
+            return;
+        }
+        let group = self.groups.pop().expect("an open group");
+        self.unbalanced |= group.closer != delimiter;
+        if let Signature::At(depth) = self.signature {
+            if self.groups.len() < depth {
+                self.signature = Signature::None;
+            }
+        }
+        if group.candidate && !group.dirty && group.inside < offset(at) {
+            // The blocks inside this one are blanked with it.
+            while self.found.last().is_some_and(|b| b.start >= group.inside) {
+                self.found.pop();
+            }
+            self.found.push(group.inside..offset(at));
+        }
+        self.top().dirty |= group.dirty;
+    }
+}
+
+/// Files read are far under 4 GB (`read::MAX_FILE_BYTES`).
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::depth::scan;
+
+    /// The insides of the blocks `scan` finds inert, as text.
+    fn inert(text: &str) -> Vec<&str> {
+        scan(text)
+            .inert_blocks
+            .iter()
+            .map(|b| &text[b.start as usize..b.end as usize])
+            .collect()
+    }
+
+    #[test]
+    fn a_body_without_paths_macros_or_attributes_is_inert() {
+        assert_eq!(
+            inert("fn a() -> bool { self.len == 0 }"),
+            [" self.len == 0 "]
+        );
+        assert_eq!(
+            inert("impl A { pub fn b<T>(&self, t: T) where T: B { let x = t; x } }"),
+            [" let x = t; x "]
+        );
+        // The biggest block only, not the blocks inside it.
+        assert_eq!(
+            inert("fn c() { if x { y } else { z } }"),
+            [" if x { y } else { z } "]
+        );
+    }
+
+    #[test]
+    fn what_may_hold_a_reference_keeps_a_block_but_not_the_clean_blocks_inside_it() {
+        assert_eq!(
+            inert("fn a() { crate::b::c(); if x { return None; } }"),
+            [" return None; "]
+        );
+        assert!(inert("fn a() { ::b(); }").is_empty());
+        assert!(inert("fn a() { #[allow(x)] let y = 1; }").is_empty());
+        assert!(inert("fn a() { use b; }").is_empty());
+        assert!(inert("fn a() { extern crate b; }").is_empty());
+        // A module in a body is none of the tree's: its insides may go.
+        assert_eq!(inert("fn a() { mod b { c } }"), [" c "]);
+        assert!(inert("fn a() { macro_rules! m { () => {} } }").is_empty());
+        assert_eq!(
+            inert("fn a() { println!(\"{}\", { x }); }"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(inert("fn a() { m! { b { c } } }"), Vec::<&str>::new());
+        // A `use` group is never blanked, even in a block kept.
+        assert_eq!(inert("fn a() { use b::{c}; { d } }"), [" d "]);
+        // Negation and `!=` are no macro.
+        assert_eq!(
+            inert("fn a() { if !x && y != z { w } }"),
+            [" if !x && y != z { w } "]
+        );
+    }
+
+    #[test]
+    fn only_function_bodies_and_ascii_text_are_blanked() {
+        assert!(
+            inert("struct A { x: u8 } enum B { C } impl D { const E: u8 = { 1 }; }").is_empty()
+        );
+        assert!(inert("trait A { fn b(); fn c(&self) -> u8; }").is_empty());
+        assert!(inert("type F = fn(u8) -> u8; const G: u8 = { 1 };").is_empty());
+        assert!(inert("fn a() { let s = \"é\"; }").is_empty());
+        assert!(inert("fn a() { // é\n}").is_empty());
+        assert_eq!(
+            inert("fn a() { /* :: # ! use */ x }"),
+            [" /* :: # ! use */ x "]
+        );
+        assert_eq!(
+            inert("fn a() { \"::\"; '#'; r\"!\" }"),
+            [" \"::\"; '#'; r\"!\" "]
+        );
+    }
+
+    #[test]
+    fn a_text_whose_delimiters_do_not_match_is_left_whole() {
+        assert!(inert("fn a() { x } fn b() { foo(1, ], 2) }").is_empty());
+        assert!(inert("fn a() { x } }").is_empty());
+    }
+}
