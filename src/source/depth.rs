@@ -262,7 +262,7 @@ pub fn scan(text: &str) -> Scan {
                 }
             }
             b';' => {
-                inert.semicolon();
+                inert.semicolon(i);
                 groups.last_mut().expect("a group").separate();
             }
             b',' => {

@@ -52,6 +52,14 @@ struct Group {
     candidate: bool,
     /// Something that may be or hold a reference was seen inside.
     dirty: bool,
+    /// An item was declared inside.
+    declares: bool,
+    /// Where the statement being read starts: after the open delimiter
+    /// or the last `;`.
+    statement: u32,
+    /// The statement holds what may be a reference, or declares an item
+    /// the statements after it may name.
+    statement_kept: bool,
 }
 
 /// Where the tokens are in a function's signature: after `fn`, a name
@@ -75,6 +83,9 @@ impl Default for InertBlocks {
                 sealed: false,
                 candidate: false,
                 dirty: false,
+                declares: false,
+                statement: 0,
+                statement_kept: false,
             }],
             signature: Signature::None,
             seal_next: false,
@@ -98,16 +109,27 @@ impl InertBlocks {
         self.groups.last_mut().expect("the file's group")
     }
 
-    /// Marks the innermost group as holding what may be a reference.
+    /// Marks the innermost group and its statement as holding what may be
+    /// a reference.
     fn dirty(&mut self) {
-        self.top().dirty = true;
+        let top = self.top();
+        top.dirty = true;
+        top.statement_kept = true;
     }
 
-    /// Whether the bytes of a token or comment matter: only inside a body
-    /// that is still clean.
+    /// Whether the bytes of a token or comment matter: only inside a body,
+    /// in a statement still clean.
     fn watching(&self) -> bool {
         let top = self.groups.last().expect("the file's group");
-        top.in_body && !top.dirty
+        top.in_body && !top.statement_kept
+    }
+
+    /// Lists a range to blank, in place of the ranges inside it.
+    fn blank(&mut self, range: Range<u32>) {
+        while self.found.last().is_some_and(|b| b.start >= range.start) {
+            self.found.pop();
+        }
+        self.found.push(range);
     }
 
     /// A word: a keyword, a name or a number.
@@ -118,10 +140,25 @@ impl InertBlocks {
             Signature::None if word == b"fn" => Signature::AfterFn,
             other => other,
         };
-        if self.watching()
-            && (!word.is_ascii() || matches!(word, b"use" | b"extern" | b"mod" | b"macro_rules"))
-        {
-            self.dirty();
+        if self.watching() {
+            if !word.is_ascii() || matches!(word, b"use" | b"extern" | b"mod" | b"macro_rules") {
+                self.dirty();
+            } else if matches!(
+                word,
+                b"fn"
+                    | b"struct"
+                    | b"enum"
+                    | b"union"
+                    | b"trait"
+                    | b"type"
+                    | b"impl"
+                    | b"const"
+                    | b"static"
+            ) {
+                let top = self.top();
+                top.declares = true;
+                top.statement_kept = true;
+            }
         }
     }
 
@@ -161,13 +198,22 @@ impl InertBlocks {
         self.dirty();
     }
 
-    /// `;`: ends a function without a body.
-    pub fn semicolon(&mut self) {
+    /// `;` at byte `at`: ends a statement, or a function without a body.
+    /// A statement of a block kept is blanked when it is clean and declares
+    /// nothing: the statements left parse as they did.
+    pub fn semicolon(&mut self, at: usize) {
         if self.signature == Signature::At(self.groups.len()) {
             self.signature = Signature::None;
         }
         self.punct();
         self.seal_next = false;
+        let top = *self.groups.last().expect("the file's group");
+        if top.candidate && !top.statement_kept {
+            self.blank(top.statement..offset(at + 1));
+        }
+        let top = self.top();
+        top.statement = offset(at + 1);
+        top.statement_kept = false;
     }
 
     /// Any other token.
@@ -198,6 +244,9 @@ impl InertBlocks {
             sealed,
             candidate: delimiter == b'{' && in_body && !sealed && !self.after_path_separator,
             dirty: false,
+            declares: false,
+            statement: offset(at + 1),
+            statement_kept: false,
         });
         self.seal_next = false;
         self.after_path_separator = false;
@@ -219,13 +268,13 @@ impl InertBlocks {
             }
         }
         if group.candidate && !group.dirty && group.inside < offset(at) {
-            // The blocks inside this one are blanked with it.
-            while self.found.last().is_some_and(|b| b.start >= group.inside) {
-                self.found.pop();
-            }
-            self.found.push(group.inside..offset(at));
+            // The blocks and statements inside this one go with it.
+            self.blank(group.inside..offset(at));
         }
-        self.top().dirty |= group.dirty;
+        let top = self.top();
+        top.dirty |= group.dirty;
+        top.declares |= group.declares;
+        top.statement_kept |= group.dirty || group.declares;
     }
 }
 
@@ -289,6 +338,23 @@ mod tests {
             inert("fn a() { if !x && y != z { w } }"),
             [" if !x && y != z { w } "]
         );
+    }
+
+    #[test]
+    fn the_clean_statements_of_a_block_kept_are_blanked_but_local_items() {
+        assert_eq!(
+            inert("fn a() { let x = 1; crate::b::c(x); let y = 2; y }"),
+            [" let x = 1;", " let y = 2;"]
+        );
+        // A block statement without `;` goes with the statement after it.
+        assert_eq!(
+            inert("fn a() { crate::b(); if x { y(); } let z = 2; z }"),
+            [" if x { y(); } let z = 2;"]
+        );
+        // An item the other statements may name stays.
+        assert!(inert("fn a() { struct S; S::new(); }").is_empty());
+        assert_eq!(inert("fn a() { const N: u8 = { 1 }; N::x(); }"), [" 1 "]);
+        assert_eq!(inert("fn a() { fn b() { c } b::d(); }"), [" c "]);
     }
 
     #[test]
