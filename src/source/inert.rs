@@ -29,6 +29,9 @@ pub struct InertBlocks {
     seal_next: bool,
     /// The last token was `::`: a `{` right after it is a `use` group.
     after_path_separator: bool,
+    /// In a `use` item, until its `;`: a group opened there is a `use`
+    /// tree's (`use {a, b};`).
+    in_use: bool,
     /// The insides of the inert blocks closed so far, in text order, none
     /// inside another.
     found: Vec<Range<u32>>,
@@ -90,6 +93,7 @@ impl Default for InertBlocks {
             signature: Signature::None,
             seal_next: false,
             after_path_separator: false,
+            in_use: false,
             found: Vec::new(),
             unbalanced: false,
         }
@@ -140,6 +144,7 @@ impl InertBlocks {
             Signature::None if word == b"fn" => Signature::AfterFn,
             other => other,
         };
+        self.in_use |= word == b"use";
         if self.watching() {
             if !word.is_ascii() || matches!(word, b"use" | b"extern" | b"mod" | b"macro_rules") {
                 self.dirty();
@@ -207,6 +212,7 @@ impl InertBlocks {
         }
         self.punct();
         self.seal_next = false;
+        self.in_use = false;
         let top = *self.groups.last().expect("the file's group");
         if top.candidate && !top.statement_kept {
             self.blank(top.statement..offset(at + 1));
@@ -232,7 +238,7 @@ impl InertBlocks {
             self.signature = Signature::None;
         }
         let in_body = parent.in_body || body;
-        let sealed = parent.sealed || self.seal_next;
+        let sealed = parent.sealed || self.seal_next || self.in_use;
         self.groups.push(Group {
             closer: match delimiter {
                 b'(' => b')',
@@ -333,6 +339,7 @@ mod tests {
         assert_eq!(inert("fn a() { m! { b { c } } }"), Vec::<&str>::new());
         // A `use` group is never blanked, even in a block kept.
         assert_eq!(inert("fn a() { use b::{c}; { d } }"), [" d "]);
+        assert_eq!(inert("fn a() { use {b, c}; { d } }"), [" d "]);
         // Negation and `!=` are no macro.
         assert_eq!(
             inert("fn a() { if !x && y != z { w } }"),

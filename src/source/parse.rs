@@ -588,6 +588,35 @@ mod blanked_docs {
     }
 
     #[test]
+    fn blocks_and_statements_blanked_change_no_fact() {
+        let cases = [
+            "fn a() { use {b, c}; b::d(); }",
+            "fn a() { use e::{f, g}; let h = 1; f::x(h) }",
+            "fn a() { struct S; let t = S; S::new(t); }",
+            "fn a() { let m = match x { A => 1, _ => { 2 } }; crate::b::c(m); }",
+            "fn a() { let f = |p, q| p + q; let v: Vec<u8, A> = w; crate::b(f, v); }",
+            "fn a() { if x { return; } else { y(); } crate::b(); }",
+            "fn a() { let s = S { p: 1, q: 2 }; crate::b(s); }",
+            "fn a() { fn inner<T>(t: T) -> T { t } inner::<u8>(1); }",
+            "fn a() { 'outer: loop { break 'outer; } crate::b(); }",
+            "impl X { fn a(&self) -> bool { self.b == 0 } fn c() { crate::d(); } }",
+            "trait T { fn a(&self) { let x = 1; } fn b(); }",
+            "fn a() { let x = \"::\"; let y = '#'; crate::b(x, y); }",
+            "fn a() { let v = [1; 4]; let t: [u8; 2] = [0, 1]; crate::b(v, t); }",
+            "fn a() { m! { x { y } } let z = 1; crate::b(z); }",
+            "fn a() { #[cfg(test)] let x = 1; let y = 2; crate::b(x, y); }",
+            "fn a() {\r\n    let x = 1;\r\n    crate::b(x);\r\n}\r\n",
+        ];
+        for case in cases {
+            for include_tests in [false, true] {
+                let (blanked, plain) =
+                    both(case, ExtractOptions { include_tests }).expect("shallow");
+                assert_eq!(blanked, plain, "{case:?} (include-tests {include_tests})");
+            }
+        }
+    }
+
+    #[test]
     fn a_syntax_error_in_a_block_that_holds_no_reference_is_no_parse_error() {
         let text = "fn a() -> u32 { let x = 1 +; x }\nfn b() { crate::c::d(); }\n";
         let facts = file_facts(
