@@ -122,10 +122,11 @@ impl InertBlocks {
     }
 
     /// Whether the bytes of a token or comment matter: only inside a body,
-    /// in a statement still clean.
+    /// in a group or a statement still clean (a statement kept for the item
+    /// it declares may still make its group dirty).
     fn watching(&self) -> bool {
         let top = self.groups.last().expect("the file's group");
-        top.in_body && !top.statement_kept
+        top.in_body && !(top.dirty && top.statement_kept)
     }
 
     /// Lists a range to blank, in place of the ranges inside it.
@@ -362,6 +363,10 @@ mod tests {
         assert!(inert("fn a() { struct S; S::new(); }").is_empty());
         assert_eq!(inert("fn a() { const N: u8 = { 1 }; N::x(); }"), [" 1 "]);
         assert_eq!(inert("fn a() { fn b() { c } b::d(); }"), [" c "]);
+        // What may be a reference after an item, in the same statement,
+        // keeps the block.
+        assert_eq!(inert("fn a() { fn g() { x } use b; }"), [" x "]);
+        assert!(inert("fn a() { struct S {} let s = \"é\"; }").is_empty());
     }
 
     #[test]

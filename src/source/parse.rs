@@ -593,6 +593,8 @@ mod blanked_docs {
             "fn a() { use {b, c}; b::d(); }",
             "fn a() { use e::{f, g}; let h = 1; f::x(h) }",
             "fn a() { struct S; let t = S; S::new(t); }",
+            "fn a() { fn g() {} use b::c; }",
+            "fn a() { struct S {} use b; }",
             "fn a() { let m = match x { A => 1, _ => { 2 } }; crate::b::c(m); }",
             "fn a() { let f = |p, q| p + q; let v: Vec<u8, A> = w; crate::b(f, v); }",
             "fn a() { if x { return; } else { y(); } crate::b(); }",
