@@ -20,6 +20,8 @@
 
 use std::ops::Range;
 
+use super::depth::MAX_NESTING;
+
 /// Follows the tokens of one file and lists its inert blocks.
 pub struct InertBlocks {
     /// The open delimiter groups, the file's own first.
@@ -35,9 +37,11 @@ pub struct InertBlocks {
     /// The insides of the inert blocks closed so far, in text order, none
     /// inside another.
     found: Vec<Range<u32>>,
-    /// A delimiter closed what it does not match: the text does not parse,
-    /// and is left whole for the parser to say where.
-    unbalanced: bool,
+    /// A delimiter closed what it does not match (the text does not
+    /// parse, and is left whole for the parser to say where), or the
+    /// nesting went deeper than the guard lets through (the file is not
+    /// parsed, and its groups are not kept).
+    given_up: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -95,7 +99,7 @@ impl Default for InertBlocks {
             after_path_separator: false,
             in_use: false,
             found: Vec::new(),
-            unbalanced: false,
+            given_up: false,
         }
     }
 }
@@ -103,7 +107,7 @@ impl Default for InertBlocks {
 impl InertBlocks {
     /// The inert blocks' insides, in text order.
     pub fn finish(self) -> Vec<Range<u32>> {
-        if self.unbalanced {
+        if self.given_up {
             return Vec::new();
         }
         self.found
@@ -129,12 +133,17 @@ impl InertBlocks {
         top.in_body && !(top.dirty && top.statement_kept)
     }
 
-    /// Lists a range to blank, in place of the ranges inside it.
+    /// Lists a range to blank, in place of the ranges inside it; one that
+    /// goes on from the last (the next clean statement) extends it, so the
+    /// list stays short beside the text.
     fn blank(&mut self, range: Range<u32>) {
         while self.found.last().is_some_and(|b| b.start >= range.start) {
             self.found.pop();
         }
-        self.found.push(range);
+        match self.found.last_mut() {
+            Some(last) if last.end == range.start => last.end = range.end,
+            _ => self.found.push(range),
+        }
     }
 
     /// A word: a keyword, a name or a number.
@@ -233,6 +242,10 @@ impl InertBlocks {
 
     /// An open delimiter at byte `at`.
     pub fn open(&mut self, at: usize, delimiter: u8) {
+        if self.given_up || self.groups.len() > MAX_NESTING {
+            self.given_up = true;
+            return;
+        }
         let parent = *self.groups.last().expect("the file's group");
         let body = delimiter == b'{' && self.signature == Signature::At(self.groups.len());
         if body || self.signature == Signature::AfterFn {
@@ -263,12 +276,12 @@ impl InertBlocks {
     pub fn close(&mut self, at: usize, delimiter: u8) {
         self.seal_next = false;
         self.after_path_separator = false;
-        if self.groups.len() < 2 {
-            self.unbalanced = true;
+        if self.given_up || self.groups.len() < 2 {
+            self.given_up = true;
             return;
         }
         let group = self.groups.pop().expect("an open group");
-        self.unbalanced |= group.closer != delimiter;
+        self.given_up |= group.closer != delimiter;
         if let Signature::At(depth) = self.signature {
             if self.groups.len() < depth {
                 self.signature = Signature::None;
@@ -292,7 +305,7 @@ fn offset(n: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use crate::source::depth::scan;
+    use crate::source::depth::{scan, MAX_NESTING};
 
     /// The insides of the blocks `scan` finds inert, as text.
     fn inert(text: &str) -> Vec<&str> {
@@ -354,6 +367,11 @@ mod tests {
             inert("fn a() { let x = 1; crate::b::c(x); let y = 2; y }"),
             [" let x = 1;", " let y = 2;"]
         );
+        // Clean statements in a row are one range.
+        assert_eq!(
+            inert("fn a() { let x = 1; x += 1; crate::b::c(x); }"),
+            [" let x = 1; x += 1;"]
+        );
         // A block statement without `;` goes with the statement after it.
         assert_eq!(
             inert("fn a() { crate::b(); if x { y(); } let z = 2; z }"),
@@ -392,5 +410,11 @@ mod tests {
     fn a_text_whose_delimiters_do_not_match_is_left_whole() {
         assert!(inert("fn a() { x } fn b() { foo(1, ], 2) }").is_empty());
         assert!(inert("fn a() { x } }").is_empty());
+    }
+
+    #[test]
+    fn a_text_nested_deeper_than_the_guard_lets_through_keeps_no_groups() {
+        let deep = format!("fn a() {{ x }} fn b() {}", "(".repeat(MAX_NESTING + 2));
+        assert!(inert(&deep).is_empty());
     }
 }
