@@ -177,7 +177,15 @@ pub enum PolicyUse {
 }
 
 fn load_workspace(common: &CommonArgs) -> Result<Workspace, Failure> {
-    workspace::load(&workspace::LoadOptions {
+    load_workspace_beside(common, &|_| {})
+}
+
+/// [`load_workspace`], with work to start beside `cargo metadata`.
+fn load_workspace_beside(
+    common: &CommonArgs,
+    while_cargo_runs: &dyn Fn(&std::path::Path),
+) -> Result<Workspace, Failure> {
+    let options = workspace::LoadOptions {
         manifest_path: common.manifest_path.clone(),
         packages: common.packages.clone(),
         exclude: common.exclude.clone(),
@@ -188,8 +196,9 @@ fn load_workspace(common: &CommonArgs) -> Result<Workspace, Failure> {
         // workspace's `rust-toolchain.toml`, which may name any binary.
         cargo: std::env::var_os("CARGO").map(Into::into),
         use_cache: !common.no_cache,
-    })
-    .map_err(|e| Failure::new(FailureCode::Workspace, e, None))
+    };
+    workspace::load_beside(&options, while_cargo_runs)
+        .map_err(|e| Failure::new(FailureCode::Workspace, e, None))
 }
 
 /// The workspace and its source model, without a policy (for `init`).
@@ -289,9 +298,12 @@ pub fn analyze_loaded(
         verbose: common.verbose,
         last: started,
     };
+    // Files are read while cargo runs, before the run knows its settings
+    // and places for sure: what was read under right guesses is used.
+    let head_start = source::HeadStart::default();
     let mut workspace = match loaded {
         Some(workspace) => workspace,
-        None => load_workspace(common)?,
+        None => load_workspace_beside(common, &|manifest| head_start.start(manifest))?,
     };
     let found = match policy::find(&workspace.root, common.policy.as_deref()) {
         Ok(found) => Some(found),
@@ -349,12 +361,18 @@ pub fn analyze_loaded(
     }
     let options = ExtractOptions { include_tests };
     let cache = facts_cache(common, &workspace, options);
-    let discovered = source::discover(&workspace, options, cache.as_ref().ok());
+    let early = head_start.finish(&workspace, options);
+    let read_early = early.len();
+    let discovered = source::discover(&workspace, options, cache.as_ref().ok(), early);
     let files = discovered.files();
     phases.done(format_args!(
-        "read {}: {}",
+        "read {}: {}{}",
         plural(files, "file", "files"),
-        cache_said(cache.as_ref().map(source::FactsCache::usage))
+        cache_said(cache.as_ref().map(source::FactsCache::usage)),
+        match read_early {
+            0 => String::new(),
+            n => format!("; {n} read while cargo metadata ran"),
+        }
     ));
     let model = source::resolve(&workspace, discovered, options, cache.as_ref().ok());
     let (cache_use, cache_upkeep) = match cache.map(source::FactsCache::finish) {

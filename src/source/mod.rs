@@ -10,6 +10,7 @@ mod code;
 mod depth;
 mod docs;
 mod extract;
+mod head_start;
 mod inert;
 mod kept_refs;
 mod lexer;
@@ -35,6 +36,7 @@ use crate::workspace::Workspace;
 
 pub use cache::{CacheUse, FactsCache};
 pub use extract::ExtractOptions;
+pub use head_start::{HeadStart, ReadEarly};
 pub use read::{contained, quoted_text, read_source};
 pub use suppressions::{scan as scan_suppressions, Suppression};
 
@@ -221,7 +223,7 @@ pub fn load(
 ) -> SourceModel {
     resolve(
         workspace,
-        discover(workspace, options, cache),
+        discover(workspace, options, cache, ReadEarly::default()),
         options,
         cache,
     )
@@ -238,12 +240,15 @@ impl Discovered {
     }
 }
 
+/// The first half of [`load`]; the files `early` holds were read ahead
+/// of the run (`head_start.rs`) and are not read again.
 pub fn discover(
     workspace: &Workspace,
     options: ExtractOptions,
     cache: Option<&FactsCache>,
+    early: ReadEarly,
 ) -> Discovered {
-    Discovered(tree::discover(workspace, options, cache))
+    Discovered(tree::discover(workspace, options, cache, early.0))
 }
 
 /// The second half of [`load`]: every reference resolved. With a cache,

@@ -108,22 +108,80 @@ pub fn parse_file(
             return unparsed(SourceFile::named(relative), None, message);
         }
     };
-    let mut source = SourceFile::named(relative);
-    let facts = match cache {
+    let source = SourceFile::named(relative);
+    match cache {
         Some(cache) => {
             let hash = *blake3::hash(text.as_bytes()).as_bytes();
-            source.content_hash = Some(hash);
-            if let Some(stat) = stat {
-                cache
-                    .seen()
-                    .note_read(&source.relative, stat, read_at, hash);
-            }
-            cache.facts(&hash, || file_facts(&text, options))
+            kept(source, cache, stat, read_at, hash, || {
+                file_facts(&text, options)
+            })
         }
-        None => file_facts(&text, options),
-    };
-    // The text goes here: the facts are located already.
-    parsed(source, facts)
+        // The text goes here: the facts are located already.
+        None => parsed(source, file_facts(&text, options)),
+    }
+}
+
+/// A file's facts through the cache: read back if a run derived them from
+/// the same text, else derived by `derive` and kept; and what this run saw
+/// of the file noted for the next.
+fn kept(
+    mut source: SourceFile,
+    cache: &FactsCache,
+    stat: Option<Stat>,
+    read_at: std::time::SystemTime,
+    hash: [u8; 32],
+    derive: impl FnOnce() -> FileFacts,
+) -> ParsedFile {
+    source.content_hash = Some(hash);
+    if let Some(stat) = stat {
+        cache
+            .seen()
+            .note_read(&source.relative, stat, read_at, hash);
+    }
+    parsed(source, cache.facts(&hash, derive))
+}
+
+/// A file read and parsed before the run knew its settings and cache
+/// (`head_start.rs`): its facts, and what the cache needs of the read.
+pub struct ReadAhead {
+    stat: Option<Stat>,
+    read_at: std::time::SystemTime,
+    hash: [u8; 32],
+    facts: FileFacts,
+}
+
+impl ReadAhead {
+    /// Its `mod x;` declarations, to follow.
+    pub fn children(&self) -> &[super::code::ModDecl] {
+        &self.facts.code.children
+    }
+}
+
+/// Reads and parses one file (already known to lie inside the workspace)
+/// as [`parse_file`] would without a cache; `None` when it cannot be read
+/// (the run reads it again and says why).
+pub fn read_ahead(file: &Path, options: ExtractOptions) -> Option<ReadAhead> {
+    let read_at = std::time::SystemTime::now();
+    let stat = Stat::of(file);
+    let text = normalise(read_source(file).ok()?);
+    Some(ReadAhead {
+        stat,
+        read_at,
+        hash: *blake3::hash(text.as_bytes()).as_bytes(),
+        facts: file_facts(&text, options),
+    })
+}
+
+/// What [`parse_file`] gives for a file read ahead with the run's
+/// settings: the same facts, kept in the run's cache as a miss would be.
+pub fn adopt(relative: Arc<str>, read: ReadAhead, cache: Option<&FactsCache>) -> ParsedFile {
+    let source = SourceFile::named(relative);
+    match cache {
+        Some(cache) => kept(source, cache, read.stat, read.read_at, read.hash, || {
+            read.facts
+        }),
+        None => parsed(source, read.facts),
+    }
 }
 
 /// Parses a file's text (see [`parse_file`]).

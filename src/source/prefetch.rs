@@ -22,13 +22,43 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use super::cache::FactsCache;
 use super::code::ModDecl;
 use super::extract::ExtractOptions;
-use super::parse::{parse_file, ParsedFile};
+use super::parse::{adopt, parse_file, read_ahead, ParsedFile, ReadAhead};
 use super::tree::{child_dir, module_file_candidates, Found, Locator};
 
 /// A file as the tree asks for it: its canonical path and how it is shown.
 /// The shown path is part of the parse (its warnings and suppressions are
 /// located with it), so a file shown two ways is two results.
-type Key = (PathBuf, Arc<str>);
+pub type Key = (PathBuf, Arc<str>);
+
+/// How files are read: for the run, or ahead of it.
+pub enum Reading<'a> {
+    /// The run's own, through its cache if it keeps one; a file read ahead
+    /// of it with the same settings (`head_start.rs`) is taken from there.
+    Run {
+        cache: Option<&'a FactsCache>,
+        ahead: Mutex<HashMap<Key, ReadAhead>>,
+    },
+    /// Ahead of the run, while `cargo metadata` runs (`head_start.rs`):
+    /// its settings and cache are not known yet. The threads stop when no
+    /// file is left to read.
+    Ahead,
+}
+
+/// A file's parse, as the reading asked.
+enum Parsed {
+    File(ParsedFile),
+    Ahead(Option<ReadAhead>),
+}
+
+impl Parsed {
+    fn children(&self) -> &[ModDecl] {
+        match self {
+            Parsed::File(parsed) => &parsed.code.children,
+            Parsed::Ahead(Some(read)) => read.children(),
+            Parsed::Ahead(None) => &[],
+        }
+    }
+}
 
 /// A file to parse.
 #[derive(PartialEq, Eq)]
@@ -64,7 +94,7 @@ struct State {
     pending: HashSet<Key>,
     running: HashSet<Key>,
     /// Files parsed, not yet taken by the tree.
-    done: HashMap<Key, ParsedFile>,
+    done: HashMap<Key, Parsed>,
     /// Files ever queued ahead: each is parsed ahead once.
     seen: HashSet<PathBuf>,
     /// The file the tree waits for, if it waits.
@@ -77,9 +107,9 @@ struct State {
 }
 
 pub struct Prefetch<'a> {
-    locator: Locator<'a>,
+    locator: Locator,
     options: ExtractOptions,
-    cache: Option<&'a FactsCache>,
+    reading: Reading<'a>,
     state: Mutex<State>,
     /// Wakes a parsing thread: a job was queued, or the queue closed.
     jobs: Condvar,
@@ -89,15 +119,11 @@ pub struct Prefetch<'a> {
 }
 
 impl<'a> Prefetch<'a> {
-    pub fn new(
-        locator: Locator<'a>,
-        options: ExtractOptions,
-        cache: Option<&'a FactsCache>,
-    ) -> Prefetch<'a> {
+    pub fn new(locator: Locator, options: ExtractOptions, reading: Reading<'a>) -> Prefetch<'a> {
         Prefetch {
             locator,
             options,
-            cache,
+            reading,
             state: Mutex::new(State::default()),
             jobs: Condvar::new(),
             ready: Condvar::new(),
@@ -106,6 +132,11 @@ impl<'a> Prefetch<'a> {
 
     pub fn options(&self) -> ExtractOptions {
         self.options
+    }
+
+    /// The places files are looked for in.
+    pub fn locator(&self) -> &Locator {
+        &self.locator
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -136,7 +167,7 @@ impl<'a> Prefetch<'a> {
         let mut state = self.lock();
         let mut asked = false;
         loop {
-            if let Some(parsed) = state.done.remove(&key) {
+            if let Some(Parsed::File(parsed)) = state.done.remove(&key) {
                 state.awaited = None;
                 return parsed;
             }
@@ -162,6 +193,17 @@ impl<'a> Prefetch<'a> {
         }
     }
 
+    /// The files read ahead of the run, once its threads have stopped.
+    pub fn into_read_ahead(self) -> HashMap<Key, ReadAhead> {
+        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        (state.done.into_iter())
+            .filter_map(|(key, parsed)| match parsed {
+                Parsed::Ahead(Some(read)) => Some((key, read)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Stops the parsing threads, each after the file it is parsing.
     pub fn close(&self) {
         self.lock().closed = true;
@@ -177,8 +219,11 @@ impl<'a> Prefetch<'a> {
                 let mut state = self.lock();
                 loop {
                     // Once the tree is built, what is still queued is
-                    // needed by nobody.
-                    if state.closed {
+                    // needed by nobody. Ahead of the run, nobody else
+                    // queues files once none is queued or being read.
+                    let drained = state.queue.is_empty() && state.running.is_empty();
+                    if state.closed || (drained && matches!(self.reading, Reading::Ahead)) {
+                        self.jobs.notify_all();
                         return;
                     }
                     if let Some(job) = state.queue.pop() {
@@ -192,11 +237,20 @@ impl<'a> Prefetch<'a> {
                 }
             };
             let (file, relative) = &job.key;
-            let parsed = parse_file(relative.clone(), file, self.options, self.cache);
+            let parsed = match &self.reading {
+                Reading::Run { cache, ahead } => {
+                    let read = lock(ahead).remove(&job.key);
+                    Parsed::File(match read {
+                        Some(read) => adopt(relative.clone(), read, *cache),
+                        None => parse_file(relative.clone(), file, self.options, *cache),
+                    })
+                }
+                Reading::Ahead => Parsed::Ahead(read_ahead(file, self.options)),
+            };
             let dir = child_dir(file, job.owns_dir);
             let base = file.parent().unwrap_or(Path::new(""));
             let mut children = Vec::new();
-            self.children(&parsed.code.children, base, &dir, Some(base), &mut children);
+            self.children(parsed.children(), base, &dir, Some(base), &mut children);
             for (child, owns_dir) in children {
                 let relative = self.locator.shown(&child).into();
                 self.ahead(&child, relative, owns_dir);
@@ -254,6 +308,10 @@ impl<'a> Prefetch<'a> {
             }
         }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Tells the tree when a parsing thread panics, so it stops waiting.

@@ -9,14 +9,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::cache::FactsCache;
 use super::code::{ModDecl, ModuleCode};
 use super::depth::PARSE_STACK_BYTES;
 use super::extract::ExtractOptions;
-use super::parse::{parsing_pool, ParsedFile};
-use super::prefetch::{CloseOnDrop, Prefetch};
+use super::parse::{parsing_pool, ParsedFile, ReadAhead};
+use super::prefetch::{CloseOnDrop, Key, Prefetch, Reading};
 use super::read::{contained, Refused};
 use super::ModuleId;
 use crate::location::display_path;
@@ -111,8 +111,13 @@ pub fn discover(
     workspace: &Workspace,
     options: ExtractOptions,
     cache: Option<&FactsCache>,
+    ahead: HashMap<Key, ReadAhead>,
 ) -> Tree {
-    let prefetch = Prefetch::new(Locator { workspace }, options, cache);
+    let reading = Reading::Run {
+        cache,
+        ahead: Mutex::new(ahead),
+    };
+    let prefetch = Prefetch::new(Locator::of(workspace), options, reading);
     std::thread::scope(|scope| {
         // The tree is built on a thread of its own, which mostly waits for
         // files, while the pool's threads parse: with the stack that deep
@@ -137,6 +142,7 @@ pub fn discover(
 /// Builds the tree in its fixed order, breadth first, taking each file's
 /// code from the parsing threads.
 fn build(workspace: &Workspace, prefetch: &Prefetch) -> Tree {
+    let locator = Locator::of(workspace);
     let mut tree = Tree {
         modules: Vec::new(),
         crate_roots: BTreeMap::new(),
@@ -152,7 +158,7 @@ fn build(workspace: &Workspace, prefetch: &Prefetch) -> Tree {
         if !prefetch.options().include_tests && krate.kind == CrateKind::TestLike {
             continue;
         }
-        let relative: Arc<str> = shown_path(workspace, &krate.root_file).into();
+        let relative: Arc<str> = locator.shown(&krate.root_file).into();
         let file = match contained(&workspace.root, &krate.root_file) {
             Ok(canonical) => Some(canonical),
             Err(refused) => {
@@ -192,7 +198,7 @@ fn build(workspace: &Workspace, prefetch: &Prefetch) -> Tree {
         let dir = child_dir(&file, pending.owns_dir);
         let file_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut discovery = Discovery {
-            locator: Locator { workspace },
+            locator: &locator,
             tree: &mut tree,
             next: &mut queue,
             chain: pending.chain,
@@ -240,11 +246,6 @@ fn build(workspace: &Workspace, prefetch: &Prefetch) -> Tree {
     tree
 }
 
-/// How a file is shown: relative to the workspace root when inside it.
-fn shown_path(workspace: &Workspace, file: &Path) -> String {
-    display_path(workspace.relative(file).unwrap_or(file))
-}
-
 fn root_refused(krate: &str, shown: &str, refused: &Refused) -> Warning {
     let code = match refused {
         Refused::Outside(_) => WarningCode::OutsideWorkspace,
@@ -266,15 +267,32 @@ impl Tree {
 
 /// Where module files are looked for: the workspace's root and target
 /// directory, and how a file is shown.
-#[derive(Clone, Copy)]
-pub struct Locator<'a> {
-    pub workspace: &'a Workspace,
+#[derive(Debug, Clone)]
+pub struct Locator {
+    root: PathBuf,
+    target_dir: PathBuf,
 }
 
-impl Locator<'_> {
+impl Locator {
+    /// The workspace's.
+    pub fn of(workspace: &Workspace) -> Locator {
+        Locator::new(workspace.root.clone(), workspace.target_dir.clone())
+    }
+
+    /// The places of a workspace at `root` (canonical) whose target
+    /// directory is `target_dir`.
+    pub fn new(root: PathBuf, target_dir: PathBuf) -> Locator {
+        Locator { root, target_dir }
+    }
+
+    /// Whether both are the same places.
+    pub fn same_as(&self, other: &Locator) -> bool {
+        self.root == other.root && self.target_dir == other.target_dir
+    }
+
     /// How a file is shown: relative to the workspace root when inside it.
     pub fn shown(&self, file: &Path) -> String {
-        shown_path(self.workspace, file)
+        display_path(file.strip_prefix(&self.root).unwrap_or(file))
     }
 
     /// The canonical path of a candidate module file, if it is a regular
@@ -284,10 +302,10 @@ impl Locator<'_> {
         let Some(canonical) = canonical(base, candidate) else {
             return Found::Missing;
         };
-        if !canonical.starts_with(&self.workspace.root) {
+        if !canonical.starts_with(&self.root) {
             return Found::Outside;
         }
-        if canonical.starts_with(&self.workspace.target_dir) || !canonical.is_file() {
+        if canonical.starts_with(&self.target_dir) || !canonical.is_file() {
             return Found::Missing;
         }
         Found::File(canonical)
@@ -322,7 +340,7 @@ pub fn module_file_candidates(decl: &ModDecl, dir: &Path, file_dir: Option<&Path
 }
 
 struct Discovery<'a> {
-    locator: Locator<'a>,
+    locator: &'a Locator,
     tree: &'a mut Tree,
     next: &'a mut VecDeque<Pending>,
     /// The module chain down to the file being added.
@@ -527,7 +545,7 @@ impl Discovery<'_> {
                     chain.extend_from_slice(&self.chain);
                     chain.push(id);
                     self.next.push_back(Pending {
-                        relative: shown_path(self.locator.workspace, &file).into(),
+                        relative: self.locator.shown(&file).into(),
                         file: Some(file),
                         segments: segments.clone(),
                         crate_index,
@@ -595,7 +613,7 @@ impl Discovery<'_> {
             let looked: Vec<String> = alternatives
                 .iter()
                 .chain(defaults.iter().map(|(c, _)| c))
-                .map(|c| shown_path(self.locator.workspace, c))
+                .map(|c| self.locator.shown(c))
                 .collect();
             self.tree.warnings.push(Warning {
                 location: Some(decl.name_span.located(source.relative.clone())),
@@ -622,7 +640,7 @@ impl Discovery<'_> {
                 "module `{}` is {}, already the file of {MAX_MODULES_PER_FILE} modules of this \
                  crate; it is not read again",
                 decl.name,
-                shown_path(self.locator.workspace, file)
+                self.locator.shown(file)
             ),
         });
     }
@@ -635,7 +653,7 @@ impl Discovery<'_> {
                 "module `{}` is {}, a file its own module chain is already made of; \
                  it is not read again",
                 decl.name,
-                shown_path(self.locator.workspace, file)
+                self.locator.shown(file)
             ),
         });
     }

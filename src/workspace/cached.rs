@@ -40,6 +40,7 @@ pub fn metadata(
     command: &MetadataCommand,
     request: &Request,
     use_cache: bool,
+    before_cargo: &dyn Fn(),
 ) -> Result<(Metadata, bool), cargo_metadata::Error> {
     let start = request.start.as_deref().filter(|_| use_cache);
     if let Some(start) = start {
@@ -48,6 +49,7 @@ pub fn metadata(
         }
     }
     let started = std::time::SystemTime::now();
+    before_cargo();
     let json = run(command)?;
     let metadata = MetadataCommand::parse(&json)?;
     if let Some(start) = start {

@@ -78,6 +78,17 @@ impl From<cargo_metadata::Error> for WorkspaceError {
 }
 
 pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
+    load_beside(options, &|_| {})
+}
+
+/// [`load`], calling `while_cargo_runs` with the manifest the run starts
+/// from (canonical) right before `cargo metadata` runs: work that can go
+/// on beside cargo (`source::HeadStart`). Not called when cargo's answer
+/// is read back from the cache.
+pub fn load_beside(
+    options: &LoadOptions,
+    while_cargo_runs: &dyn Fn(&Path),
+) -> Result<Workspace, WorkspaceError> {
     let mut command = MetadataCommand::new();
     command.no_deps();
     if let Some(path) = &options.manifest_path {
@@ -102,7 +113,13 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
         current_dir: current_dir.canonicalize().unwrap_or(current_dir),
         cargo: options.cargo.as_deref(),
     };
-    let (metadata, metadata_cached) = cached::metadata(&command, &request, options.use_cache)?;
+    let before_cargo = || {
+        if let Some(start) = &request.start {
+            while_cargo_runs(start);
+        }
+    };
+    let (metadata, metadata_cached) =
+        cached::metadata(&command, &request, options.use_cache, &before_cargo)?;
     let root = canonical(metadata.workspace_root.as_std_path())?;
     let members = metadata.workspace_packages();
 

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::location::Location;
 use crate::warning::Warning;
 
-pub use metadata::{load, LoadOptions, WorkspaceError};
+pub use metadata::{load, load_beside, LoadOptions, WorkspaceError};
 
 /// Names that are crates in every workspace: the one list of them.
 pub const BUILTIN_CRATES: [&str; 5] = ["std", "core", "alloc", "proc_macro", "test"];
