@@ -645,6 +645,18 @@ mod blanked_docs {
         );
     }
 
+    /// Each text's facts, with and without tests, are those of its own
+    /// text.
+    fn assert_same_facts(cases: &[&str]) {
+        for case in cases {
+            for include_tests in [false, true] {
+                let (blanked, plain) =
+                    both(case, ExtractOptions { include_tests }).expect("shallow");
+                assert_eq!(blanked, plain, "{case:?} (include-tests {include_tests})");
+            }
+        }
+    }
+
     #[test]
     fn blocks_and_statements_blanked_change_no_fact() {
         let cases = [
@@ -667,36 +679,21 @@ mod blanked_docs {
             "fn a() { #[cfg(test)] let x = 1; let y = 2; crate::b(x, y); }",
             "fn a() {\r\n    let x = 1;\r\n    crate::b(x);\r\n}\r\n",
         ];
-        for case in cases {
-            for include_tests in [false, true] {
-                let (blanked, plain) =
-                    both(case, ExtractOptions { include_tests }).expect("shallow");
-                assert_eq!(blanked, plain, "{case:?} (include-tests {include_tests})");
-            }
-        }
+        assert_same_facts(&cases);
     }
 
     #[test]
     fn a_syntax_error_in_a_block_that_holds_no_reference_is_no_parse_error() {
+        let no_tests = ExtractOptions {
+            include_tests: false,
+        };
         let text = "fn a() -> u32 { let x = 1 +; x }\nfn b() { crate::c::d(); }\n";
-        let facts = file_facts(
-            text,
-            ExtractOptions {
-                include_tests: false,
-            },
-        );
+        let facts = file_facts(text, no_tests);
         assert!(facts.problem.is_none());
         assert_eq!(facts.code.refs.len(), 1, "{:?}", facts.code);
         // A syntax error where a reference could be is reported.
         let text = "fn a() -> u32 { let x = crate::c::d() +; x }\n";
-        assert!(file_facts(
-            text,
-            ExtractOptions {
-                include_tests: false
-            }
-        )
-        .problem
-        .is_some());
+        assert!(file_facts(text, no_tests).problem.is_some());
     }
 
     #[test]
@@ -720,12 +717,6 @@ mod blanked_docs {
             // Doc comments in item-position macros and macro arguments.
             "cfg_net! {\n    /// docs\n    pub mod tcp;\n}\nfn m() { println!(\"{}\", /* c */ crate::a::b()); }",
         ];
-        for case in cases {
-            for include_tests in [false, true] {
-                let (blanked, plain) =
-                    both(case, ExtractOptions { include_tests }).expect("shallow");
-                assert_eq!(blanked, plain, "{case:?} (include-tests {include_tests})");
-            }
-        }
+        assert_same_facts(&cases);
     }
 }
