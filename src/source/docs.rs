@@ -69,14 +69,16 @@ enum Blank {
     Block,
 }
 
-/// Two lists of ranges, each in text order, as one in text order.
+/// Two lists of ranges, each in text order, as one in text order; on a
+/// tie, `b`'s first.
 fn merged(
     a: impl Iterator<Item = (Range<usize>, Blank)>,
     b: impl Iterator<Item = (Range<usize>, Blank)>,
 ) -> impl Iterator<Item = (Range<usize>, Blank)> {
     let (mut a, mut b) = (a.peekable(), b.peekable());
     std::iter::from_fn(move || match (a.peek(), b.peek()) {
-        (Some(x), Some(y)) if x.0.start <= y.0.start => a.next(),
+        // On a tie `b` first: a block's range holds a comment at its start.
+        (Some(x), Some(y)) if x.0.start < y.0.start => a.next(),
         (Some(_), Some(_)) => b.next(),
         (Some(_), None) => a.next(),
         (None, _) => b.next(),
@@ -130,6 +132,17 @@ mod tests {
         );
         assert_eq!(blanked, expected);
         assert_eq!(blanked.len(), text.len());
+    }
+
+    #[test]
+    fn a_block_blanked_takes_the_doc_comment_it_starts_with() {
+        let text = "fn f() {/// d\n    x }\n";
+        let scan = scan(text);
+        let blanked = blanked(text, &scan.comments, &scan.inert_blocks);
+        assert_eq!(
+            blanked,
+            format!("fn f() {{{}\n{}}}\n", " ".repeat(5), " ".repeat(6))
+        );
     }
 
     #[test]

@@ -8,9 +8,11 @@
 //! So the head start guesses, and only what it read under guesses that
 //! turn out right is used: the root is the folder of the manifest the run
 //! starts from when that manifest has a `[workspace]` table (cargo's rule:
-//! such a manifest is its workspace's root), the target directory is the
-//! root's `target`, tests are left out (the default), and the crate roots
-//! are each member's `src/lib.rs` and `src/main.rs`. From them it follows
+//! such a manifest is its workspace's root) and is not a link, tests are
+//! left out (the default), and the crate roots are each member's
+//! `src/lib.rs` and `src/main.rs`. It skips the root's `target`; where the
+//! real target directory is does not change what a file yields (files
+//! under it are never asked for). From them it follows
 //! `mod x;` declarations as the run does (`prefetch.rs`), under the same
 //! rules: only regular files inside the root and outside `target`.
 //!
@@ -63,7 +65,7 @@ const GUESSED: ExtractOptions = ExtractOptions {
 
 impl HeadStart {
     /// Starts reading the likely crate roots of the workspace whose
-    /// manifest (canonical) is `manifest`, if it is a workspace root's.
+    /// manifest is `manifest` (as named), if it is a workspace root's.
     pub fn start(&self, manifest: &Path) {
         let Some((locator, roots)) = guess(manifest) else {
             return;
@@ -113,7 +115,9 @@ impl HeadStart {
         let Ok(prefetch) = Arc::try_unwrap(running.prefetch) else {
             return ReadEarly::default();
         };
-        if !prefetch.locator().same_as(&Locator::of(workspace))
+        // Where the target directory is does not change what a file
+        // yields: files under the real one are never asked for.
+        if prefetch.locator().root() != workspace.root
             || options.include_tests != GUESSED.include_tests
         {
             return ReadEarly::default();
@@ -138,10 +142,16 @@ impl Drop for HeadStart {
 }
 
 /// The workspace root's places and its members' likely crate roots, each
-/// with how it is shown, when `manifest` is a workspace root's.
+/// with how it is shown, when `manifest` is a workspace root's. A manifest
+/// that is a link starts nothing: cargo's root is the link's folder, and
+/// the file it names may be anywhere.
 fn guess(manifest: &Path) -> Option<(Locator, Vec<(PathBuf, String)>)> {
-    let root = manifest.parent()?.to_path_buf();
-    let text = super::read::read_source(manifest).ok()?;
+    let root = manifest.parent()?.canonicalize().ok()?;
+    let canonical = manifest.canonicalize().ok()?;
+    if canonical != root.join("Cargo.toml") {
+        return None;
+    }
+    let text = super::read::read_source(&canonical).ok()?;
     let table: toml::Table = toml::from_str(&text).ok()?;
     let workspace = table.get("workspace")?.as_table()?;
     let names = |key: &str| -> Vec<&str> {
@@ -305,6 +315,21 @@ mod tests {
     }
 
     #[test]
+    fn a_target_directory_elsewhere_keeps_what_was_read() {
+        let (manifest, mut workspace) = fixture("demo");
+        workspace.target_dir = std::env::temp_dir().join("elsewhere");
+        let head_start = HeadStart::default();
+        head_start.start(&manifest);
+        head_start.idle();
+        let early = head_start.finish(&workspace, GUESSED);
+        assert!(early.len() > 1, "{}", early.len());
+        let discovered = super::super::discover(&workspace, GUESSED, None, early);
+        let with = super::super::resolve(&workspace, discovered, GUESSED, None);
+        let without = super::super::load(&workspace, GUESSED, None);
+        assert_eq!(format!("{with:?}"), format!("{without:?}"));
+    }
+
+    #[test]
     fn what_was_read_under_other_settings_is_not_used() {
         let (manifest, workspace) = fixture("demo");
         let head_start = HeadStart::default();
@@ -351,9 +376,15 @@ mod tests {
         )
         .expect("written");
         let (locator, roots) = guess(&workspace.join("Cargo.toml")).expect("a workspace root");
-        assert!(locator.same_as(&Locator::new(workspace.clone(), workspace.join("target"))));
+        assert_eq!(locator.root(), workspace);
         let shown: Vec<&str> = roots.iter().map(|(_, shown)| shown.as_str()).collect();
         assert_eq!(shown, ["crates/a/src/lib.rs"]);
+        // A manifest that is a link starts nothing.
+        let linked = root.join("linked");
+        std::fs::create_dir_all(&linked).expect("made");
+        std::os::unix::fs::symlink(workspace.join("Cargo.toml"), linked.join("Cargo.toml"))
+            .expect("linked");
+        assert!(guess(&linked.join("Cargo.toml")).is_none());
         // A package's manifest (no `[workspace]`) starts nothing.
         std::fs::write(
             workspace.join("crates/a/Cargo.toml"),

@@ -285,9 +285,9 @@ impl Locator {
         Locator { root, target_dir }
     }
 
-    /// Whether both are the same places.
-    pub fn same_as(&self, other: &Locator) -> bool {
-        self.root == other.root && self.target_dir == other.target_dir
+    /// The workspace root, canonical.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     /// How a file is shown: relative to the workspace root when inside it.

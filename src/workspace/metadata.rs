@@ -82,9 +82,9 @@ pub fn load(options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
 }
 
 /// [`load`], calling `while_cargo_runs` with the manifest the run starts
-/// from (canonical) right before `cargo metadata` runs: work that can go
-/// on beside cargo (`source::HeadStart`). Not called when cargo's answer
-/// is read back from the cache.
+/// from (as named, links not followed) right before `cargo metadata` runs:
+/// work that can go on beside cargo (`source::HeadStart`). Not called when
+/// cargo's answer is read back from the cache.
 pub fn load_beside(
     options: &LoadOptions,
     while_cargo_runs: &dyn Fn(&Path),
@@ -104,6 +104,15 @@ pub fn load_beside(
         Some(dir) => dir.clone(),
         None => std::env::current_dir().map_err(cargo_metadata::Error::Io)?,
     };
+    // The manifest as named (not through its links): what cargo takes the
+    // workspace root from.
+    let named = match &options.manifest_path {
+        Some(path) => Some(current_dir.join(path)),
+        None => current_dir
+            .ancestors()
+            .map(|d| d.join("Cargo.toml"))
+            .find(|m| m.is_file()),
+    };
     let start = match &options.manifest_path {
         Some(path) => path.canonicalize().ok(),
         None => nearest_manifest(&current_dir),
@@ -114,8 +123,8 @@ pub fn load_beside(
         cargo: options.cargo.as_deref(),
     };
     let before_cargo = || {
-        if let Some(start) = &request.start {
-            while_cargo_runs(start);
+        if let Some(named) = &named {
+            while_cargo_runs(named);
         }
     };
     let (metadata, metadata_cached) =
