@@ -7,16 +7,19 @@
 //! macro's `!`, or in a `use` or `extern crate` item. A `{ .. }` group inside
 //! a function body whose text has none of these, no `mod` or `macro_rules`,
 //! and no byte outside ASCII, yields no reference, and what it declares is
-//! local to the block: no fact of the file depends on its insides. syn then
-//! need not parse them, and a third of the blocks of rust-analyzer's bodies
-//! are such blocks (`if x { return None; }`, `match k { A => 1, _ => 0 }`,
-//! whole bodies like `{ self.len == 0 }`).
+//! local to the block: no fact of the file depends on its insides. In a
+//! block that is kept, a statement ending in `;` is such text too, unless
+//! it declares an item the statements after it may name (`struct S;`
+//! before `S::new()`). syn then need not parse them: a whole body in
+//! nearly half of rust-analyzer's functions (`{ self.len == 0 }`), and
+//! blocks and statements in many more (`if x { return None; }`,
+//! `let n = a.len() + 1;`).
 //!
-//! Each byte inside such a block but `\n` becomes a space: every other byte,
-//! line and column stays where it was (a block with a non-ASCII byte is
-//! left alone, as blanking a character of several bytes would move the
-//! columns after it on its line). A syntax error inside a blanked block is
-//! not reported: nothing inside it is checked either way.
+//! Each byte inside such a block or statement but `\n` becomes a space:
+//! every other byte, line and column stays where it was (text with a
+//! non-ASCII byte is left alone, as blanking a character of several bytes
+//! would move the columns after it on its line). A syntax error inside
+//! blanked text is not reported: nothing inside it is checked either way.
 
 use std::ops::Range;
 

@@ -115,7 +115,7 @@ pub fn load_beside(
     };
     let start = match &options.manifest_path {
         Some(path) => path.canonicalize().ok(),
-        None => nearest_manifest(&current_dir),
+        None => named.as_ref().and_then(|m| m.canonicalize().ok()),
     };
     let request = Request {
         start,
