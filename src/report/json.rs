@@ -10,7 +10,7 @@ use crate::warning::WarningCode;
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
-    violations: Vec<JsonViolation<'a>>,
+    violations: Violations<'a>,
     warnings: Vec<JsonWarning<'a>>,
     stats: Stats,
     /// What changed against the baseline, when the run read one.
@@ -96,61 +96,75 @@ struct Stats {
     elapsed_ms: u128,
 }
 
+/// The violations, each turned into its JSON form as it is written: a
+/// report of tens of thousands of violations never holds them all.
+struct Violations<'a>(&'a CheckRun<'a>);
+
+impl Serialize for Violations<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let run = self.0;
+        let mut seq = serializer.serialize_seq(Some(run.violations.len()))?;
+        for violation in run.violations {
+            seq.serialize_element(&json_violation(run, violation))?;
+        }
+        seq.end()
+    }
+}
+
+fn json_violation<'a>(run: &'a CheckRun, v: &'a crate::check::Violation) -> JsonViolation<'a> {
+    let model = &run.graph.model;
+    let target_name = |index: usize| model.target_name(&model.references[index]);
+    let rule = &run.policy.rules[v.rule].table;
+    let reference = &model.references[v.reference()];
+    let location = &reference.location;
+    JsonViolation {
+        rule: &rule.name,
+        kind: &rule.kind,
+        severity: v.severity,
+        from: &model.modules[reference.from].path,
+        to: target_name(v.reference()),
+        path: &reference.path,
+        via: reference.via,
+        file: &location.file,
+        line: location.line,
+        column: location.column,
+        end_line: location.end_line,
+        end_column: location.end_column,
+        message: &v.message,
+        reason: rule.reason.as_deref(),
+        baselined: v.baselined,
+        help: rule.help.as_deref(),
+        docs: rule.docs.as_deref(),
+        suggestion: v.suggestion.as_ref().map(|s| s.path.as_str()),
+        owners: v.owners.as_deref(),
+        cycle: if v.references.len() > 1 {
+            v.references
+                .iter()
+                .map(|&i| {
+                    let r = &model.references[i];
+                    JsonEdge {
+                        from: &model.modules[r.from].path,
+                        to: target_name(i),
+                        path: &r.path,
+                        via: r.via,
+                        file: &r.location.file,
+                        line: r.location.line,
+                        column: r.location.column,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
 /// Writes the report to `out` as it is serialized: the text of a big
 /// report (tens of MB on a workspace with many violations) is never held
 /// whole.
 pub fn write_json(run: &CheckRun, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let model = &run.graph.model;
-    let target_name = |index: usize| model.target_name(&model.references[index]);
-    let violations = run
-        .violations
-        .iter()
-        .map(|v| {
-            let rule = &run.policy.rules[v.rule].table;
-            let reference = &model.references[v.reference()];
-            let location = &reference.location;
-            JsonViolation {
-                rule: &rule.name,
-                kind: &rule.kind,
-                severity: v.severity,
-                from: &model.modules[reference.from].path,
-                to: target_name(v.reference()),
-                path: &reference.path,
-                via: reference.via,
-                file: &location.file,
-                line: location.line,
-                column: location.column,
-                end_line: location.end_line,
-                end_column: location.end_column,
-                message: &v.message,
-                reason: rule.reason.as_deref(),
-                baselined: v.baselined,
-                help: rule.help.as_deref(),
-                docs: rule.docs.as_deref(),
-                suggestion: v.suggestion.as_ref().map(|s| s.path.as_str()),
-                owners: v.owners.as_deref(),
-                cycle: if v.references.len() > 1 {
-                    v.references
-                        .iter()
-                        .map(|&i| {
-                            let r = &model.references[i];
-                            JsonEdge {
-                                from: &model.modules[r.from].path,
-                                to: target_name(i),
-                                path: &r.path,
-                                via: r.via,
-                                file: &r.location.file,
-                                line: r.location.line,
-                                column: r.location.column,
-                            }
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect();
     let warnings = run
         .warnings
         .iter()
@@ -169,7 +183,7 @@ pub fn write_json(run: &CheckRun, out: &mut dyn std::io::Write) -> std::io::Resu
         .collect();
     let report = Report {
         version: 1,
-        violations,
+        violations: Violations(run),
         warnings,
         stats: Stats {
             crates: model.crates,
