@@ -105,13 +105,7 @@ impl HeadStart {
         let Some(running) = lock(&self.running).take() else {
             return ReadEarly::default();
         };
-        running.prefetch.close();
-        let (count, stopped) = &*running.busy;
-        let mut count = lock(count);
-        while *count > 0 {
-            count = stopped.wait(count).unwrap_or_else(|e| e.into_inner());
-        }
-        drop(count);
+        running.stop();
         let Ok(prefetch) = Arc::try_unwrap(running.prefetch) else {
             return ReadEarly::default();
         };
@@ -131,13 +125,26 @@ impl Drop for HeadStart {
     /// stops the threads: the parsing pool is theirs until then.
     fn drop(&mut self) {
         if let Some(running) = lock(&self.running).take() {
-            running.prefetch.close();
-            let (count, stopped) = &*running.busy;
-            let mut count = lock(count);
-            while *count > 0 {
-                count = stopped.wait(count).unwrap_or_else(|e| e.into_inner());
-            }
+            running.stop();
         }
+    }
+}
+
+impl Running {
+    /// Waits until every reading thread has stopped.
+    fn wait(&self) {
+        let (count, stopped) = &*self.busy;
+        let mut count = lock(count);
+        while *count > 0 {
+            count = stopped.wait(count).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Stops the reading (each thread after the file it reads) and waits
+    /// for the threads.
+    fn stop(&self) {
+        self.prefetch.close();
+        self.wait();
     }
 }
 
@@ -267,11 +274,7 @@ mod tests {
         /// from the roots read.
         fn idle(&self) {
             if let Some(running) = lock(&self.running).as_ref() {
-                let (count, stopped) = &*running.busy;
-                let mut count = lock(count);
-                while *count > 0 {
-                    count = stopped.wait(count).unwrap_or_else(|e| e.into_inner());
-                }
+                running.wait();
             }
         }
     }
@@ -302,31 +305,29 @@ mod tests {
             "parse-error",
         ] {
             let (manifest, workspace) = fixture(name);
-            let head_start = HeadStart::default();
-            head_start.start(&manifest);
-            head_start.idle();
-            let early = head_start.finish(&workspace, GUESSED);
-            assert!(early.len() > 1, "{name}: {}", early.len());
-            let discovered = super::super::discover(&workspace, GUESSED, None, early);
-            let with = super::super::resolve(&workspace, discovered, GUESSED, None);
-            let without = super::super::load(&workspace, GUESSED, None);
-            assert_eq!(format!("{with:?}"), format!("{without:?}"), "{name}");
+            assert_read_ahead_changes_nothing(&manifest, &workspace);
         }
+    }
+
+    /// Reads ahead everything `manifest` leads to, then builds `workspace`'s
+    /// model from it: the same model as without.
+    fn assert_read_ahead_changes_nothing(manifest: &Path, workspace: &Workspace) {
+        let head_start = HeadStart::default();
+        head_start.start(manifest);
+        head_start.idle();
+        let early = head_start.finish(workspace, GUESSED);
+        assert!(early.len() > 1, "{manifest:?}: {}", early.len());
+        let discovered = super::super::discover(workspace, GUESSED, None, early);
+        let with = super::super::resolve(workspace, discovered, GUESSED, None);
+        let without = super::super::load(workspace, GUESSED, None);
+        assert_eq!(format!("{with:?}"), format!("{without:?}"), "{manifest:?}");
     }
 
     #[test]
     fn a_target_directory_elsewhere_keeps_what_was_read() {
         let (manifest, mut workspace) = fixture("demo");
         workspace.target_dir = std::env::temp_dir().join("elsewhere");
-        let head_start = HeadStart::default();
-        head_start.start(&manifest);
-        head_start.idle();
-        let early = head_start.finish(&workspace, GUESSED);
-        assert!(early.len() > 1, "{}", early.len());
-        let discovered = super::super::discover(&workspace, GUESSED, None, early);
-        let with = super::super::resolve(&workspace, discovered, GUESSED, None);
-        let without = super::super::load(&workspace, GUESSED, None);
-        assert_eq!(format!("{with:?}"), format!("{without:?}"));
+        assert_read_ahead_changes_nothing(&manifest, &workspace);
     }
 
     #[test]
