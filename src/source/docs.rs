@@ -6,6 +6,9 @@
 //! nearly a third less time without them). Each byte of a comment becomes a
 //! space, so every other byte, line and column stays where it was.
 //!
+//! The insides of inert blocks (`inert.rs`) are blanked in the same pass,
+//! their newlines kept.
+//!
 //! One thing moves: an item's span starts at its first attribute, and its
 //! doc comments no longer are one. The spans that keep an item's start
 //! (test-only code stepped over, [`doc_start`]) are moved back to where the

@@ -142,7 +142,7 @@ pub fn discover(
 /// Builds the tree in its fixed order, breadth first, taking each file's
 /// code from the parsing threads.
 fn build(workspace: &Workspace, prefetch: &Prefetch) -> Tree {
-    let locator = Locator::of(workspace);
+    let locator = prefetch.locator();
     let mut tree = Tree {
         modules: Vec::new(),
         crate_roots: BTreeMap::new(),
@@ -198,7 +198,7 @@ fn build(workspace: &Workspace, prefetch: &Prefetch) -> Tree {
         let dir = child_dir(&file, pending.owns_dir);
         let file_dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
         let mut discovery = Discovery {
-            locator: &locator,
+            locator,
             tree: &mut tree,
             next: &mut queue,
             chain: pending.chain,

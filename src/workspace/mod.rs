@@ -11,7 +11,7 @@ mod manifest;
 mod metadata;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::location::Location;
 use crate::warning::Warning;
@@ -100,11 +100,6 @@ pub fn rust_name(name: &str) -> String {
 }
 
 impl Workspace {
-    /// The path of `file` relative to the workspace root, if it is inside.
-    pub fn relative<'a>(&self, file: &'a Path) -> Option<&'a Path> {
-        file.strip_prefix(&self.root).ok()
-    }
-
     pub fn crate_by_name(&self, name: &str) -> Option<&Crate> {
         self.crates.iter().find(|c| c.name == name)
     }
