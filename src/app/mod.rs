@@ -386,9 +386,12 @@ pub fn analyze_loaded(
         plural(model.references.len(), "reference", "references"),
         plural(model.unresolved, "path", "paths"),
     ));
+    // Every item of every module, named: needed for validation only, so
+    // not held while the rules run.
     let universe = universe(&workspace, &model);
     errors.extend(policy::validate(&policy, compiled.patterns(), &universe));
     errors.extend(compiled.validate(&universe));
+    drop(universe);
     phases.done(format_args!(
         "validated {}",
         plural(compiled.rules.len(), "rule", "rules")

@@ -145,7 +145,7 @@ pub fn compare_policies(
         // Cycles are compared on the real graph: the probe graph would
         // make every member a cycle with every other.
         let graph_used = match &probe {
-            Some(probe) if !old.rule.compared_on_real_graph_only() => probe,
+            Some(probe) if old.rule.decides_each_reference_alone() => probe,
             _ => graph,
         };
         let context = Context::new(graph_used);

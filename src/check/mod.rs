@@ -130,7 +130,7 @@ impl<'a> Context<'a> {
             .map(move |edge| Edge {
                 from: module,
                 target: &graph[edge.target()],
-                references: edge.weight(),
+                references: self.graph.on_edge(edge.weight()),
             })
     }
 
@@ -148,7 +148,7 @@ impl<'a> Context<'a> {
                 self.graph.model.modules[from].selected.then(|| Edge {
                     from,
                     target: &graph[edge.target()],
-                    references: edge.weight(),
+                    references: self.graph.on_edge(edge.weight()),
                 })
             })
     }
@@ -229,6 +229,16 @@ impl<T: Copy> PathMemo<T> {
 /// One rule kind, compiled from its `[[rule]]` table.
 pub trait Rule: Send + Sync {
     fn check(&self, context: &Context) -> Vec<Finding>;
+    /// Which references from index `asked` on the rule objects to, without
+    /// its messages: what the probes that ask about candidate references
+    /// (placed after the references they are asked beside) need. By
+    /// default those [`Rule::check`] reports.
+    fn reported(&self, context: &Context, asked: usize) -> Vec<usize> {
+        (self.check(context).into_iter())
+            .flat_map(|finding| finding.references)
+            .filter(|&reference| reference >= asked)
+            .collect()
+    }
     /// The absolute patterns the rule uses; each must match something.
     fn patterns(&self) -> Vec<&Pattern>;
     /// Checks that need the workspace beyond "each pattern matches
@@ -241,11 +251,14 @@ pub trait Rule: Send + Sync {
     fn allows(&self, _context: &Context, _index: usize) -> bool {
         false
     }
-    /// Whether `check --base` must compare the rule on the real graph only:
-    /// a graph with a reference between every two modules would make its
-    /// findings explode (`acyclic`: every pair of members a cycle).
-    fn compared_on_real_graph_only(&self) -> bool {
-        false
+    /// Whether the rule decides each reference by the two ends of its own
+    /// edge and its own path alone, so it can be asked about some
+    /// references on a graph of those only. `acyclic` reads every edge:
+    /// it is asked on the real graph (`check --base`, where a graph with a
+    /// reference between every two modules would make every pair of
+    /// members a cycle) or on one with each real edge kept (suggestions).
+    fn decides_each_reference_alone(&self) -> bool {
+        true
     }
 }
 
@@ -306,21 +319,21 @@ pub fn run(policy: &CompiledPolicy, graph: &Graph) -> Vec<Violation> {
         .par_iter()
         .map(|rule| rule.rule.check(&context))
         .collect();
-    let mut violations: Vec<Violation> = (policy.rules.iter().enumerate())
-        .zip(findings)
-        .flat_map(|((index, rule), findings)| {
-            findings.into_iter().map(move |finding| Violation {
-                rule: index,
-                references: finding.references,
-                message: finding.message,
-                severity: rule.table.severity,
-                baselined: false,
-                key: finding.key.map(Box::new),
-                suggestion: None,
-                owners: None,
-            })
-        })
-        .collect();
+    // Made in one allocation, each rule's findings freed once taken: a
+    // list grown as it is filled would hold two copies at once.
+    let mut violations = Vec::with_capacity(findings.iter().map(Vec::len).sum());
+    for ((index, rule), findings) in policy.rules.iter().enumerate().zip(findings) {
+        violations.extend(findings.into_iter().map(|finding| Violation {
+            rule: index,
+            references: finding.references,
+            message: finding.message,
+            severity: rule.table.severity,
+            baselined: false,
+            key: finding.key.map(Box::new),
+            suggestion: None,
+            owners: None,
+        }));
+    }
     let references = &graph.model.references;
     violations.sort_by(|a, b| {
         let (ra, rb) = (&references[a.reference()], &references[b.reference()]);

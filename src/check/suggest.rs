@@ -9,11 +9,14 @@
 //!   an ancestor of the module holding the item, or every module on its
 //!   path that the two do not share is declared `pub` (or `pub(..)`);
 //! - the path through it breaks no rule: every candidate is checked by
-//!   running every rule on the graph with the candidates added, and one
-//!   that any rule reports is dropped.
+//!   running every rule on a graph with the candidates added, and one
+//!   that any rule reports is dropped (one that would close a cycle
+//!   included, however many violations would take it).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use super::{CompiledPolicy, Context, Violation};
 use crate::graph::Graph;
@@ -165,19 +168,34 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
     if candidates.is_empty() {
         return;
     }
-    // Each candidate's path, shared with the probe's references.
-    let paths: Vec<Arc<str>> = candidates
+    // Candidates alike (one module naming one path, through one module,
+    // written the same way) get the same answer from every rule: each is
+    // asked once. Generated and repetitive code has ten times fewer
+    // questions than candidates.
+    let mut asked: Vec<Candidate> = Vec::new();
+    let mut paths: Vec<Arc<str>> = Vec::new();
+    let mut question_of: FxHashMap<(ModuleId, ModuleId, Via, Arc<str>), usize> =
+        FxHashMap::default();
+    let questions: Vec<usize> = candidates
         .iter()
-        .map(|c| {
-            let reference = &model.references[violations[c.violation].reference()];
-            suggested_path(model, reference, c.through).into()
+        .map(|&candidate| {
+            let reference = &model.references[violations[candidate.violation].reference()];
+            let path: Arc<str> = suggested_path(model, reference, candidate.through).into();
+            let key = (reference.from, candidate.through, reference.via, path);
+            *question_of.entry(key).or_insert_with_key(|key| {
+                asked.push(candidate);
+                paths.push(key.3.clone());
+                asked.len() - 1
+            })
         })
         .collect();
-    let broken = broken_candidates(policy, graph, violations, &candidates, &paths);
-    for (position, (candidate, path)) in candidates.into_iter().zip(&paths).enumerate() {
-        if broken.contains(&position) {
+    drop(question_of);
+    let broken = broken_candidates(policy, graph, violations, &asked, &paths);
+    for (candidate, question) in candidates.into_iter().zip(questions) {
+        if broken.contains(&question) {
             continue;
         }
+        let path = &paths[question];
         let slot = &mut violations[candidate.violation].suggestion;
         // The shortest path wins, then the first in text order.
         let better = slot.as_ref().is_none_or(|current| {
@@ -250,17 +268,18 @@ fn nameable(model: &SourceModel, from: ModuleId, through: ModuleId, target: Modu
     })
 }
 
-/// The candidates some rule reports: every rule is run on a graph made of
-/// the modules, the candidates and, of the graph's own references, the
-/// first of each (from module, target) edge.
+/// The candidates some rule reports (their positions in `candidates`),
+/// each asked about with its path of `paths`.
 ///
-/// That probe answers as the whole graph with the candidates added would:
-/// every rule kind decides a reference by its own edge's two ends and its
-/// own path, except `acyclic`, which reads the edges and each edge's first
-/// reference, and both are kept (a candidate comes after every kept
-/// reference, as it would after all of them). Copying the model's tens of
-/// thousands of references to ask about a few dozen candidates cost more
-/// than the check itself.
+/// Almost every rule kind decides a reference by its own edge's two ends
+/// and its own path: those are asked on a graph of the modules and the
+/// candidates alone, so they report nothing else. `acyclic` reads the edges
+/// and each edge's first reference: it is asked on a graph that also has,
+/// of the graph's own references, the first of each (from module, target)
+/// edge (a candidate comes after every kept reference, as it would after
+/// all of them). Copying the model's references, or holding every finding
+/// the rules make on them, to ask about the candidates cost more than the
+/// check itself.
 fn broken_candidates(
     policy: &CompiledPolicy,
     graph: &Graph,
@@ -269,36 +288,53 @@ fn broken_candidates(
     paths: &[Arc<str>],
 ) -> BTreeSet<usize> {
     let model = &graph.model;
-    let mut firsts: Vec<usize> = graph
-        .graph
-        .edge_weights()
-        .filter_map(|references| references.first().copied())
-        .collect();
-    firsts.sort_unstable();
-    let first = firsts.len();
-    let mut references: Vec<Reference> = firsts
-        .into_iter()
-        .map(|index| model.references[index].clone())
-        .collect();
-    references.extend(candidates.iter().zip(paths).map(|(candidate, path)| {
-        let written = &model.references[violations[candidate.violation].reference()];
-        Reference {
-            from: written.from,
-            path: path.clone(),
-            target: Target::Module(candidate.through),
-            via: written.via,
-            location: written.location.clone(),
-        }
-    }));
-    let probe = graph_with(model, references);
-    let context = Context::new(&probe);
-    policy
+    let candidate_references = || {
+        candidates.iter().zip(paths).map(|(candidate, path)| {
+            let written = &model.references[violations[candidate.violation].reference()];
+            Reference {
+                from: written.from,
+                path: path.clone(),
+                target: Target::Module(candidate.through),
+                via: written.via,
+                location: written.location.clone(),
+            }
+        })
+    };
+    let (alone, whole): (Vec<_>, Vec<_>) = policy
         .rules
         .iter()
-        .flat_map(|rule| rule.rule.check(&context))
-        .flat_map(|finding| finding.references)
-        .filter_map(|reference| reference.checked_sub(first))
-        .collect()
+        .partition(|rule| rule.rule.decides_each_reference_alone());
+    let mut broken = BTreeSet::new();
+    if !alone.is_empty() {
+        let probe = graph_with(model, candidate_references().collect());
+        let context = Context::new(&probe);
+        for rule in alone {
+            broken.extend(rule.rule.reported(&context, 0));
+        }
+    }
+    if !whole.is_empty() {
+        let mut firsts: Vec<usize> = graph
+            .graph
+            .edge_weights()
+            .filter_map(|edge| graph.on_edge(edge).first().copied())
+            .collect();
+        firsts.sort_unstable();
+        let first = firsts.len();
+        let mut references: Vec<Reference> = firsts
+            .into_iter()
+            .map(|index| model.references[index].clone())
+            .collect();
+        references.extend(candidate_references());
+        let probe = graph_with(model, references);
+        let context = Context::new(&probe);
+        for rule in whole {
+            broken.extend(
+                (rule.rule.reported(&context, first).into_iter())
+                    .map(|reference| reference - first),
+            );
+        }
+    }
+    broken
 }
 
 /// A graph of `model`'s modules with other references, built to ask the

@@ -20,9 +20,19 @@ pub enum Node {
 
 pub struct Graph {
     pub model: SourceModel,
-    /// Edge weights are indices into `model.references`.
-    pub graph: DiGraph<Node, Vec<usize>>,
+    /// Each edge's references: see [`Graph::on_edge`].
+    pub graph: DiGraph<Node, EdgeReferences>,
     nodes: BTreeMap<Node, NodeIndex>,
+    /// Indices into `model.references`, grouped by edge: one list for
+    /// the whole graph, not one allocation per edge.
+    grouped: Vec<usize>,
+}
+
+/// Where an edge's references lie in the graph's grouped list.
+#[derive(Debug, Clone, Copy)]
+pub struct EdgeReferences {
+    start: u32,
+    end: u32,
 }
 
 impl Graph {
@@ -68,15 +78,30 @@ impl Graph {
         for module in 0..model.modules.len() {
             let references = &mut grouped[starts[module]..starts[module + 1]];
             references.sort_by_key(|&index| targets[index]);
+            let mut start = starts[module];
             for run in references.chunk_by(|&a, &b| targets[a] == targets[b]) {
-                graph.add_edge(NodeIndex::new(module), targets[run[0]], run.to_vec());
+                let end = start + run.len();
+                // Indices fit: a model holds fewer than 2^32 references.
+                let span = EdgeReferences {
+                    start: start as u32,
+                    end: end as u32,
+                };
+                graph.add_edge(NodeIndex::new(module), targets[run[0]], span);
+                start = end;
             }
         }
         Graph {
             model,
             graph,
             nodes,
+            grouped,
         }
+    }
+
+    /// An edge's references (indices into `model.references`), in index
+    /// order.
+    pub fn on_edge(&self, edge: &EdgeReferences) -> &[usize] {
+        &self.grouped[edge.start as usize..edge.end as usize]
     }
 
     pub fn node_name<'a>(&'a self, node: &'a Node) -> &'a str {
@@ -107,6 +132,6 @@ impl Graph {
             .index(&Node::Module(reference.from))
             .zip(self.index(&target))
             .and_then(|(from, to)| self.graph.find_edge(from, to));
-        edge.map_or(&[], |edge| &self.graph[edge])
+        edge.map_or(&[], |edge| self.on_edge(&self.graph[edge]))
     }
 }

@@ -173,3 +173,25 @@ fn github_annotations_carry_the_suggestion() {
         "{first}"
     );
 }
+
+/// `fixtures/suggest-cycle`: `shop::r` re-exports `X` and `Y` from
+/// `shop::b`'s insides and uses `shop::c`, so a path through `r` from `c`
+/// would close the cycle c -> r -> c.
+#[test]
+fn a_reexport_that_would_close_a_cycle_is_never_suggested() {
+    let report = check_json("suggest-cycle");
+    let violations = report["violations"].as_array().unwrap();
+    let suggested = |from: &str| -> Vec<&Value> {
+        violations
+            .iter()
+            .filter(|v| v["from"] == from)
+            .map(|v| &v["suggestion"])
+            .collect()
+    };
+    // Every one of `c`'s: the two alike (same module, same path) and the
+    // two whose path differs but whose edge joins the same cycle.
+    assert_eq!(suggested("shop::c").len(), 4);
+    assert!(suggested("shop::c").iter().all(|s| s.is_null()), "{report}");
+    // `d` closes no cycle: both of its alike violations are told.
+    assert_eq!(suggested("shop::d"), vec!["shop::r::X", "shop::r::X"]);
+}
