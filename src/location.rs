@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-/// Where something sits in a file of the workspace.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Where something sits in a file of the workspace. Ordered by file,
+/// then position.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Location {
     /// Path relative to the workspace root, with `/` separators; shared by
     /// every location in the file.
@@ -22,7 +23,38 @@ pub struct Location {
     pub byte_end: u32,
 }
 
+impl Ord for Location {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // Sorting compares locations of one file far more often than of
+        // two, and those share the file's string: its bytes are not read.
+        let file = if Arc::ptr_eq(&self.file, &other.file) {
+            std::cmp::Ordering::Equal
+        } else {
+            self.file.cmp(&other.file)
+        };
+        file.then_with(|| self.position().cmp(&other.position()))
+    }
+}
+
+impl PartialOrd for Location {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl Location {
+    /// Everything but the file, in the order locations sort by.
+    fn position(&self) -> [u32; 6] {
+        [
+            self.line,
+            self.column,
+            self.end_line,
+            self.end_column,
+            self.byte_start,
+            self.byte_end,
+        ]
+    }
+
     pub fn bytes(&self) -> Range<usize> {
         self.byte_start as usize..self.byte_end as usize
     }

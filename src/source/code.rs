@@ -27,9 +27,11 @@ pub struct RawPath {
 pub struct Segments(Box<str>);
 
 impl Segments {
-    /// The segments in order.
+    /// The segments in order. Split on each `:` (a byte search, where a
+    /// `"::"` pattern takes a substring searcher per path): a segment is an
+    /// identifier, so this finds the same segments.
     pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
-        self.0.split("::").filter(|segment| !segment.is_empty())
+        self.0.split(':').filter(|segment| !segment.is_empty())
     }
 
     pub fn len(&self) -> usize {

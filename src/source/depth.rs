@@ -240,7 +240,7 @@ pub fn scan(text: &str) -> Scan {
                 inert.literal(&bytes[i..i + step]);
             }
             b'(' | b'[' | b'{' => {
-                inert.open(i, b);
+                inert.open(i, b, after_operand);
                 let base = groups.last().expect("the file's group").score() + 1;
                 groups.push(Group {
                     base,

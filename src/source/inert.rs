@@ -10,10 +10,14 @@
 //! local to the block: no fact of the file depends on its insides. In a
 //! block that is kept, a statement ending in `;` is such text too, unless
 //! it declares an item the statements after it may name (`struct S;`
-//! before `S::new()`). syn then need not parse them: a whole body in
-//! nearly half of rust-analyzer's functions (`{ self.len == 0 }`), and
-//! blocks and statements in many more (`if x { return None; }`,
-//! `let n = a.len() + 1;`).
+//! before `S::new()`). So are the insides of parentheses right after an
+//! operand (a call's arguments, a tuple struct's fields: `f(a, b.c())`),
+//! which parse as well empty; not other parentheses, some of which must
+//! hold something (`pub(crate)`, `dyn (Trait)`, `T: A + (B)`). syn then
+//! need not parse them: a whole body in nearly half of rust-analyzer's
+//! functions (`{ self.len == 0 }`), and blocks, statements and arguments
+//! in many more (`if x { return None; }`, `let n = a.len() + 1;`,
+//! `crate::log::write(&buf, n)`).
 //!
 //! Each byte inside such a block or statement but `\n` becomes a space:
 //! every other byte, line and column stays where it was (text with a
@@ -37,6 +41,9 @@ pub struct InertBlocks {
     /// In a `use` item, until its `;`: a group opened there is a `use`
     /// tree's (`use {a, b};`).
     in_use: bool,
+    /// The last token was `pub`: a `(` right after it is a visibility's
+    /// (`pub(crate)`), which cannot be empty.
+    after_pub: bool,
     /// The insides of the inert blocks closed so far, in text order, none
     /// inside another.
     found: Vec<Range<u32>>,
@@ -101,6 +108,7 @@ impl Default for InertBlocks {
             seal_next: false,
             after_path_separator: false,
             in_use: false,
+            after_pub: false,
             found: Vec::new(),
             given_up: false,
         }
@@ -152,6 +160,7 @@ impl InertBlocks {
     /// A word: a keyword, a name or a number.
     pub fn word(&mut self, word: &[u8]) {
         self.after_path_separator = false;
+        self.after_pub = word == b"pub";
         self.signature = match self.signature {
             Signature::AfterFn => Signature::At(self.groups.len()),
             Signature::None if word == b"fn" => Signature::AfterFn,
@@ -227,7 +236,7 @@ impl InertBlocks {
         self.seal_next = false;
         self.in_use = false;
         let top = *self.groups.last().expect("the file's group");
-        if top.candidate && !top.statement_kept {
+        if top.candidate && top.closer == b'}' && !top.statement_kept {
             self.blank(top.statement..offset(at + 1));
         }
         let top = self.top();
@@ -238,13 +247,14 @@ impl InertBlocks {
     /// Any other token.
     pub fn punct(&mut self) {
         self.after_path_separator = false;
+        self.after_pub = false;
         if self.signature == Signature::AfterFn {
             self.signature = Signature::None;
         }
     }
 
-    /// An open delimiter at byte `at`.
-    pub fn open(&mut self, at: usize, delimiter: u8) {
+    /// An open delimiter at byte `at`, right after an operand or not.
+    pub fn open(&mut self, at: usize, delimiter: u8, after_operand: bool) {
         if self.given_up || self.groups.len() > MAX_NESTING {
             self.given_up = true;
             return;
@@ -265,7 +275,17 @@ impl InertBlocks {
             inside: offset(at + 1),
             in_body,
             sealed,
-            candidate: delimiter == b'{' && in_body && !sealed && !self.after_path_separator,
+            candidate: in_body
+                && !sealed
+                && !self.after_path_separator
+                && match delimiter {
+                    b'{' => true,
+                    // A call's or a tuple pattern's parentheses (`f(..)`,
+                    // `Some(..)`): empty, they parse as they did. Not
+                    // others: `dyn (Trait)` or `+ (?Sized)` cannot be empty.
+                    b'(' => after_operand && !self.after_pub,
+                    _ => false,
+                },
             dirty: false,
             declares: false,
             statement: offset(at + 1),
@@ -273,12 +293,14 @@ impl InertBlocks {
         });
         self.seal_next = false;
         self.after_path_separator = false;
+        self.after_pub = false;
     }
 
     /// A close delimiter at byte `at`.
     pub fn close(&mut self, at: usize, delimiter: u8) {
         self.seal_next = false;
         self.after_path_separator = false;
+        self.after_pub = false;
         if self.given_up || self.groups.len() < 2 {
             self.given_up = true;
             return;
@@ -367,12 +389,12 @@ mod tests {
     #[test]
     fn the_clean_statements_of_a_block_kept_are_blanked_but_local_items() {
         assert_eq!(
-            inert("fn a() { let x = 1; crate::b::c(x); let y = 2; y }"),
+            inert("fn a() { let x = 1; crate::b::c(); let y = 2; y }"),
             [" let x = 1;", " let y = 2;"]
         );
         // Clean statements in a row are one range.
         assert_eq!(
-            inert("fn a() { let x = 1; x += 1; crate::b::c(x); }"),
+            inert("fn a() { let x = 1; x += 1; crate::b::c(); }"),
             [" let x = 1; x += 1;"]
         );
         // A block statement without `;` goes with the statement after it.
@@ -388,6 +410,28 @@ mod tests {
         // keeps the block.
         assert_eq!(inert("fn a() { fn g() { x } use b; }"), [" x "]);
         assert!(inert("fn a() { struct S {} let s = \"é\"; }").is_empty());
+    }
+
+    #[test]
+    fn the_clean_arguments_of_a_call_kept_are_blanked() {
+        assert_eq!(inert("fn a() { crate::b::c(x, y.z(1)); }"), ["x, y.z(1)"]);
+        assert_eq!(
+            inert("fn a() { let s = crate::S(v); match t { crate::E::F(x) => g(x, 2) } }"),
+            ["v", "x", "x, 2"]
+        );
+        // Arguments that hold a path, or a macro's, stay; clean ones inside
+        // them go.
+        assert_eq!(inert("fn a() { f(crate::b(x)); }"), ["x"]);
+        assert!(inert("fn a() { crate::m!(x); }").is_empty());
+        // Parentheses that cannot be empty, or that follow no operand
+        // (a bound's, a tuple's), stay: `pub()`, `dyn ()` do not parse.
+        assert!(inert("fn a() { pub(crate) fn b() {} b::c(); }").is_empty());
+        assert!(inert("fn a() { let f: &dyn (Fn()) = crate::g; }").is_empty());
+        assert!(inert("fn a() { fn b<T: A + (B)>() {} b::c(); }").is_empty());
+        assert_eq!(
+            inert("fn a() { crate::b((x, y), crate::C + (z)); }"),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]
