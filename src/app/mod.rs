@@ -374,7 +374,20 @@ pub fn analyze_loaded(
             n => format!("; {n} read while cargo metadata ran"),
         }
     ));
-    let model = source::resolve(&workspace, discovered, options, cache.as_ref().ok());
+    // The policy's patterns need the modules only: checked against them
+    // while the name tables are built.
+    let (model, validation) = source::resolve_beside(
+        &workspace,
+        discovered,
+        options,
+        cache.as_ref().ok(),
+        |modules| {
+            let universe = universe_of(&workspace, modules);
+            let mut errors = policy::validate(&policy, compiled.patterns(), &universe);
+            errors.extend(compiled.validate(&universe));
+            errors
+        },
+    );
     let (cache_use, cache_upkeep) = match cache.map(source::FactsCache::finish) {
         Ok((used, upkeep)) => (Some(used), upkeep),
         Err(_) => (None, crate::cache::Upkeep::default()),
@@ -386,12 +399,7 @@ pub fn analyze_loaded(
         plural(model.references.len(), "reference", "references"),
         plural(model.unresolved, "path", "paths"),
     ));
-    // Every item of every module, named: needed for validation only, so
-    // not held while the rules run.
-    let universe = universe(&workspace, &model);
-    errors.extend(policy::validate(&policy, compiled.patterns(), &universe));
-    errors.extend(compiled.validate(&universe));
-    drop(universe);
+    errors.extend(validation);
     phases.done(format_args!(
         "validated {}",
         plural(compiled.rules.len(), "rule", "rules")
@@ -608,10 +616,21 @@ fn empty_policy(workspace: &Workspace) -> policy::Policy {
 }
 
 pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe {
+    let modules: Vec<source::ModuleNames> = (model.modules.iter())
+        .map(|m| source::ModuleNames {
+            path: m.path.clone(),
+            items: m.items.iter().map(String::as_str).collect(),
+        })
+        .collect();
+    universe_of(workspace, &modules)
+}
+
+/// The names a policy's patterns may match: `modules`' paths and items, and
+/// the workspace's crates.
+fn universe_of(workspace: &Workspace, modules: &[source::ModuleNames]) -> Universe {
     Universe::new(
-        model.modules.iter().map(|m| m.path.clone()),
-        model
-            .modules
+        modules.iter().map(|m| m.path.clone()),
+        modules
             .iter()
             .flat_map(|m| {
                 m.items

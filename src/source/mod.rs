@@ -179,6 +179,13 @@ pub struct Reference {
     pub location: Location,
 }
 
+/// A module's path and the names of the items it declares, as a policy's
+/// patterns may name them.
+pub struct ModuleNames<'a> {
+    pub path: String,
+    pub items: Vec<&'a str>,
+}
+
 #[derive(Debug)]
 pub struct SourceModel {
     /// Shared: a probe graph built to ask the rules about suggestions
@@ -260,10 +267,23 @@ pub fn resolve(
     options: ExtractOptions,
     cache: Option<&FactsCache>,
 ) -> SourceModel {
+    resolve_beside(workspace, discovered, options, cache, |_| ()).0
+}
+
+/// [`resolve`], with `beside` run on the modules' names while the name
+/// tables are built (on one core: the other is free for work that needs
+/// those names only, such as checking a policy's patterns).
+pub fn resolve_beside<R: Send>(
+    workspace: &Workspace,
+    discovered: Discovered,
+    options: ExtractOptions,
+    cache: Option<&FactsCache>,
+    beside: impl FnOnce(&[ModuleNames]) -> R + Send,
+) -> (SourceModel, R) {
     let tree = discovered.0;
     let cache = cache.filter(|c| c.options().include_tests == options.include_tests);
     let Some((cache, batches)) = cache.and_then(|c| Some((c, resolved::batches(&tree)?))) else {
-        return resolve_on_pool(workspace, tree, options, None, None);
+        return resolve_on_pool(workspace, tree, options, None, None, beside);
     };
     let key = resolved::key(workspace, &tree, options);
     // A file parsed by this run is in no record: its references will be
@@ -277,7 +297,7 @@ pub fn resolve(
     });
     let kept = reused.as_ref().map_or(0, |r| r.fresh.len());
     cache.resolved_kept(kept, batches.len());
-    let model = resolve_on_pool(workspace, tree, options, reused, names);
+    let (model, beside) = resolve_on_pool(workspace, tree, options, reused, names, beside);
     if kept < batches.len() {
         let name = resolved::name(cache.store(), workspace, options);
         let references = model.references.clone();
@@ -285,18 +305,20 @@ pub fn resolve(
             resolved::record(key, &batches, &references)
         });
     }
-    model
+    (model, beside)
 }
 
 /// Resolves on the parsing threads: their heaps hold the pages parsing
 /// freed, which resolution's tables and references then reuse instead of
 /// fresh ones.
-fn resolve_on_pool(
+fn resolve_on_pool<R: Send>(
     workspace: &Workspace,
     tree: tree::Tree,
     options: ExtractOptions,
     reused: Option<resolved::Reused>,
     names: Option<resolve::Names>,
-) -> SourceModel {
-    parse::parsing_pool().install(|| resolve::resolve(workspace, tree, options, reused, names))
+    beside: impl FnOnce(&[ModuleNames]) -> R + Send,
+) -> (SourceModel, R) {
+    parse::parsing_pool()
+        .install(|| resolve::resolve(workspace, tree, options, reused, names, beside))
 }

@@ -37,19 +37,23 @@ use super::extract::ExtractOptions;
 use super::kept_refs::Refs;
 use super::resolved::{Batch, Reused};
 use super::tree::{SourceFile, Tree, TreeModule};
-use super::{Module, ModuleId, Reference, SourceModel, Target, Via};
+use super::{Module, ModuleId, ModuleNames, Reference, SourceModel, Target, Via};
 use crate::workspace::Workspace;
 pub(super) use fixpoint::Names;
 use paths::{Exclude, Resolver};
 use tables::{Base, CrateInput, ModuleInput, Tables};
 
-pub fn resolve(
+/// Resolves every reference of `tree`, and runs `beside` on the modules'
+/// names while the name tables are built: that takes one core, the other
+/// is free for work that needs those names only.
+pub fn resolve<R: Send>(
     workspace: &Workspace,
     mut tree: Tree,
     options: ExtractOptions,
     reused: Option<Reused>,
     built: Option<Names>,
-) -> SourceModel {
+    beside: impl FnOnce(&[ModuleNames]) -> R + Send,
+) -> (SourceModel, R) {
     let (mut references, mut unresolved, fresh) = match reused {
         Some(reused) => (reused.references, reused.unresolved, Some(reused.fresh)),
         None => (Vec::new(), 0, None),
@@ -86,10 +90,19 @@ pub fn resolve(
     let reused_count = references.len();
     // With every batch read back there is nothing to look up: the tables,
     // most of resolution's time, are not built.
-    let names = match built {
-        Some(names) => Some(names),
-        None => (fresh.is_none() || raw_count > 0).then(|| build_names(workspace, &tree, options)),
-    };
+    let needed = fresh.is_none() || raw_count > 0;
+    let (names, beside) = rayon::join(
+        || built.or_else(|| needed.then(|| build_names(workspace, &tree, options))),
+        || {
+            let modules: Vec<ModuleNames> = (tree.modules.iter())
+                .map(|m| ModuleNames {
+                    path: m.segments.join("::"),
+                    items: m.code.items.keys().map(String::as_str).collect(),
+                })
+                .collect();
+            beside(&modules)
+        },
+    );
     // The tables hold imports interned: the written ones can go before the
     // references are resolved.
     for m in &mut tree.modules {
@@ -138,7 +151,7 @@ pub fn resolve(
         .into_iter()
         .map(|m| module(workspace, m))
         .collect();
-    SourceModel {
+    let model = SourceModel {
         modules: Arc::new(modules),
         references: Arc::new(references),
         warnings: tree.warnings,
@@ -146,7 +159,8 @@ pub fn resolve(
         crates,
         files: tree.files,
         unresolved,
-    }
+    };
+    (model, beside)
 }
 
 /// The finished name tables of the whole workspace.
