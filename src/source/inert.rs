@@ -13,7 +13,9 @@
 //! before `S::new()`). So are the insides of parentheses right after an
 //! operand (a call's arguments, a tuple struct's fields: `f(a, b.c())`),
 //! which parse as well empty; not other parentheses, some of which must
-//! hold something (`pub(crate)`, `dyn (Trait)`, `T: A + (B)`). syn then
+//! hold something (`pub(crate)`, `dyn (Trait)`, `T: A + (B)`). So are a
+//! macro call's tokens, whole (`format!("{x}", y)`), never a part of
+//! them: a macro may read its tokens any way it likes. syn then
 //! need not parse them: a whole body in nearly half of rust-analyzer's
 //! functions (`{ self.len == 0 }`), and blocks, statements and arguments
 //! in many more (`if x { return None; }`, `let n = a.len() + 1;`,
@@ -36,6 +38,8 @@ pub struct InertBlocks {
     signature: Signature,
     /// The next group opened holds an attribute's or a macro's tokens.
     seal_next: bool,
+    /// The next group opened holds a macro's tokens.
+    macro_next: bool,
     /// The last token was `::`: a `{` right after it is a `use` group.
     after_path_separator: bool,
     /// In a `use` item, until its `;`: a group opened there is a `use`
@@ -106,6 +110,7 @@ impl Default for InertBlocks {
             }],
             signature: Signature::None,
             seal_next: false,
+            macro_next: false,
             after_path_separator: false,
             in_use: false,
             after_pub: false,
@@ -161,6 +166,8 @@ impl InertBlocks {
     pub fn word(&mut self, word: &[u8]) {
         self.after_path_separator = false;
         self.after_pub = word == b"pub";
+        // `macro_rules! name { .. }`: a definition, not a call.
+        self.macro_next = false;
         self.signature = match self.signature {
             Signature::AfterFn => Signature::At(self.groups.len()),
             Signature::None if word == b"fn" => Signature::AfterFn,
@@ -222,6 +229,7 @@ impl InertBlocks {
     pub fn macro_bang(&mut self) {
         self.punct();
         self.seal_next = true;
+        self.macro_next = true;
         self.dirty();
     }
 
@@ -234,9 +242,10 @@ impl InertBlocks {
         }
         self.punct();
         self.seal_next = false;
+        self.macro_next = false;
         self.in_use = false;
         let top = *self.groups.last().expect("the file's group");
-        if top.candidate && top.closer == b'}' && !top.statement_kept {
+        if top.candidate && !top.sealed && top.closer == b'}' && !top.statement_kept {
             self.blank(top.statement..offset(at + 1));
         }
         let top = self.top();
@@ -275,23 +284,28 @@ impl InertBlocks {
             inside: offset(at + 1),
             in_body,
             sealed,
+            // A macro's tokens with nothing in them that may be a
+            // reference go whole (`format!("{x}", y)`): what is left is
+            // a call with no arguments.
             candidate: in_body
-                && !sealed
                 && !self.after_path_separator
-                && match delimiter {
-                    b'{' => true,
-                    // A call's or a tuple pattern's parentheses (`f(..)`,
-                    // `Some(..)`): empty, they parse as they did. Not
-                    // others: `dyn (Trait)` or `+ (?Sized)` cannot be empty.
-                    b'(' => after_operand && !self.after_pub,
-                    _ => false,
-                },
+                && (self.macro_next && !parent.sealed && !self.in_use
+                    || !sealed
+                        && match delimiter {
+                            b'{' => true,
+                            // A call's or a tuple pattern's parentheses (`f(..)`,
+                            // `Some(..)`): empty, they parse as they did. Not
+                            // others: `dyn (Trait)` or `+ (?Sized)` cannot be empty.
+                            b'(' => after_operand && !self.after_pub,
+                            _ => false,
+                        }),
             dirty: false,
             declares: false,
             statement: offset(at + 1),
             statement_kept: false,
         });
         self.seal_next = false;
+        self.macro_next = false;
         self.after_path_separator = false;
         self.after_pub = false;
     }
@@ -299,6 +313,7 @@ impl InertBlocks {
     /// A close delimiter at byte `at`.
     pub fn close(&mut self, at: usize, delimiter: u8) {
         self.seal_next = false;
+        self.macro_next = false;
         self.after_path_separator = false;
         self.after_pub = false;
         if self.given_up || self.groups.len() < 2 {
@@ -371,11 +386,17 @@ mod tests {
         // A module in a body is none of the tree's: its insides may go.
         assert_eq!(inert("fn a() { mod b { c } }"), [" c "]);
         assert!(inert("fn a() { macro_rules! m { () => {} } }").is_empty());
+        // A macro's tokens go whole or not at all: never a group or a
+        // statement inside them.
         assert_eq!(
             inert("fn a() { println!(\"{}\", { x }); }"),
-            Vec::<&str>::new()
+            ["\"{}\", { x }"]
         );
-        assert_eq!(inert("fn a() { m! { b { c } } }"), Vec::<&str>::new());
+        assert_eq!(inert("fn a() { m! { b { c } } }"), [" b { c } "]);
+        assert!(inert("fn a() { m! { b { c } d::e; } }").is_empty());
+        assert!(inert("fn a() { m!(x; y!(z)); }").is_empty());
+        assert!(inert("fn a() { m!(#[x] y); }").is_empty());
+        assert!(inert("fn a() { macro_rules! m { ($x:expr) => { $x } } }").is_empty());
         // A `use` group is never blanked, even in a block kept.
         assert_eq!(inert("fn a() { use b::{c}; { d } }"), [" d "]);
         assert_eq!(inert("fn a() { use {b, c}; { d } }"), [" d "]);
@@ -419,10 +440,8 @@ mod tests {
             inert("fn a() { let s = crate::S(v); match t { crate::E::F(x) => g(x, 2) } }"),
             ["v", "x", "x, 2"]
         );
-        // Arguments that hold a path, or a macro's, stay; clean ones inside
-        // them go.
+        // Arguments that hold a path stay; clean ones inside them go.
         assert_eq!(inert("fn a() { f(crate::b(x)); }"), ["x"]);
-        assert!(inert("fn a() { crate::m!(x); }").is_empty());
         // Parentheses that cannot be empty, or that follow no operand
         // (a bound's, a tuple's), stay: `pub()`, `dyn ()` do not parse.
         assert!(inert("fn a() { pub(crate) fn b() {} b::c(); }").is_empty());
