@@ -382,7 +382,7 @@ pub fn analyze_loaded(
         options,
         cache.as_ref().ok(),
         |modules| {
-            let universe = universe_of(&workspace, modules);
+            let universe = universe_of(&workspace, &modules.module_names());
             let mut errors = policy::validate(&policy, compiled.patterns(), &universe);
             errors.extend(compiled.validate(&universe));
             errors

@@ -45,8 +45,9 @@ pub fn blanked<'a>(
             continue;
         }
         // A comment starts at a `/` and ends at a newline or the end of the
-        // text, a block's inside after `{` and before `}`, and a block
-        // blanked is all ASCII: all are character boundaries.
+        // text, a group's inside after its open delimiter and before its
+        // close one, and a group blanked is all ASCII: all are character
+        // boundaries.
         out.push_str(&text[from..range.start]);
         match blank {
             Blank::Comment => out.extend(std::iter::repeat_n(' ', range.len())),

@@ -15,7 +15,10 @@
 //! which parse as well empty; not other parentheses, some of which must
 //! hold something (`pub(crate)`, `dyn (Trait)`, `T: A + (B)`). So are a
 //! macro call's tokens, whole (`format!("{x}", y)`), never a part of
-//! them: a macro may read its tokens any way it likes. syn then
+//! them: a macro may read its tokens any way it likes. What a macro in a
+//! body declares (`thread_local!(static X: ..)`) is not local to a group,
+//! but no fact holds it: extraction names a block's items from its item
+//! statements only, never from macro calls. syn then
 //! need not parse them: a whole body in nearly half of rust-analyzer's
 //! functions (`{ self.len == 0 }`), and blocks, statements and arguments
 //! in many more (`if x { return None; }`, `let n = a.len() + 1;`,
@@ -69,7 +72,8 @@ struct Group {
     /// The group holds an attribute's or a macro's tokens, or lies inside
     /// such a group: left as it is.
     sealed: bool,
-    /// A `{` group that is blanked if it turns out clean.
+    /// A group that is blanked if it turns out clean: a block, a call's
+    /// parentheses, a macro call's tokens.
     candidate: bool,
     /// Something that may be or hold a reference was seen inside.
     dirty: bool,

@@ -121,6 +121,14 @@ pub fn pack(code: &mut ModuleCode, stored: StoredRefs<ByteString>) {
     }
 }
 
+/// Encodes the references just extracted into `code` in place, as
+/// [`store`] then [`pack`] do for a cache entry: until resolution decodes
+/// them, a module at a time, they take a fraction of the room.
+pub fn encode(code: &mut ModuleCode) {
+    let stored = store(code);
+    pack(code, stored);
+}
+
 fn share(code: &mut ModuleCode, counts: Vec<usize>, bytes: Vec<u8>) -> Option<()> {
     let mut modules = 0;
     depth_first(code, &mut |_| modules += 1);

@@ -179,6 +179,21 @@ pub struct Reference {
     pub location: Location,
 }
 
+/// The modules of a workspace being resolved, for work beside it.
+pub struct Resolving<'a>(&'a tree::Tree);
+
+impl Resolving<'_> {
+    /// Each module's path and the names of the items it declares.
+    pub fn module_names(&self) -> Vec<ModuleNames<'_>> {
+        (self.0.modules.iter())
+            .map(|m| ModuleNames {
+                path: m.segments.join("::"),
+                items: m.code.items.keys().map(String::as_str).collect(),
+            })
+            .collect()
+    }
+}
+
 /// A module's path and the names of the items it declares, as a policy's
 /// patterns may name them.
 pub struct ModuleNames<'a> {
@@ -270,15 +285,15 @@ pub fn resolve(
     resolve_beside(workspace, discovered, options, cache, |_| ()).0
 }
 
-/// [`resolve`], with `beside` run on the modules' names while the name
-/// tables are built (on one core: the other is free for work that needs
-/// those names only, such as checking a policy's patterns).
+/// [`resolve`], with `beside` run on the modules while the name tables
+/// are built (on one core: the other is free for work that needs the
+/// modules' names only, such as checking a policy's patterns).
 pub fn resolve_beside<R: Send>(
     workspace: &Workspace,
     discovered: Discovered,
     options: ExtractOptions,
     cache: Option<&FactsCache>,
-    beside: impl FnOnce(&[ModuleNames]) -> R + Send,
+    beside: impl FnOnce(Resolving) -> R + Send,
 ) -> (SourceModel, R) {
     let tree = discovered.0;
     let cache = cache.filter(|c| c.options().include_tests == options.include_tests);
@@ -317,7 +332,7 @@ fn resolve_on_pool<R: Send>(
     options: ExtractOptions,
     reused: Option<resolved::Reused>,
     names: Option<resolve::Names>,
-    beside: impl FnOnce(&[ModuleNames]) -> R + Send,
+    beside: impl FnOnce(Resolving) -> R + Send,
 ) -> (SourceModel, R) {
     parse::parsing_pool()
         .install(|| resolve::resolve(workspace, tree, options, reused, names, beside))

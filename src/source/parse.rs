@@ -184,12 +184,9 @@ pub fn adopt(relative: Arc<str>, read: ReadAhead, cache: Option<&FactsCache>) ->
     }
 }
 
-/// `facts` with their references encoded, as the cache keeps them: until
-/// resolution decodes them, a module at a time, they take a fraction of
-/// the room (a third, on generated code).
+/// `facts` with their references encoded, as the cache keeps them.
 fn packed(mut facts: FileFacts) -> FileFacts {
-    let refs = super::kept_refs::store(&facts.code);
-    super::kept_refs::pack(&mut facts.code, refs);
+    super::kept_refs::encode(&mut facts.code);
     facts
 }
 

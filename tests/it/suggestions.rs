@@ -188,10 +188,12 @@ fn a_reexport_that_would_close_a_cycle_is_never_suggested() {
             .map(|v| &v["suggestion"])
             .collect()
     };
-    // Every one of `c`'s: the two alike (same module, same path) and the
-    // two whose path differs but whose edge joins the same cycle.
+    // Every one of `c`'s: the two alike (same module, same path), the
+    // two whose path differs but whose edge joins the same cycle, and the
+    // one of `c::sub`, a module of the same member, on another edge.
     assert_eq!(suggested("shop::c").len(), 4);
     assert!(suggested("shop::c").iter().all(|s| s.is_null()), "{report}");
+    assert_eq!(suggested("shop::c::sub"), vec![&Value::Null]);
     // `d` closes no cycle: both of its alike violations are told.
     assert_eq!(suggested("shop::d"), vec!["shop::r::X", "shop::r::X"]);
 }

@@ -37,22 +37,22 @@ use super::extract::ExtractOptions;
 use super::kept_refs::Refs;
 use super::resolved::{Batch, Reused};
 use super::tree::{SourceFile, Tree, TreeModule};
-use super::{Module, ModuleId, ModuleNames, Reference, SourceModel, Target, Via};
+use super::{Module, ModuleId, Reference, Resolving, SourceModel, Target, Via};
 use crate::workspace::Workspace;
 pub(super) use fixpoint::Names;
 use paths::{Exclude, Resolver};
 use tables::{Base, CrateInput, ModuleInput, Tables};
 
-/// Resolves every reference of `tree`, and runs `beside` on the modules'
-/// names while the name tables are built: that takes one core, the other
-/// is free for work that needs those names only.
+/// Resolves every reference of `tree`, and runs `beside` on its modules
+/// while the name tables are built: that takes one core, the other is
+/// free for work that needs the modules' names only.
 pub fn resolve<R: Send>(
     workspace: &Workspace,
     mut tree: Tree,
     options: ExtractOptions,
     reused: Option<Reused>,
     built: Option<Names>,
-    beside: impl FnOnce(&[ModuleNames]) -> R + Send,
+    beside: impl FnOnce(Resolving) -> R + Send,
 ) -> (SourceModel, R) {
     let (mut references, mut unresolved, fresh) = match reused {
         Some(reused) => (reused.references, reused.unresolved, Some(reused.fresh)),
@@ -93,15 +93,7 @@ pub fn resolve<R: Send>(
     let needed = fresh.is_none() || raw_count > 0;
     let (names, beside) = rayon::join(
         || built.or_else(|| needed.then(|| build_names(workspace, &tree, options))),
-        || {
-            let modules: Vec<ModuleNames> = (tree.modules.iter())
-                .map(|m| ModuleNames {
-                    path: m.segments.join("::"),
-                    items: m.code.items.keys().map(String::as_str).collect(),
-                })
-                .collect();
-            beside(&modules)
-        },
+        || beside(Resolving(&tree)),
     );
     // The tables hold imports interned: the written ones can go before the
     // references are resolved.
