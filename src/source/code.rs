@@ -119,7 +119,7 @@ impl Namespaces {
 }
 
 /// What the last segment of a path asks for, by where the path is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Position {
     /// A type, bound, impl header, struct literal or struct pattern.
     Type,

@@ -239,9 +239,24 @@ fn resolve_batches(
                     resolver.forget();
                     let mut resolved = Vec::with_capacity(count);
                     for (source, refs) in batches {
-                        resolved.extend(refs.into_raw().into_iter().filter_map(|raw| {
-                            let (path, target) =
-                                resolve_ref(resolver, scratch, names, module_paths, id, &raw)?;
+                        let raw_refs = refs.into_raw();
+                        // A path written again the same way in the same
+                        // module resolves the same: looked up once (code
+                        // repeats its paths, generated code most of all).
+                        let mut seen = FxHashMap::default();
+                        resolved.extend(raw_refs.iter().filter_map(|raw| {
+                            let how = (
+                                raw.path.segments.joined(),
+                                raw.path.leading_colon,
+                                raw.via == Via::Use,
+                                raw.position,
+                            );
+                            let (path, target) = seen
+                                .entry(how)
+                                .or_insert_with(|| {
+                                    resolve_ref(resolver, scratch, names, module_paths, id, raw)
+                                })
+                                .clone()?;
                             Some(Reference {
                                 from: id,
                                 path,
