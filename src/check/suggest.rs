@@ -16,6 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{CompiledPolicy, Context, Violation};
@@ -137,37 +138,23 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
     if reexporters.is_empty() {
         return;
     }
-    let mut candidates = Vec::new();
-    for (index, violation) in violations.iter().enumerate() {
-        if violation.references.len() != 1 {
-            continue;
-        }
-        let reference = &model.references[violation.reference()];
-        if reference.via == Via::Manifest {
-            continue;
-        }
-        let (&Target::Module(target), Some((item, _))) =
-            (&reference.target, named_item(model, reference))
-        else {
-            continue;
-        };
-        for &through in reexporters.get(item).into_iter().flatten() {
-            // A re-export is never told to go through itself.
-            if through == target
-                || through == reference.from
-                || !nameable(model, reference.from, through, target)
-            {
-                continue;
-            }
-            candidates.push(Candidate {
-                violation: index,
-                through,
-            });
-        }
-    }
+    // Found, and their paths written, on both cores: a workspace may have
+    // tens of thousands of violations with a re-export to go through.
+    let candidates: Vec<Candidate> = violations
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(index, violation)| candidates_of(model, &reexporters, index, violation))
+        .collect();
     if candidates.is_empty() {
         return;
     }
+    let written: Vec<Arc<str>> = candidates
+        .par_iter()
+        .map(|c| {
+            let reference = &model.references[violations[c.violation].reference()];
+            suggested_path(model, reference, c.through).into()
+        })
+        .collect();
     // Candidates alike (one module naming one path, through one module,
     // written the same way) get the same answer from every rule: each is
     // asked once. Generated and repetitive code has ten times fewer
@@ -176,11 +163,9 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
     let mut paths: Vec<Arc<str>> = Vec::new();
     let mut question_of: FxHashMap<(ModuleId, ModuleId, Via, Arc<str>), usize> =
         FxHashMap::default();
-    let questions: Vec<usize> = candidates
-        .iter()
-        .map(|&candidate| {
+    let questions: Vec<usize> = (candidates.iter().zip(written))
+        .map(|(&candidate, path)| {
             let reference = &model.references[violations[candidate.violation].reference()];
-            let path: Arc<str> = suggested_path(model, reference, candidate.through).into();
             let key = (reference.from, candidate.through, reference.via, path);
             *question_of.entry(key).or_insert_with_key(|key| {
                 asked.push(candidate);
@@ -191,22 +176,63 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
         .collect();
     drop(question_of);
     let broken = broken_candidates(policy, graph, violations, &asked, &paths);
+    // Each violation's best candidate: the shortest path, then the first
+    // in text order.
+    let mut best: BTreeMap<usize, (Candidate, &Arc<str>)> = BTreeMap::new();
     for (candidate, question) in candidates.into_iter().zip(questions) {
         if broken.contains(&question) {
             continue;
         }
         let path = &paths[question];
-        let slot = &mut violations[candidate.violation].suggestion;
-        // The shortest path wins, then the first in text order.
-        let better = slot.as_ref().is_none_or(|current| {
-            (current.path.len(), current.path.as_str()) > (path.len(), &**path)
-        });
-        if better {
-            let reference = &model.references[violations[candidate.violation].reference()];
-            let made = suggestion(model, reference, candidate.through, path);
-            violations[candidate.violation].suggestion = Some(Box::new(made));
+        let slot = best.entry(candidate.violation).or_insert((candidate, path));
+        if (slot.1.len(), &**slot.1) > (path.len(), &**path) {
+            *slot = (candidate, path);
         }
     }
+    let made: Vec<(usize, Suggestion)> = best
+        .into_par_iter()
+        .map(|(index, (candidate, path))| {
+            let reference = &model.references[violations[index].reference()];
+            (index, suggestion(model, reference, candidate.through, path))
+        })
+        .collect();
+    for (index, made) in made {
+        violations[index].suggestion = Some(Box::new(made));
+    }
+}
+
+/// The candidates of one violation: each module that re-exports the item
+/// it reaches, under the item's own name, and that its module can name.
+fn candidates_of(
+    model: &SourceModel,
+    reexporters: &BTreeMap<&str, Vec<ModuleId>>,
+    index: usize,
+    violation: &Violation,
+) -> Vec<Candidate> {
+    if violation.references.len() != 1 {
+        return Vec::new();
+    }
+    let reference = &model.references[violation.reference()];
+    if reference.via == Via::Manifest {
+        return Vec::new();
+    }
+    let (&Target::Module(target), Some((item, _))) =
+        (&reference.target, named_item(model, reference))
+    else {
+        return Vec::new();
+    };
+    (reexporters.get(item).into_iter().flatten())
+        // A re-export is never told to go through itself.
+        .filter(|&&through| {
+            through != target
+                && through != reference.from
+                && nameable(model, reference.from, through, target)
+        })
+        .map(|&through| Candidate {
+            violation: index,
+            through,
+        })
+        .collect()
 }
 
 /// Each re-exported item's absolute path, with the modules that re-export
@@ -308,9 +334,10 @@ fn broken_candidates(
     if !alone.is_empty() {
         let probe = graph_with(model, candidate_references().collect());
         let context = Context::new(&probe);
-        for rule in alone {
-            broken.extend(rule.rule.reported(&context, 0));
-        }
+        let reported: Vec<Vec<usize>> = (alone.par_iter())
+            .map(|rule| rule.rule.reported(&context, 0))
+            .collect();
+        broken.extend(reported.into_iter().flatten());
     }
     if !whole.is_empty() {
         let mut firsts: Vec<usize> = graph
