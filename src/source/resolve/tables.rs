@@ -264,12 +264,18 @@ impl Tables {
                 prelude,
             });
         }
+        tables.res.reserve(modules.len() + names_bound(modules));
+        tables.res_ids.reserve(modules.len() + names_bound(modules));
         for (id, input) in ModuleId::all(modules.len()).zip(modules) {
             let own = tables.intern(Res::at(Base::Module(id)));
             tables.modules.push(ModuleTable {
                 crate_index: input.crate_index,
                 parent: input.parent,
-                names: FxHashMap::default(),
+                // Room for every name, so the table never grows.
+                names: FxHashMap::with_capacity_and_hasher(
+                    names_bound(std::slice::from_ref(input)),
+                    Default::default(),
+                ),
                 globs: (0, 0),
                 own,
             });
@@ -355,15 +361,19 @@ impl Tables {
 
     /// The binding record of `name` in `module`, created on first use.
     fn local(&mut self, module: ModuleId, sym: Sym) -> &mut Local {
-        if self.modules[module].names.contains_key(&sym) {
-            return self.modules[module].names.get_mut(&sym).expect("present");
-        }
-        let own = self.intern(Res::item(module, sym));
-        self.modules[module].names.entry(sym).or_insert(Local {
+        // One hash of the name, and one of its meaning when it is new: this
+        // runs for every name of every module, on one core.
+        let Tables {
+            modules,
+            res,
+            res_ids,
+            ..
+        } = self;
+        modules[module].names.entry(sym).or_insert_with(|| Local {
             child: None,
             child_pub: false,
             item: ItemDecl::default(),
-            own,
+            own: intern_into(res, res_ids, Res::item(module, sym)),
             imports: (0, 0),
             import_ns: Namespaces::NONE,
             public_import_ns: Namespaces::NONE,
@@ -393,18 +403,7 @@ impl Tables {
     }
 
     pub fn intern(&mut self, res: Res) -> ResId {
-        if let Some(&id) = self.res_ids.get(&res) {
-            return id;
-        }
-        // Below `u32::MAX - 1`: export tables pack ids with two sentinels.
-        let id = u32::try_from(self.res.len())
-            .ok()
-            .filter(|&n| n < u32::MAX - 1)
-            .expect("fewer than 2^32 - 2 meanings");
-        let id = ResId(id);
-        self.res.push(res.clone());
-        self.res_ids.insert(res, id);
-        id
+        intern_into(&mut self.res, &mut self.res_ids, res)
     }
 
     pub fn res(&self, id: ResId) -> &Res {
@@ -553,5 +552,33 @@ impl Tables {
             return unknown;
         }
         ns
+    }
+}
+
+/// How many names `modules` bind at most: their children, items, imports
+/// and extern crates (a name may be several of these).
+fn names_bound(modules: &[ModuleInput]) -> usize {
+    modules
+        .iter()
+        .map(|m| {
+            let code = m.code;
+            m.children.len() + code.items.len() + code.imports.len() + code.extern_crates.len()
+        })
+        .sum()
+}
+
+/// `res`'s id in the list of meanings, added at its end when new.
+fn intern_into(list: &mut Vec<Res>, ids: &mut FxHashMap<Res, ResId>, res: Res) -> ResId {
+    match ids.entry(res) {
+        std::collections::hash_map::Entry::Occupied(found) => *found.get(),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            // Below `u32::MAX - 1`: export tables pack ids with two sentinels.
+            let id = u32::try_from(list.len())
+                .ok()
+                .filter(|&n| n < u32::MAX - 1)
+                .expect("fewer than 2^32 - 2 meanings");
+            list.push(slot.key().clone());
+            *slot.insert(ResId(id))
+        }
     }
 }
