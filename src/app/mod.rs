@@ -618,7 +618,7 @@ fn empty_policy(workspace: &Workspace) -> policy::Policy {
 pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe {
     let modules: Vec<source::ModuleNames> = (model.modules.iter())
         .map(|m| source::ModuleNames {
-            path: m.path.clone(),
+            path: &m.path,
             items: m.items.iter().map(String::as_str).collect(),
         })
         .collect();
@@ -629,7 +629,7 @@ pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe 
 /// the workspace's crates.
 fn universe_of(workspace: &Workspace, modules: &[source::ModuleNames]) -> Universe {
     Universe::new(
-        modules.iter().map(|m| m.path.clone()),
+        modules.iter().map(|m| m.path.to_string()),
         modules
             .iter()
             .flat_map(|m| {

@@ -180,14 +180,18 @@ pub struct Reference {
 }
 
 /// The modules of a workspace being resolved, for work beside it.
-pub struct Resolving<'a>(&'a tree::Tree);
+pub struct Resolving<'a> {
+    tree: &'a tree::Tree,
+    /// Each module's path, by module id.
+    paths: &'a [String],
+}
 
 impl Resolving<'_> {
     /// Each module's path and the names of the items it declares.
     pub fn module_names(&self) -> Vec<ModuleNames<'_>> {
-        (self.0.modules.iter())
-            .map(|m| ModuleNames {
-                path: m.segments.join("::"),
+        (self.tree.modules.iter().zip(self.paths))
+            .map(|(m, path)| ModuleNames {
+                path,
                 items: m.code.items.keys().map(String::as_str).collect(),
             })
             .collect()
@@ -197,7 +201,7 @@ impl Resolving<'_> {
 /// A module's path and the names of the items it declares, as a policy's
 /// patterns may name them.
 pub struct ModuleNames<'a> {
-    pub path: String,
+    pub path: &'a str,
     pub items: Vec<&'a str>,
 }
 

@@ -197,3 +197,36 @@ fn a_reexport_that_would_close_a_cycle_is_never_suggested() {
     // `d` closes no cycle: both of its alike violations are told.
     assert_eq!(suggested("shop::d"), vec!["shop::r::X", "shop::r::X"]);
 }
+
+/// Violations alike but for how they are written (a `use` and a path in
+/// code, same module, same path): the rules are asked about their
+/// candidates once per way of writing, and each violation is told.
+#[test]
+fn references_written_two_ways_are_each_told_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_tree(&crate::support::fixture("suggest-reexport"), dir.path());
+    let billing = dir.path().join("src/billing/mod.rs");
+    let text = std::fs::read_to_string(&billing).unwrap();
+    let added = "use crate::accounts::domain::Account;\n\
+                 pub fn owner(_account: &crate::accounts::domain::Account) {}\n";
+    std::fs::write(&billing, format!("{added}{text}")).unwrap();
+    let out = crate::support::run_in(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let told: Vec<(&Value, &Value)> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["from"] == "shop::billing" && v["path"] == "shop::accounts::domain::Account")
+        .map(|v| (&v["via"], &v["suggestion"]))
+        .collect();
+    let suggestion = Value::from("shop::accounts::Account");
+    assert_eq!(
+        told,
+        vec![
+            (&Value::from("use"), &suggestion),
+            (&Value::from("path"), &suggestion)
+        ],
+        "{report}"
+    );
+}

@@ -91,9 +91,17 @@ pub fn resolve<R: Send>(
     // With every batch read back there is nothing to look up: the tables,
     // most of resolution's time, are not built.
     let needed = fresh.is_none() || raw_count > 0;
+    // Each module's path, written once: for the work beside, for the
+    // resolved paths and for the model.
+    let module_paths: Vec<String> = tree.modules.iter().map(|m| m.segments.join("::")).collect();
     let (names, beside) = rayon::join(
         || built.or_else(|| needed.then(|| build_names(workspace, &tree, options))),
-        || beside(Resolving(&tree)),
+        || {
+            beside(Resolving {
+                tree: &tree,
+                paths: &module_paths,
+            })
+        },
     );
     // The tables hold imports interned: the written ones can go before the
     // references are resolved.
@@ -104,8 +112,6 @@ pub fn resolve<R: Send>(
         m.code.extern_crates = Vec::new();
     }
     if let Some(names) = names {
-        let module_paths: Vec<String> =
-            tree.modules.iter().map(|m| m.segments.join("::")).collect();
         // The manifests' references depend only on what the record's key
         // hashes: a run that read the record back has them already.
         let manifests = match fresh {
@@ -141,7 +147,8 @@ pub fn resolve<R: Send>(
     let modules = tree
         .modules
         .into_iter()
-        .map(|m| module(workspace, m))
+        .zip(module_paths)
+        .map(|(m, path)| module(workspace, m, path))
         .collect();
     let model = SourceModel {
         modules: Arc::new(modules),
@@ -307,10 +314,10 @@ fn manifest_references(
 }
 
 /// The model's record of a module of the tree.
-pub(super) fn module(workspace: &Workspace, m: TreeModule) -> Module {
+pub(super) fn module(workspace: &Workspace, m: TreeModule, path: String) -> Module {
     let krate = &workspace.crates[m.crate_index];
     Module {
-        path: m.segments.join("::"),
+        path,
         crate_name: krate.name.clone(),
         parent: m.parent,
         file: m.source.relative.to_string(),
