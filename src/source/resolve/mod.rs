@@ -70,23 +70,23 @@ pub fn resolve<R: Send>(
     // they are not all held alongside the resolved ones. A module's
     // references come in batches, one per file it is made of; a batch read
     // back from the cache is not resolved again.
-    let raw_references: Vec<Vec<(Arc<SourceFile>, Refs)>> = tree
-        .modules
-        .iter_mut()
-        .enumerate()
-        .map(|(id, m)| {
-            let id = ModuleId::new(id);
-            let mut batches = vec![(m.source.clone(), m.code.take_refs())];
-            batches.append(&mut m.parts);
-            batches.retain(|(source, _)| !is_fresh(id, &source.relative));
-            batches
-        })
-        .collect();
-    let raw_count: usize = raw_references
-        .iter()
-        .flatten()
-        .map(|(_, refs)| refs.len())
-        .sum();
+    let mut raw_references: Vec<RawBatch> = Vec::new();
+    for (id, m) in ModuleId::all(tree.modules.len()).zip(&mut tree.modules) {
+        let own = (m.source.clone(), m.code.take_refs());
+        for (source, refs) in std::iter::once(own).chain(m.parts.drain(..)) {
+            if !is_fresh(id, &source.relative) {
+                raw_references.push(RawBatch {
+                    module: id,
+                    source,
+                    refs,
+                });
+            }
+        }
+    }
+    // By file, modules in order within one: resolved so, the references
+    // come out in their final order file by file (see `resolve_batches`).
+    raw_references.sort_by(|a, b| a.source.relative.cmp(&b.source.relative));
+    let raw_count: usize = raw_references.iter().map(|batch| batch.refs.len()).sum();
     let reused_count = references.len();
     // With every batch read back there is nothing to look up: the tables,
     // most of resolution's time, are not built.
@@ -114,39 +114,39 @@ pub fn resolve<R: Send>(
     if let Some(names) = names {
         // The manifests' references depend only on what the record's key
         // hashes: a run that read the record back has them already.
-        let manifests = match fresh {
+        let mut manifests = match fresh {
             None => manifest_references(workspace, &tree, &names, options),
             Some(_) => Vec::new(),
         };
+        manifests.sort_unstable_by(in_model_order);
         // One reservation, for every reference that may resolve: growing
         // the list (a copy beside it, then twice its room) would be the
         // run's peak. The few unresolvable ones leave it a little roomy.
         references.reserve_exact(raw_count + manifests.len());
-        let count = resolve_batches(&names, &module_paths, raw_references, &mut references);
+        let count = resolve_batches(
+            &names,
+            &module_paths,
+            raw_references,
+            manifests,
+            &mut references,
+        );
         unresolved += raw_count - count;
-        references.extend(manifests);
     }
-    // Read back in order: only what was resolved now needs its place.
-    // In place (a stable sort's buffer of half the references would be
-    // the run's peak), on both cores. Every field is in the order, so two
-    // references it does not tell apart are the same, and the order never
-    // depends on which were read back.
-    if references.len() > reused_count {
-        references.par_sort_unstable_by(|a, b| {
-            (&a.location, &a.path, a.via, a.from, &a.target).cmp(&(
-                &b.location,
-                &b.path,
-                b.via,
-                b.from,
-                &b.target,
-            ))
-        });
+    // Resolved now and read back: each list is in order, the two are
+    // interleaved. In place (a stable sort's buffer of half the references
+    // would be the run's peak), on both cores. Every field is in the
+    // order, so two references it does not tell apart are the same, and
+    // the order never depends on which were read back.
+    if reused_count > 0 && references.len() > reused_count {
+        references.par_sort_unstable_by(in_model_order);
     }
 
     let crates = tree.crate_roots.len();
+    // On both cores: each record copies its module's names, and the
+    // tree's code is freed as it goes.
     let modules = tree
         .modules
-        .into_iter()
+        .into_par_iter()
         .zip(module_paths)
         .map(|(m, path)| module(workspace, m, path))
         .collect();
@@ -211,42 +211,69 @@ pub(super) fn build_names(workspace: &Workspace, tree: &Tree, options: ExtractOp
 /// held beside the model's until they are appended to it.
 const REFERENCES_PER_ROUND: usize = 16_384;
 
-/// Resolves every raw reference of `raw_references` (one list of batches
-/// per module, by module id) and appends them to `into` in module order,
-/// the unresolvable skipped; returns how many were appended. Modules are
-/// resolved in parallel a round at a time, each round appended before the
-/// next starts, so the resolved references are never all held twice.
+/// The order of the model's references: by location, then by every other
+/// field.
+fn in_model_order(a: &Reference, b: &Reference) -> std::cmp::Ordering {
+    (&a.location, &a.path, a.via, a.from, &a.target).cmp(&(
+        &b.location,
+        &b.path,
+        b.via,
+        b.from,
+        &b.target,
+    ))
+}
+
+/// One module's raw references written in one file.
+struct RawBatch {
+    module: ModuleId,
+    source: Arc<SourceFile>,
+    refs: Refs,
+}
+
+/// Resolves every raw reference of `raw_references` (batches sorted by
+/// file) and appends them to `into`, the unresolvable skipped, with
+/// `manifests` (sorted) each in its place; returns how many raw ones were
+/// appended. The files are resolved in parallel a round at a time, each
+/// round appended before the next starts, so the resolved references are
+/// never all held twice. Each file's references are sorted as they are
+/// resolved and the files come in order, so the list ends in the model's
+/// order without sorting it whole.
 fn resolve_batches(
     names: &Names,
     module_paths: &[String],
-    raw_references: Vec<Vec<(Arc<SourceFile>, Refs)>>,
+    raw_references: Vec<RawBatch>,
+    manifests: Vec<Reference>,
     into: &mut Vec<Reference>,
 ) -> usize {
-    let before = into.len();
-    let mut modules = ModuleId::all(raw_references.len())
-        .zip(raw_references)
-        .peekable();
-    while modules.peek().is_some() {
-        let mut round = Vec::new();
+    let mut count = 0;
+    let mut manifests = manifests.into_iter().peekable();
+    let mut batches = raw_references.into_iter().peekable();
+    while batches.peek().is_some() {
+        // Whole files only: a round's files sort before the next round's.
+        let mut round: Vec<Vec<RawBatch>> = Vec::new();
         let mut size = 0;
         while size < REFERENCES_PER_ROUND {
-            let Some((id, batches)) = modules.next() else {
+            let Some(first) = batches.next() else {
                 break;
             };
-            let count: usize = batches.iter().map(|(_, refs)| refs.len()).sum();
-            size += count;
-            round.push((id, count, batches));
+            let mut file = vec![first];
+            while let Some(next) = batches.next_if(|b| b.source.relative == file[0].source.relative)
+            {
+                file.push(next);
+            }
+            size += file.iter().map(|b| b.refs.len()).sum::<usize>();
+            round.push(file);
         }
         let resolved: Vec<Vec<Reference>> = round
             .into_par_iter()
             .map_init(
                 || (names.resolver(), Scratch::default()),
-                |(resolver, scratch), (id, count, batches)| {
-                    // What one module looks up is rarely what the next does.
-                    resolver.forget();
-                    let mut resolved = Vec::with_capacity(count);
-                    for (source, refs) in batches {
-                        let raw_refs = refs.into_raw();
+                |(resolver, scratch), file| {
+                    let mut resolved = Vec::with_capacity(file.iter().map(|b| b.refs.len()).sum());
+                    for batch in file {
+                        // What one module looks up is rarely what the next does.
+                        resolver.forget();
+                        let raw_refs = batch.refs.into_raw();
                         // A path written again the same way in the same
                         // module resolves the same: looked up once (code
                         // repeats its paths, generated code most of all).
@@ -261,27 +288,46 @@ fn resolve_batches(
                             let (path, target) = seen
                                 .entry(how)
                                 .or_insert_with(|| {
-                                    resolve_ref(resolver, scratch, names, module_paths, id, raw)
+                                    resolve_ref(
+                                        resolver,
+                                        scratch,
+                                        names,
+                                        module_paths,
+                                        batch.module,
+                                        raw,
+                                    )
                                 })
                                 .clone()?;
                             Some(Reference {
-                                from: id,
+                                from: batch.module,
                                 path,
                                 target,
                                 via: raw.via,
-                                location: raw.span.located(source.relative.clone()),
+                                location: raw.span.located(batch.source.relative.clone()),
                             })
                         }));
                     }
+                    resolved.sort_unstable_by(in_model_order);
                     resolved
                 },
             )
             .collect();
-        for module in resolved {
-            into.extend(module);
+        for file in resolved {
+            let Some(first) = file.first() else {
+                continue;
+            };
+            // A manifest is never a source file: those before this file
+            // go first.
+            while let Some(manifest) = manifests.next_if(|m| m.location.file < first.location.file)
+            {
+                into.push(manifest);
+            }
+            count += file.len();
+            into.extend(file);
         }
     }
-    into.len() - before
+    into.extend(manifests);
+    count
 }
 
 /// Each crate root's references to the crates its manifest depends on.
