@@ -188,7 +188,10 @@ const CHECKPOINT: usize = 256;
 
 impl LineTable {
     fn new(text: &str) -> LineTable {
-        let line_starts = std::iter::once(0).chain(newline_ends(text)).collect();
+        // Room for lines of about 32 bytes, code's usual: seldom grown.
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(newline_ends(text));
         let checkpoints = if text.is_ascii() {
             Vec::new()
         } else {
@@ -252,8 +255,9 @@ pub fn narrow(n: usize) -> u32 {
 }
 
 fn newline_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
-    // A `char` pattern: std finds each one with its word-at-a-time memchr.
-    text.match_indices('\n').map(|(i, _)| i + 1)
+    // memchr's vector search: twice as fast as a `char` pattern's, which
+    // starts a search for each of code's short lines.
+    memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)
 }
 
 /// The characters that start in `bytes` (every byte but UTF-8
