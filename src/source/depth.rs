@@ -205,8 +205,8 @@ pub fn scan(text: &str) -> Scan {
         match b {
             b' ' | b'\t' | b'\n' | b'\r' => {
                 // A run of blanks changes nothing: one step over all of it.
-                step = run_end(bytes, i, BLANK) - i;
-                operand = None;
+                i = run_end(bytes, i, BLANK);
+                continue;
             }
             b'/' if next == Some(b'/') => {
                 let end = line_end(bytes, i);
@@ -319,6 +319,16 @@ pub fn scan(text: &str) -> Scan {
                 let end = run_end(bytes, i, WORD);
                 let word = &bytes[i..end];
                 let kind = word_kind(word);
+                if kind == WordKind::Operand && !(after_operand && word == b"as") {
+                    // A name or a number, code's most common token: it
+                    // ends an operand and can only lower the score.
+                    inert.word(word);
+                    groups.last_mut().expect("a group").prefix = 0;
+                    after_listed = false;
+                    after_operand = true;
+                    i = end;
+                    continue;
+                }
                 if after_operand && word == b"as" {
                     groups.last_mut().expect("a group").links += 1;
                 }
