@@ -27,11 +27,9 @@ pub struct RawPath {
 pub struct Segments(Box<str>);
 
 impl Segments {
-    /// The segments in order. Split on each `:` (a byte search, where a
-    /// `"::"` pattern takes a substring searcher per path): a segment is an
-    /// identifier, so this finds the same segments.
-    pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
-        self.0.split(':').filter(|segment| !segment.is_empty())
+    /// The segments in order.
+    pub fn iter(&self) -> SegmentIter<'_> {
+        SegmentIter(&self.0)
     }
 
     pub fn len(&self) -> usize {
@@ -49,6 +47,29 @@ impl Segments {
     /// `a::b::c`.
     pub fn joined(&self) -> &str {
         &self.0
+    }
+}
+
+/// The segments of a [`Segments`]: the runs between `:` bytes. A segment
+/// is an identifier, so this finds the same ones as splitting on `::`,
+/// with a loop over a few bytes where a `str` pattern starts a search per
+/// segment (resolution walks every reference's segments).
+#[derive(Clone)]
+pub struct SegmentIter<'a>(&'a str);
+
+impl<'a> Iterator for SegmentIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.0.as_bytes();
+        let start = bytes.iter().position(|&b| b != b':')?;
+        let len = (bytes[start..].iter())
+            .position(|&b| b == b':')
+            .unwrap_or(bytes.len() - start);
+        // `:` is one byte: both cuts are character boundaries.
+        let segment = &self.0[start..start + len];
+        self.0 = &self.0[start + len..];
+        Some(segment)
     }
 }
 
@@ -297,13 +318,13 @@ mod tests {
 
     #[test]
     fn segments_read_back_as_written() {
-        let path: Segments = ["crate", "billing", "r#type"].into_iter().collect();
-        assert_eq!(path.joined(), "crate::billing::r#type");
+        let path: Segments = ["crate", "billing", "r#type", "ünï"].into_iter().collect();
+        assert_eq!(path.joined(), "crate::billing::r#type::ünï");
         assert_eq!(
             path.iter().collect::<Vec<_>>(),
-            ["crate", "billing", "r#type"]
+            ["crate", "billing", "r#type", "ünï"]
         );
-        assert_eq!((path.len(), path.first()), (3, Some("crate")));
+        assert_eq!((path.len(), path.first()), (4, Some("crate")));
         let empty: Segments = std::iter::empty::<&str>().collect();
         assert!(empty.is_empty());
         assert_eq!((empty.len(), empty.first()), (0, None));

@@ -278,6 +278,7 @@ fn resolve_batches(
                         // module resolves the same: looked up once (code
                         // repeats its paths, generated code most of all).
                         let mut seen = FxHashMap::default();
+                        seen.reserve(raw_refs.len());
                         resolved.extend(raw_refs.iter().filter_map(|raw| {
                             let how = (
                                 raw.path.segments.joined(),
