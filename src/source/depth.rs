@@ -276,8 +276,12 @@ pub fn scan(text: &str) -> Scan {
             b'#' => inert.pound(),
             // After an operand, and not `!=`: a macro's bang.
             b'!' if after_operand && next != Some(b'=') => inert.macro_bang(),
-            b'<' => chain = 1,
+            b'<' => {
+                inert.angle(true);
+                chain = 1;
+            }
             b'>' if !matches!(i.checked_sub(1).map(|p| bytes[p]), Some(b'-' | b'=')) => {
+                inert.angle(false);
                 let top = groups.last_mut().expect("a group");
                 top.run = top.run.saturating_sub(1);
             }

@@ -1,6 +1,6 @@
-//! Blocks of function bodies that can hold no reference, found by the
-//! nesting guard's pass over a file (`depth.rs`) and blanked out of the text
-//! syn reads, as doc comments are (`docs.rs`).
+//! Blocks of function bodies (and functions' parameters) that can hold no
+//! reference, found by the nesting guard's pass over a file (`depth.rs`)
+//! and blanked out of the text syn reads, as doc comments are (`docs.rs`).
 //!
 //! A reference is spelled with `::` (a path of two or more segments, or
 //! one with a leading `::`), after `#` (an attribute's path), before a
@@ -15,7 +15,10 @@
 //! which parse as well empty; not other parentheses, some of which must
 //! hold something (`pub(crate)`, `dyn (Trait)`, `T: A + (B)`). So are a
 //! macro call's tokens, whole (`format!("{x}", y)`), never a part of
-//! them: a macro may read its tokens any way it likes. What a macro in a
+//! them: a macro may read its tokens any way it likes. So are a
+//! function's parameters, anywhere (`fn f(&self, n: u8) -> u8;` in a
+//! trait): its first parentheses outside the generics' `<..>`, which
+//! parse as well empty and declare nothing paths may start from. What a macro in a
 //! body declares (`thread_local!(static X: ..)`) is not local to a group,
 //! but no fact holds it: extraction names a block's items from its item
 //! statements only, never from macro calls. syn then
@@ -88,14 +91,33 @@ struct Group {
 }
 
 /// Where the tokens are in a function's signature: after `fn`, a name
-/// starts one, and the first `{` outside its parentheses and brackets
+/// starts one, the first `(` outside its generics' `<..>` holds its
+/// parameters, and the first `{` outside its parentheses and brackets
 /// opens its body (a `;` there ends a function without one).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Signature {
     None,
     AfterFn,
-    /// In a signature whose delimiters are closed at this many open groups.
+    /// After a function's name, before its parameters, in a signature
+    /// whose delimiters are closed at `at` open groups; `angle` generic
+    /// brackets are open.
+    Named {
+        at: usize,
+        angle: usize,
+    },
+    /// Past a function's parameters, in a signature whose delimiters are
+    /// closed at this many open groups.
     At(usize),
+}
+
+impl Signature {
+    /// How many groups are open around the signature's own delimiters.
+    fn level(self) -> Option<usize> {
+        match self {
+            Signature::Named { at, .. } | Signature::At(at) => Some(at),
+            Signature::None | Signature::AfterFn => None,
+        }
+    }
 }
 
 impl Default for InertBlocks {
@@ -173,7 +195,10 @@ impl InertBlocks {
         // `macro_rules! name { .. }`: a definition, not a call.
         self.macro_next = false;
         self.signature = match self.signature {
-            Signature::AfterFn => Signature::At(self.groups.len()),
+            Signature::AfterFn => Signature::Named {
+                at: self.groups.len(),
+                angle: 0,
+            },
             Signature::None if word == b"fn" => Signature::AfterFn,
             other => other,
         };
@@ -241,7 +266,7 @@ impl InertBlocks {
     /// A statement of a block kept is blanked when it is clean and declares
     /// nothing: the statements left parse as they did.
     pub fn semicolon(&mut self, at: usize) {
-        if self.signature == Signature::At(self.groups.len()) {
+        if self.signature.level() == Some(self.groups.len()) {
             self.signature = Signature::None;
         }
         self.punct();
@@ -266,6 +291,21 @@ impl InertBlocks {
         }
     }
 
+    /// A `<` (`open`) or `>` that is not part of `->` or `=>`: in a
+    /// signature before its parameters, its generics open or close.
+    pub fn angle(&mut self, open: bool) {
+        let level = self.groups.len();
+        if let Signature::Named { at, angle } = &mut self.signature {
+            if *at == level {
+                *angle = if open {
+                    *angle + 1
+                } else {
+                    angle.saturating_sub(1)
+                };
+            }
+        }
+    }
+
     /// An open delimiter at byte `at`, right after an operand or not.
     pub fn open(&mut self, at: usize, delimiter: u8, after_operand: bool) {
         if self.given_up || self.groups.len() > MAX_NESTING {
@@ -273,11 +313,24 @@ impl InertBlocks {
             return;
         }
         let parent = *self.groups.last().expect("the file's group");
-        let body = delimiter == b'{' && self.signature == Signature::At(self.groups.len());
+        let level = self.groups.len();
+        let body = delimiter == b'{' && self.signature.level() == Some(level);
+        // A function's parameters: what they name is written with `::` or
+        // in an attribute as anywhere, and emptied they parse as they did
+        // (`fn f() -> T`). They are watched as a body's insides are.
+        let parameters = delimiter == b'('
+            && self.signature
+                == Signature::Named {
+                    at: level,
+                    angle: 0,
+                };
+        if parameters {
+            self.signature = Signature::At(level);
+        }
         if body || self.signature == Signature::AfterFn {
             self.signature = Signature::None;
         }
-        let in_body = parent.in_body || body;
+        let in_body = parent.in_body || body || parameters;
         let sealed = parent.sealed || self.seal_next || self.in_use;
         self.groups.push(Group {
             closer: match delimiter {
@@ -300,7 +353,7 @@ impl InertBlocks {
                             // A call's or a tuple pattern's parentheses (`f(..)`,
                             // `Some(..)`): empty, they parse as they did. Not
                             // others: `dyn (Trait)` or `+ (?Sized)` cannot be empty.
-                            b'(' => after_operand && !self.after_pub,
+                            b'(' => (after_operand || parameters) && !self.after_pub,
                             _ => false,
                         }),
             dirty: false,
@@ -326,7 +379,7 @@ impl InertBlocks {
         }
         let group = self.groups.pop().expect("an open group");
         self.given_up |= group.closer != delimiter;
-        if let Signature::At(depth) = self.signature {
+        if let Some(depth) = self.signature.level() {
             if self.groups.len() < depth {
                 self.signature = Signature::None;
             }
@@ -368,7 +421,7 @@ mod tests {
         );
         assert_eq!(
             inert("impl A { pub fn b<T>(&self, t: T) where T: B { let x = t; x } }"),
-            [" let x = t; x "]
+            ["&self, t: T", " let x = t; x "]
         );
         // The biggest block only, not the blocks inside it.
         assert_eq!(
@@ -462,7 +515,6 @@ mod tests {
         assert!(
             inert("struct A { x: u8 } enum B { C } impl D { const E: u8 = { 1 }; }").is_empty()
         );
-        assert!(inert("trait A { fn b(); fn c(&self) -> u8; }").is_empty());
         assert!(inert("type F = fn(u8) -> u8; const G: u8 = { 1 };").is_empty());
         assert!(inert("fn a() { let s = \"é\"; }").is_empty());
         assert!(inert("fn a() { // é\n}").is_empty());
@@ -474,6 +526,22 @@ mod tests {
             inert("fn a() { \"::\"; '#'; r\"!\" }"),
             [" \"::\"; '#'; r\"!\" "]
         );
+    }
+
+    #[test]
+    fn a_functions_clean_parameters_are_blanked_wherever_it_is() {
+        assert_eq!(inert("trait A { fn b(); fn c(&self) -> u8; }"), ["&self"]);
+        // The first parentheses outside the generics, never a bound's.
+        assert_eq!(
+            inert("fn f<F: Fn(u8), T: (Clone)>(f: F, t: T) -> (u8, u8) { a::b() }"),
+            ["f: F, t: T"]
+        );
+        assert_eq!(inert("fn f<T: Tr<A = B>>(t: T) {}"), ["t: T"]);
+        assert!(inert("type F = fn(u8) -> u8; fn g(x: a::B) {}").is_empty());
+        assert!(inert("fn f(#[cfg(x)] y: u8) {} fn g(é: u8) {}").is_empty());
+        // Inside parameters that are kept, a call-like group is blanked.
+        assert_eq!(inert("fn f(x: impl Fn(u8) -> a::B) {}"), ["u8"]);
+        assert!(inert("macro_rules! m { () => { fn f(x: u8) {} } }").is_empty());
     }
 
     #[test]
