@@ -27,6 +27,7 @@
 
 use std::ops::Range;
 
+use super::attributed::{self, AttributedModule};
 use super::inert::InertBlocks;
 use super::lexer::{
     block_comment_end, char_or_lifetime_len, line_end, quoted_end, raw_or_byte_string_end,
@@ -55,6 +56,9 @@ pub struct Scan {
     /// The insides of the blocks of function bodies that can hold no
     /// reference, in text order (see `inert.rs`).
     pub inert_blocks: Vec<Range<u32>>,
+    /// The top-level inline modules with attributes, in text order (see
+    /// `attributed.rs`).
+    pub attributed_modules: Vec<AttributedModule>,
 }
 
 /// A comment, by its bytes (a line comment's end at its newline). Files
@@ -187,6 +191,7 @@ pub fn scan(text: &str) -> Scan {
     }];
     let mut deepest = Nesting { score: 0, at: 0 };
     let mut inert = InertBlocks::default();
+    let mut modules = attributed::Finder::default();
     // Whether the last token ends an operand: then `-`, `*`, `&`, `|` and
     // `!` are binary operators, macro bangs or pattern bars, which syn
     // parses in a loop, not prefixes it recurses on.
@@ -199,6 +204,10 @@ pub fn scan(text: &str) -> Scan {
         let mut chain = 0;
         let mut prefix = 0;
         let mut operand = Some(false);
+        // A token of the top level that the module finder is not told of
+        // below is another token to it.
+        let top_level = groups.len() == 1;
+        let mut told = false;
         if after_operand && is_link(b, next) {
             groups.last_mut().expect("a group").links += 1;
         }
@@ -240,6 +249,10 @@ pub fn scan(text: &str) -> Scan {
                 inert.literal(&bytes[i..i + step]);
             }
             b'(' | b'[' | b'{' => {
+                if top_level {
+                    modules.token(i, attributed::Token::Open(b));
+                    told = true;
+                }
                 inert.open(i, b, after_operand);
                 let base = groups.last().expect("the file's group").score() + 1;
                 groups.push(Group {
@@ -250,6 +263,10 @@ pub fn scan(text: &str) -> Scan {
                 });
             }
             b')' | b']' | b'}' => {
+                if groups.len() == 2 {
+                    modules.token(i, attributed::Token::Close(b));
+                    told = true;
+                }
                 inert.close(i, b);
                 operand = Some(true);
                 if groups.len() > 1 {
@@ -273,7 +290,13 @@ pub fn scan(text: &str) -> Scan {
                 inert.path_separator();
                 step = 2;
             }
-            b'#' => inert.pound(),
+            b'#' => {
+                if top_level {
+                    modules.token(i, attributed::Token::Pound);
+                    told = true;
+                }
+                inert.pound();
+            }
             // After an operand, and not `!=`: a macro's bang.
             b'!' if after_operand && next != Some(b'=') => inert.macro_bang(),
             b'<' => {
@@ -323,6 +346,10 @@ pub fn scan(text: &str) -> Scan {
                 let end = run_end(bytes, i, WORD);
                 let word = &bytes[i..end];
                 let kind = word_kind(word);
+                if top_level {
+                    modules.token(i, attributed::Token::Word(word));
+                    told = true;
+                }
                 if kind == WordKind::Operand && !(after_operand && word == b"as") {
                     // A name or a number, code's most common token: it
                     // ends an operand and can only lower the score.
@@ -351,6 +378,9 @@ pub fn scan(text: &str) -> Scan {
         let score = top.score();
         if let Some(operand) = operand {
             // A token (blanks and comments have no `operand`).
+            if top_level && !told {
+                modules.token(i, attributed::Token::Other);
+            }
             after_listed = false;
             after_operand = operand;
             if operand {
@@ -366,6 +396,7 @@ pub fn scan(text: &str) -> Scan {
         deepest,
         comments,
         inert_blocks: inert.finish(),
+        attributed_modules: modules.finish(),
     }
 }
 

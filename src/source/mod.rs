@@ -4,6 +4,7 @@
 //! parse, or a module whose file is missing or outside the workspace, is a
 //! warning and the rest goes on.
 
+mod attributed;
 mod cache;
 mod cfg;
 mod code;

@@ -2,6 +2,8 @@
 //! depth, parse with syn and copy the code out, on a thread whose stack is
 //! large enough for whatever passed the guard.
 
+use std::borrow::Cow;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -9,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::FactsCache;
 use super::code::ModuleCode;
-use super::depth::{scan, MAX_NESTING, PARSE_STACK_BYTES};
+use super::depth::{scan, Scan, MAX_NESTING, PARSE_STACK_BYTES};
 use super::docs;
 use super::extract::{extract_item, ExtractOptions};
 use super::read::read_source;
@@ -234,7 +236,7 @@ pub(super) fn file_facts(text: &str, options: ExtractOptions) -> FileFacts {
         };
     }
     // Bytes, lines and columns are the same in both texts (`docs.rs`).
-    let parsed_text = docs::blanked(text, &scan.comments, &scan.inert_blocks);
+    let parsed_text = docs::blanked(text, &scan.comments, &blanked_blocks(text, &scan, options));
     let (code, problem) = match parse_items_one_by_one(&parsed_text, options) {
         Ok(mut code) => {
             code.each_skipped_mut(&mut |range| {
@@ -262,6 +264,33 @@ pub(super) fn file_facts(text: &str, options: ExtractOptions) -> FileFacts {
         problem,
         suppressions,
     }
+}
+
+/// The groups of `text` whose insides syn need not read: its inert blocks
+/// (`inert.rs`), and in a run that leaves test code out, the bodies of its
+/// top-level test modules (`attributed.rs`), in text order.
+fn blanked_blocks<'a>(
+    text: &str,
+    scan: &'a Scan,
+    options: ExtractOptions,
+) -> Cow<'a, [Range<u32>]> {
+    if options.include_tests || scan.attributed_modules.is_empty() {
+        return Cow::Borrowed(&scan.inert_blocks);
+    }
+    let tests = super::attributed::test_only_bodies(text, &scan.attributed_modules);
+    if tests.is_empty() {
+        return Cow::Borrowed(&scan.inert_blocks);
+    }
+    // The inert blocks inside a test module's body go with it.
+    let outside = |block: &&Range<u32>| {
+        !tests
+            .iter()
+            .any(|body| body.start <= block.start && block.end <= body.end)
+    };
+    let mut blocks: Vec<Range<u32>> = scan.inert_blocks.iter().filter(outside).cloned().collect();
+    blocks.extend(tests);
+    blocks.sort_by_key(|block| block.start);
+    Cow::Owned(blocks)
 }
 
 /// A file's facts, with its warning and suppressions located in it.
@@ -582,7 +611,7 @@ mod blanked_docs {
                         let inside = |b: &std::ops::Range<u32>| {
                             (b.start as usize..=b.end as usize).contains(&at)
                         };
-                        if scan.inert_blocks.iter().any(inside) {
+                        if blanked_blocks(&text, &scan, options).iter().any(inside) {
                             return None;
                         }
                         format!("error at {:?}", err.span().byte_range())
