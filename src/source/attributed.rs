@@ -192,6 +192,8 @@ mod tests {
         assert!(found("#[cfg(test)] fn t() {} mod u {}").is_empty());
         assert!(found("#[cfg(test)] mod t;").is_empty());
         assert!(found("mod a { #[cfg(test)] mod t {} }").is_empty());
+        // Delimiters that do not match: no group is sure, none is listed.
+        assert!(found("fn f() { a::b(); }\n#[cfg(test)] mod t { fn g() { (1]; } }").is_empty());
     }
 
     #[test]

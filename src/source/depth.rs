@@ -346,6 +346,9 @@ pub fn scan(text: &str) -> Scan {
                 let end = run_end(bytes, i, WORD);
                 let word = &bytes[i..end];
                 let kind = word_kind(word);
+                // Right after a `#`: a raw identifier's name (`r#fn`); an
+                // attribute's `#` is followed by `[` or `!`.
+                let raw = i > 0 && bytes[i - 1] == b'#';
                 if top_level {
                     modules.token(i, attributed::Token::Word(word));
                     told = true;
@@ -353,7 +356,7 @@ pub fn scan(text: &str) -> Scan {
                 if kind == WordKind::Operand && !(after_operand && word == b"as") {
                     // A name or a number, code's most common token: it
                     // ends an operand and can only lower the score.
-                    inert.word(word);
+                    inert.word(word, raw);
                     groups.last_mut().expect("a group").prefix = 0;
                     after_listed = false;
                     after_operand = true;
@@ -368,7 +371,7 @@ pub fn scan(text: &str) -> Scan {
                 }
                 operand = Some(kind == WordKind::Operand);
                 step = end - i;
-                inert.word(word);
+                inert.word(word, raw);
             }
             _ => {}
         }
@@ -395,8 +398,14 @@ pub fn scan(text: &str) -> Scan {
     Scan {
         deepest,
         comments,
+        // Delimiters that do not match leave no group sure: the file is
+        // parsed whole, for the parser to say where it goes wrong.
+        attributed_modules: if inert.given_up() {
+            Vec::new()
+        } else {
+            modules.finish()
+        },
         inert_blocks: inert.finish(),
-        attributed_modules: modules.finish(),
     }
 }
 

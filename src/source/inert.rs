@@ -147,6 +147,12 @@ impl Default for InertBlocks {
 }
 
 impl InertBlocks {
+    /// Whether the groups were given up on: delimiters that do not match,
+    /// or nesting deeper than the guard lets through.
+    pub fn given_up(&self) -> bool {
+        self.given_up
+    }
+
     /// The inert blocks' insides, in text order.
     pub fn finish(self) -> Vec<Range<u32>> {
         if self.given_up {
@@ -188,10 +194,12 @@ impl InertBlocks {
         }
     }
 
-    /// A word: a keyword, a name or a number.
-    pub fn word(&mut self, word: &[u8]) {
+    /// A word: a keyword, a name or a number; `raw` for the name of a raw
+    /// identifier (`r#fn`), which is never a keyword.
+    pub fn word(&mut self, word: &[u8], raw: bool) {
+        let keyword: &[u8] = if raw { b"" } else { word };
         self.after_path_separator = false;
-        self.after_pub = word == b"pub";
+        self.after_pub = keyword == b"pub";
         // `macro_rules! name { .. }`: a definition, not a call.
         self.macro_next = false;
         self.signature = match self.signature {
@@ -199,15 +207,15 @@ impl InertBlocks {
                 at: self.groups.len(),
                 angle: 0,
             },
-            Signature::None if word == b"fn" => Signature::AfterFn,
+            Signature::None if keyword == b"fn" => Signature::AfterFn,
             other => other,
         };
-        self.in_use |= word == b"use";
+        self.in_use |= keyword == b"use";
         if self.watching() {
-            if !word.is_ascii() || matches!(word, b"use" | b"extern" | b"mod" | b"macro_rules") {
+            if !word.is_ascii() || matches!(keyword, b"use" | b"extern" | b"mod" | b"macro_rules") {
                 self.dirty();
             } else if matches!(
-                word,
+                keyword,
                 b"fn"
                     | b"struct"
                     | b"enum"
@@ -542,6 +550,8 @@ mod tests {
         // Inside parameters that are kept, a call-like group is blanked.
         assert_eq!(inert("fn f(x: impl Fn(u8) -> a::B) {}"), ["u8"]);
         assert!(inert("macro_rules! m { () => { fn f(x: u8) {} } }").is_empty());
+        // A raw identifier is a name, never the keyword it spells.
+        assert!(inert("struct S<'a> { r#fn: u8, x: [u8; 2], y: &'a dyn (Send) }").is_empty());
     }
 
     #[test]
