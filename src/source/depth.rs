@@ -21,9 +21,11 @@
 //! dependencies, the deepest scores 68 (syn's own tests), and the deepest
 //! parser-torture fixture (rust-analyzer's `weird_exprs.rs`) 155.
 //!
-//! The same pass lists the comments it steps over ([`Scan::comments`]) and
-//! the blocks that can hold no reference ([`Scan::inert_blocks`]): parsing
-//! blanks both out (`docs.rs`, `inert.rs`) without a second pass.
+//! The same pass lists the comments it steps over ([`Scan::comments`]),
+//! the blocks that can hold no reference ([`Scan::inert_blocks`]) and the
+//! top-level modules with attributes ([`Scan::attributed_modules`]):
+//! parsing blanks them out (`docs.rs`, `inert.rs`, and `attributed.rs` for
+//! test modules when tests are left out) without a second pass.
 
 use std::ops::Range;
 

@@ -15,13 +15,13 @@
 //! which parse as well empty; not other parentheses, some of which must
 //! hold something (`pub(crate)`, `dyn (Trait)`, `T: A + (B)`). So are a
 //! macro call's tokens, whole (`format!("{x}", y)`), never a part of
-//! them: a macro may read its tokens any way it likes. So are a
-//! function's parameters, anywhere (`fn f(&self, n: u8) -> u8;` in a
-//! trait): its first parentheses outside the generics' `<..>`, which
-//! parse as well empty and declare nothing paths may start from. What a macro in a
+//! them: a macro may read its tokens any way it likes. What a macro in a
 //! body declares (`thread_local!(static X: ..)`) is not local to a group,
 //! but no fact holds it: extraction names a block's items from its item
-//! statements only, never from macro calls. syn then
+//! statements only, never from macro calls. So are a function's
+//! parameters, anywhere (`fn f(&self, n: u8) -> u8;` in a trait): its
+//! first parentheses outside the generics' `<..>`, which parse as well
+//! empty and bind nothing a path may start from. syn then
 //! need not parse them: a whole body in nearly half of rust-analyzer's
 //! functions (`{ self.len == 0 }`), and blocks, statements and arguments
 //! in many more (`if x { return None; }`, `let n = a.len() + 1;`,
