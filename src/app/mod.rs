@@ -426,7 +426,10 @@ pub fn analyze_loaded(
     }
     let mut warnings = workspace.warnings.clone();
     warnings.extend(model.warnings.iter().cloned());
-    let graph = Graph::new(model);
+    // The rules' interned paths need the references only: worked out
+    // while the graph is built.
+    let references = model.references.clone();
+    let (graph, paths) = rayon::join(|| Graph::new(model), || check::PathIds::of(&references));
     // Only the selected crates' suppressions can be used, so only theirs
     // are checked.
     let selected_files: BTreeSet<&str> = graph
@@ -448,7 +451,7 @@ pub fn analyze_loaded(
         Err(failure) => return Err(failure.within(workspace)),
     };
     let suppressed = check::suppress::apply(
-        check::run(&compiled, &graph),
+        check::run_with_paths(&compiled, &graph, paths),
         &suppressions,
         &compiled,
         &graph.model.references,

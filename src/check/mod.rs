@@ -65,8 +65,39 @@ pub struct Edge<'a> {
     pub references: &'a [usize],
 }
 
+/// The references' resolved paths interned: each reference's distinct
+/// path, and each distinct path split into segments.
+pub struct PathIds<'a> {
+    path_ids: Vec<PathId>,
+    paths: Vec<Vec<&'a str>>,
+}
+
+impl<'a> PathIds<'a> {
+    pub fn of(references: &'a [Reference]) -> PathIds<'a> {
+        let mut interned: FxHashMap<&str, PathId> = FxHashMap::default();
+        interned.reserve(references.len() / 4);
+        let mut paths = Vec::new();
+        let path_ids = references
+            .iter()
+            .map(|r| {
+                *interned.entry(&*r.path).or_insert_with(|| {
+                    paths.push(segments(&r.path).collect());
+                    PathId(paths.len() as u32 - 1)
+                })
+            })
+            .collect();
+        PathIds { path_ids, paths }
+    }
+}
+
 impl<'a> Context<'a> {
     pub fn new(graph: &'a Graph) -> Context<'a> {
+        Context::with_paths(graph, PathIds::of(&graph.model.references))
+    }
+
+    /// The context of `graph`, whose references' paths `paths` interned
+    /// (worked out while the graph was built).
+    pub fn with_paths(graph: &'a Graph, paths: PathIds<'a>) -> Context<'a> {
         let model = &graph.model;
         let module_segments: Vec<Vec<&str>> = model
             .modules
@@ -79,26 +110,13 @@ impl<'a> Context<'a> {
             .iter()
             .map(|segments| modules.insert_next(&mut trail, segments.iter().copied(), None))
             .collect();
-        let mut interned: FxHashMap<&str, PathId> = FxHashMap::default();
-        interned.reserve(model.references.len() / 4);
-        let mut paths = Vec::new();
-        let path_ids = model
-            .references
-            .iter()
-            .map(|r| {
-                *interned.entry(&*r.path).or_insert_with(|| {
-                    paths.push(segments(&r.path).collect());
-                    PathId(paths.len() as u32 - 1)
-                })
-            })
-            .collect();
         Context {
             graph,
             module_segments,
             modules,
             module_nodes,
-            path_ids,
-            paths,
+            path_ids: paths.path_ids,
+            paths: paths.paths,
         }
     }
 
@@ -310,8 +328,17 @@ fn in_reference_order(mut findings: Vec<Finding>) -> Vec<Finding> {
 
 /// Runs every rule; violations sorted by location, then rule.
 pub fn run(policy: &CompiledPolicy, graph: &Graph) -> Vec<Violation> {
+    run_with_paths(policy, graph, PathIds::of(&graph.model.references))
+}
+
+/// [`run`], with the graph's references' paths interned already.
+pub fn run_with_paths<'a>(
+    policy: &CompiledPolicy,
+    graph: &'a Graph,
+    paths: PathIds<'a>,
+) -> Vec<Violation> {
     use rayon::prelude::*;
-    let context = Context::new(graph);
+    let context = Context::with_paths(graph, paths);
     // The rules are independent: checked on both cores, their findings
     // taken in rule order (and sorted below), so the result is the same.
     let findings: Vec<Vec<Finding>> = policy
