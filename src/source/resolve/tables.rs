@@ -264,8 +264,10 @@ impl Tables {
                 prelude,
             });
         }
-        tables.res.reserve(modules.len() + names_bound(modules));
-        tables.res_ids.reserve(modules.len() + names_bound(modules));
+        // A meaning for each module and each of its names, at most.
+        let meanings = modules.len() + names_bound(modules);
+        tables.res.reserve(meanings);
+        tables.res_ids.reserve(meanings);
         for (id, input) in ModuleId::all(modules.len()).zip(modules) {
             let own = tables.intern(Res::at(Base::Module(id)));
             tables.modules.push(ModuleTable {
