@@ -362,7 +362,9 @@ pub fn run_with_paths<'a>(
         }));
     }
     let references = &graph.model.references;
-    violations.sort_by(|a, b| {
+    // Stable, on both cores: tens of thousands of violations on a big
+    // workspace, each compared by its file name first.
+    violations.par_sort_by(|a, b| {
         let (ra, rb) = (&references[a.reference()], &references[b.reference()]);
         (&ra.location, &policy.rules[a.rule].table.name, &ra.path).cmp(&(
             &rb.location,
