@@ -10,7 +10,7 @@ use crate::warning::WarningCode;
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
-    violations: Violations<'a>,
+    violations: NoViolations,
     warnings: Vec<JsonWarning<'a>>,
     stats: Stats,
     /// What changed against the baseline, when the run read one.
@@ -30,49 +30,49 @@ struct BaselineCounts {
     stale: usize,
 }
 
-#[derive(Serialize)]
-struct JsonViolation<'a> {
-    rule: &'a str,
-    kind: &'a str,
-    severity: Severity,
-    from: &'a str,
-    to: &'a str,
-    path: &'a str,
-    via: Via,
-    file: &'a str,
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
-    message: &'a str,
-    reason: Option<&'a str>,
-    baselined: bool,
+#[derive(Serialize, Clone)]
+pub(super) struct JsonViolation<'a> {
+    pub(super) rule: &'a str,
+    pub(super) kind: &'a str,
+    pub(super) severity: Severity,
+    pub(super) from: &'a str,
+    pub(super) to: &'a str,
+    pub(super) path: &'a str,
+    pub(super) via: Via,
+    pub(super) file: &'a str,
+    pub(super) line: u32,
+    pub(super) column: u32,
+    pub(super) end_line: u32,
+    pub(super) end_column: u32,
+    pub(super) message: &'a str,
+    pub(super) reason: Option<&'a str>,
+    pub(super) baselined: bool,
     /// The rule's `help` and `docs`, when it has them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<&'a str>,
+    pub(super) help: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    docs: Option<&'a str>,
+    pub(super) docs: Option<&'a str>,
     /// A path to use instead of `path`, through a re-export the policy
     /// allows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    suggestion: Option<&'a str>,
+    pub(super) suggestion: Option<&'a str>,
     /// From CODEOWNERS, when the workspace has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    owners: Option<&'a crate::owners::ViolationOwners>,
+    pub(super) owners: Option<&'a crate::owners::ViolationOwners>,
     /// For a cycle: every edge's reference, in cycle order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    cycle: Vec<JsonEdge<'a>>,
+    pub(super) cycle: Vec<JsonEdge<'a>>,
 }
 
-#[derive(Serialize)]
-struct JsonEdge<'a> {
-    from: &'a str,
-    to: &'a str,
-    path: &'a str,
-    via: Via,
-    file: &'a str,
-    line: u32,
-    column: u32,
+#[derive(Serialize, Clone)]
+pub(super) struct JsonEdge<'a> {
+    pub(super) from: &'a str,
+    pub(super) to: &'a str,
+    pub(super) path: &'a str,
+    pub(super) via: Via,
+    pub(super) file: &'a str,
+    pub(super) line: u32,
+    pub(super) column: u32,
 }
 
 #[derive(Serialize)]
@@ -96,19 +96,15 @@ struct Stats {
     elapsed_ms: u128,
 }
 
-/// The violations, each turned into its JSON form as it is written: a
-/// report of tens of thousands of violations never holds them all.
-struct Violations<'a>(&'a CheckRun<'a>);
+/// Where the violations go: the report is made by serde_json with this
+/// empty list, and the violations written into it by hand
+/// ([`super::json_text`]).
+struct NoViolations;
 
-impl Serialize for Violations<'_> {
+impl Serialize for NoViolations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let run = self.0;
-        let mut seq = serializer.serialize_seq(Some(run.violations.len()))?;
-        for violation in run.violations {
-            seq.serialize_element(&json_violation(run, violation))?;
-        }
-        seq.end()
+        serializer.serialize_seq(Some(0))?.end()
     }
 }
 
@@ -160,10 +156,37 @@ fn json_violation<'a>(run: &'a CheckRun, v: &'a crate::check::Violation) -> Json
     }
 }
 
-/// Writes the report to `out` as it is serialized: the text of a big
-/// report (tens of MB on a workspace with many violations) is never held
-/// whole.
+/// Writes the report to `out`: made by serde_json around an empty list of
+/// violations, which are written into it one at a time as they are turned
+/// into their JSON form, so the text of a big report (tens of MB on a
+/// workspace with many violations) is never held whole.
 pub fn write_json(run: &CheckRun, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let document = serde_json::to_vec_pretty(&report(run))?;
+    // A buffer of a concrete type: the many small writes go through it
+    // without a dynamic call each.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    // The list is the document's first `[`: only `"version": 1` is before.
+    let list = memchr::memchr(b'[', &document)
+        .filter(|_| !run.violations.is_empty())
+        .unwrap_or(document.len());
+    out.write_all(&document[..list])?;
+    if list < document.len() {
+        out.write_all(b"[")?;
+        for (index, violation) in run.violations.iter().enumerate() {
+            out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
+            super::json_text::violation(&mut out, &json_violation(run, violation))?;
+        }
+        // After the `[` comes the empty list's `]`.
+        out.write_all(b"\n  ")?;
+        out.write_all(&document[list + 1..])?;
+    }
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// The report around its violations (written into it by [`write_json`]).
+fn report<'a>(run: &'a CheckRun) -> Report<'a> {
     let model = &run.graph.model;
     let warnings = run
         .warnings
@@ -181,9 +204,9 @@ pub fn write_json(run: &CheckRun, out: &mut dyn std::io::Write) -> std::io::Resu
             column: w.location.as_ref().map(|l| l.column),
         })
         .collect();
-    let report = Report {
+    Report {
         version: 1,
-        violations: Violations(run),
+        violations: NoViolations,
         warnings,
         stats: Stats {
             crates: model.crates,
@@ -198,12 +221,5 @@ pub fn write_json(run: &CheckRun, out: &mut dyn std::io::Write) -> std::io::Resu
             baselined: run.verdict.baselined,
             stale: run.verdict.stale_entries,
         }),
-    };
-    // A buffer of a concrete type: serde_json's many small writes go
-    // through it without a dynamic call each.
-    use std::io::Write as _;
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut buffered, &report)?;
-    buffered.write_all(b"\n")?;
-    buffered.flush()
+    }
 }

@@ -10,6 +10,7 @@ mod github;
 mod gitlab;
 mod human;
 mod json;
+mod json_text;
 mod markdown;
 mod policy_errors;
 mod sarif;
