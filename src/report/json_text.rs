@@ -105,12 +105,26 @@ fn key(out: &mut impl Write, before: &[u8], name: &str) -> io::Result<()> {
 /// A JSON string: copied whole when nothing in it is escaped (paths and
 /// messages, almost always), else as serde_json escapes it.
 fn string(out: &mut impl Write, text: &str) -> io::Result<()> {
-    if text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    if needs_escape(text.as_bytes()) {
         return serde_json::to_writer(out, text).map_err(io::Error::from);
     }
     out.write_all(b"\"")?;
     out.write_all(text.as_bytes())?;
     out.write_all(b"\"")
+}
+
+/// Whether serde_json escapes any byte of `bytes`: a control character,
+/// `"` or `\`. Sixteen bytes at a time without an early exit inside, which
+/// the compiler turns into vector compares.
+fn needs_escape(bytes: &[u8]) -> bool {
+    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let mut chunks = bytes.chunks_exact(16);
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |any, &b| any | escaped(b)) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| escaped(b))
 }
 
 fn number(out: &mut impl Write, mut n: u32) -> io::Result<()> {
@@ -178,6 +192,19 @@ mod tests {
             file: "src/a.rs",
             line,
             column: 0,
+        }
+    }
+
+    #[test]
+    fn escapes_are_found_anywhere_in_a_long_text() {
+        let plain = "shop::billing::invoice::Invoice::new".repeat(3);
+        assert!(!needs_escape(plain.as_bytes()));
+        for at in 0..plain.len() {
+            for byte in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                let mut text = plain.clone().into_bytes();
+                text[at] = byte;
+                assert!(needs_escape(&text), "{byte} at {at}");
+            }
         }
     }
 
