@@ -94,23 +94,27 @@ pub fn resolve<R: Send>(
     // Each module's path, written once: for the work beside, for the
     // resolved paths and for the model.
     let module_paths: Vec<String> = tree.modules.iter().map(|m| m.segments.join("::")).collect();
-    let (names, beside) = rayon::join(
+    // The modules' records need the tree only: made on the other core once
+    // the work beside is done, while the tables are still being built.
+    let (names, (beside, modules)) = rayon::join(
         || built.or_else(|| needed.then(|| build_names(workspace, &tree, options))),
         || {
-            beside(Resolving {
+            let beside = beside(Resolving {
                 tree: &tree,
                 paths: &module_paths,
-            })
+            });
+            let modules: Vec<Module> = (tree.modules.par_iter())
+                .zip(&module_paths)
+                .map(|(m, path)| module(workspace, m, path.clone()))
+                .collect();
+            (beside, modules)
         },
     );
-    // The tables hold imports interned: the written ones can go before the
-    // references are resolved.
-    for m in &mut tree.modules {
-        // The re-exports' names stay for the model (`Module::reexports`).
-        m.code.imports.retain(|import| import.is_pub);
-        m.code.globs = Vec::new();
-        m.code.extern_crates = Vec::new();
-    }
+    // The tables hold what resolution needs of the tree's modules, and
+    // their records are made: their code goes, freed on the pool beside
+    // the resolution rather than on this thread after it.
+    let code = std::mem::take(&mut tree.modules);
+    rayon::spawn(move || drop(code));
     if let Some(names) = names {
         // The manifests' references depend only on what the record's key
         // hashes: a run that read the record back has them already.
@@ -142,14 +146,6 @@ pub fn resolve<R: Send>(
     }
 
     let crates = tree.crate_roots.len();
-    // On both cores: each record copies its module's names, and the
-    // tree's code is freed as it goes.
-    let modules = tree
-        .modules
-        .into_par_iter()
-        .zip(module_paths)
-        .map(|(m, path)| module(workspace, m, path))
-        .collect();
     let model = SourceModel {
         modules: Arc::new(modules),
         references: Arc::new(references),
@@ -361,7 +357,7 @@ fn manifest_references(
 }
 
 /// The model's record of a module of the tree.
-pub(super) fn module(workspace: &Workspace, m: TreeModule, path: String) -> Module {
+pub(super) fn module(workspace: &Workspace, m: &TreeModule, path: String) -> Module {
     let krate = &workspace.crates[m.crate_index];
     Module {
         path,
@@ -374,7 +370,7 @@ pub(super) fn module(workspace: &Workspace, m: TreeModule, path: String) -> Modu
             .filter(|import| import.is_pub)
             .map(|import| import.name.clone())
             .collect(),
-        public_children: m.public_children,
+        public_children: m.public_children.clone(),
         selected: krate.selected,
     }
 }
