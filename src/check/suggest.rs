@@ -194,27 +194,25 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
     let broken = broken_candidates(policy, graph, violations, &asked, &paths);
     // Each violation's best candidate: the shortest path, then the first
     // in text order.
-    let mut best: BTreeMap<usize, (Candidate, &Arc<str>)> = BTreeMap::new();
+    // Each violation's best candidate, by the violation's position.
+    let mut best: Vec<Option<(Candidate, &Arc<str>)>> = vec![None; violations.len()];
     for (candidate, question) in candidates.into_iter().zip(questions) {
         if broken.contains(&question) {
             continue;
         }
         let path = &paths[question];
-        let slot = best.entry(candidate.violation).or_insert((candidate, path));
+        let slot = best[candidate.violation].get_or_insert((candidate, path));
         if (slot.1.len(), &**slot.1) > (path.len(), &**path) {
             *slot = (candidate, path);
         }
     }
-    let made: Vec<(usize, Suggestion)> = best
-        .into_par_iter()
-        .map(|(index, (candidate, path))| {
-            let reference = &model.references[violations[index].reference()];
-            (index, suggestion(model, reference, candidate.through, path))
-        })
-        .collect();
-    for (index, made) in made {
-        violations[index].suggestion = Some(Box::new(made));
-    }
+    (violations.par_iter_mut().zip(best))
+        .filter_map(|(violation, best)| best.map(|best| (violation, best)))
+        .for_each(|(violation, (candidate, path))| {
+            let reference = &model.references[violation.reference()];
+            let made = suggestion(model, reference, candidate.through, path);
+            violation.suggestion = Some(Box::new(made));
+        });
 }
 
 /// The candidates of one violation: each module that re-exports the item

@@ -6,7 +6,7 @@ pub mod cycles;
 pub mod paths;
 pub mod view;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -45,7 +45,8 @@ impl Graph {
         }
         // Each reference's target node; an external crate's node is added
         // when a reference first uses it.
-        let mut externals: HashMap<&str, NodeIndex> = HashMap::new();
+        // Hashed for each reference to an external crate: a fast hash.
+        let mut externals: rustc_hash::FxHashMap<&str, NodeIndex> = Default::default();
         let targets: Vec<NodeIndex> = model
             .references
             .iter()
