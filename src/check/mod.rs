@@ -308,7 +308,8 @@ pub struct Violation {
     /// violations have none, and a workspace may have tens of thousands.
     pub key: Option<Box<(String, String)>>,
     /// A path to use instead, through a re-export the policy allows.
-    pub suggestion: Option<Box<suggest::Suggestion>>,
+    /// Shared by the violations that take the same one.
+    pub suggestion: Option<std::sync::Arc<suggest::Suggestion>>,
     /// Who owns the code, when the workspace has a CODEOWNERS file.
     pub owners: Option<Box<crate::owners::ViolationOwners>>,
 }

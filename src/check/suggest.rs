@@ -164,55 +164,67 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
     if candidates.is_empty() {
         return;
     }
-    let written: Vec<Arc<str>> = candidates
-        .par_iter()
-        .map(|c| {
-            let reference = &model.references[violations[c.violation].reference()];
-            suggested_path(model, reference, c.through).into()
-        })
-        .collect();
-    // Candidates alike (one module naming one path, through one module,
-    // written the same way) get the same answer from every rule: each is
-    // asked once. Generated and repetitive code has ten times fewer
-    // questions than candidates.
+    // Candidates alike (one module naming one path to one module, written
+    // the same way, through one module) get the same path and the same
+    // answer from every rule: each is asked once, and its path written
+    // once. Generated and repetitive code has ten times fewer questions
+    // than candidates.
     let mut asked: Vec<Candidate> = Vec::new();
-    let mut paths: Vec<Arc<str>> = Vec::new();
-    let mut question_of: FxHashMap<(ModuleId, ModuleId, Via, Arc<str>), usize> =
+    let mut question_of: FxHashMap<(ModuleId, ModuleId, Via, &str, Target), usize> =
         FxHashMap::default();
-    let questions: Vec<usize> = (candidates.iter().zip(written))
-        .map(|(&candidate, path)| {
+    let questions: Vec<usize> = (candidates.iter())
+        .map(|&candidate| {
             let reference = &model.references[violations[candidate.violation].reference()];
-            let key = (reference.from, candidate.through, reference.via, path);
-            *question_of.entry(key).or_insert_with_key(|key| {
+            let key = (
+                reference.from,
+                candidate.through,
+                reference.via,
+                &*reference.path,
+                reference.target.clone(),
+            );
+            *question_of.entry(key).or_insert_with(|| {
                 asked.push(candidate);
-                paths.push(key.3.clone());
                 asked.len() - 1
             })
         })
         .collect();
     drop(question_of);
+    let paths: Vec<Arc<str>> = (asked.par_iter())
+        .map(|c| {
+            let reference = &model.references[violations[c.violation].reference()];
+            suggested_path(model, reference, c.through).into()
+        })
+        .collect();
     let broken = broken_candidates(policy, graph, violations, &asked, &paths);
-    // Each violation's best candidate: the shortest path, then the first
-    // in text order.
-    // Each violation's best candidate, by the violation's position.
-    let mut best: Vec<Option<(Candidate, &Arc<str>)>> = vec![None; violations.len()];
+    // Each violation's best question: the shortest path, then the first in
+    // text order.
+    let mut best: Vec<Option<usize>> = vec![None; violations.len()];
     for (candidate, question) in candidates.into_iter().zip(questions) {
         if broken.contains(&question) {
             continue;
         }
         let path = &paths[question];
-        let slot = best[candidate.violation].get_or_insert((candidate, path));
-        if (slot.1.len(), &**slot.1) > (path.len(), &**path) {
-            *slot = (candidate, path);
+        let slot = best[candidate.violation].get_or_insert(question);
+        if (paths[*slot].len(), &*paths[*slot]) > (path.len(), &**path) {
+            *slot = question;
         }
     }
+    // One suggestion per question, shared by the violations that take it.
+    let mut taken = vec![false; asked.len()];
+    for &question in best.iter().flatten() {
+        taken[question] = true;
+    }
+    let made: Vec<Option<Arc<Suggestion>>> = (asked.par_iter().zip(&paths).zip(taken))
+        .map(|((candidate, path), taken)| {
+            taken.then(|| {
+                let reference = &model.references[violations[candidate.violation].reference()];
+                Arc::new(suggestion(model, reference, candidate.through, path))
+            })
+        })
+        .collect();
     (violations.par_iter_mut().zip(best))
-        .filter_map(|(violation, best)| best.map(|best| (violation, best)))
-        .for_each(|(violation, (candidate, path))| {
-            let reference = &model.references[violation.reference()];
-            let made = suggestion(model, reference, candidate.through, path);
-            violation.suggestion = Some(Box::new(made));
-        });
+        .filter_map(|(violation, best)| Some((violation, best?)))
+        .for_each(|(violation, question)| violation.suggestion = made[question].clone());
 }
 
 /// The candidates of one violation: each module that re-exports the item
