@@ -230,8 +230,8 @@ struct RawBatch {
 /// file) and appends them to `into`, the unresolvable skipped, with
 /// `manifests` (sorted) each in its place; returns how many raw ones were
 /// appended. The files are resolved in parallel a round at a time, each
-/// round appended before the next starts, so the resolved references are
-/// never all held twice. Each file's references are sorted as they are
+/// round appended while the next is resolved, so the resolved references
+/// are never all held twice. Each file's references are sorted as they are
 /// resolved and the files come in order, so the list ends in the model's
 /// order without sorting it whole.
 fn resolve_batches(
@@ -241,9 +241,13 @@ fn resolve_batches(
     manifests: Vec<Reference>,
     into: &mut Vec<Reference>,
 ) -> usize {
-    let mut count = 0;
-    let mut manifests = manifests.into_iter().peekable();
+    let mut appended = Appended {
+        into,
+        manifests: manifests.into_iter().peekable(),
+        count: 0,
+    };
     let mut batches = raw_references.into_iter().peekable();
+    let mut resolved: Vec<Vec<Reference>> = Vec::new();
     while batches.peek().is_some() {
         // Whole files only: a round's files sort before the next round's.
         let mut round: Vec<Vec<RawBatch>> = Vec::new();
@@ -260,71 +264,110 @@ fn resolve_batches(
             size += file.iter().map(|b| b.refs.len()).sum::<usize>();
             round.push(file);
         }
-        let resolved: Vec<Vec<Reference>> = round
-            .into_par_iter()
-            .map_init(
-                || (names.resolver(), Scratch::default()),
-                |(resolver, scratch), file| {
-                    let mut resolved = Vec::with_capacity(file.iter().map(|b| b.refs.len()).sum());
-                    for batch in file {
-                        // What one module looks up is rarely what the next does.
-                        resolver.forget();
-                        let raw_refs = batch.refs.into_raw();
-                        // A path written again the same way in the same
-                        // module resolves the same: looked up once (code
-                        // repeats its paths, generated code most of all).
-                        let mut seen = FxHashMap::default();
-                        seen.reserve(raw_refs.len());
-                        resolved.extend(raw_refs.iter().filter_map(|raw| {
-                            let how = (
-                                raw.path.segments.joined(),
-                                raw.path.leading_colon,
-                                raw.via == Via::Use,
-                                raw.position,
-                            );
-                            let (path, target) = seen
-                                .entry(how)
-                                .or_insert_with(|| {
-                                    resolve_ref(
-                                        resolver,
-                                        scratch,
-                                        names,
-                                        module_paths,
-                                        batch.module,
-                                        raw,
-                                    )
-                                })
-                                .clone()?;
-                            Some(Reference {
-                                from: batch.module,
-                                path,
-                                target,
-                                via: raw.via,
-                                location: raw.span.located(batch.source.relative.clone()),
-                            })
-                        }));
-                    }
-                    resolved.sort_unstable_by(in_model_order);
-                    resolved
-                },
-            )
-            .collect();
-        for file in resolved {
+        // The round before is appended while this one is resolved: the
+        // copy into the model's list (whose pages are touched for the first
+        // time) took a third of the phase on one core.
+        let done = std::mem::take(&mut resolved);
+        let (now, ()) = rayon::join(
+            || resolve_round(names, module_paths, round),
+            || appended.push(done),
+        );
+        resolved = now;
+    }
+    appended.push(resolved);
+    let Appended {
+        into,
+        manifests,
+        count,
+    } = appended;
+    into.extend(manifests);
+    count
+}
+
+/// The model's list of references as rounds are appended to it, with the
+/// manifests' references still to merge in.
+struct Appended<'a> {
+    into: &'a mut Vec<Reference>,
+    manifests: std::iter::Peekable<std::vec::IntoIter<Reference>>,
+    /// How many resolved raw references were appended.
+    count: usize,
+}
+
+impl Appended<'_> {
+    fn push(&mut self, files: Vec<Vec<Reference>>) {
+        for file in files {
             let Some(first) = file.first() else {
                 continue;
             };
             // A manifest is never a source file: those before this file
             // go first.
-            while let Some(manifest) = manifests.next_if(|m| m.location.file < first.location.file)
+            while let Some(manifest) =
+                (self.manifests).next_if(|m| m.location.file < first.location.file)
             {
-                into.push(manifest);
+                self.into.push(manifest);
             }
-            count += file.len();
-            into.extend(file);
+            self.count += file.len();
+            self.into.extend(file);
         }
     }
-    into.extend(manifests);
-    count
+}
+
+/// Resolves one round of whole files on both cores: each file's references
+/// in model order.
+fn resolve_round(
+    names: &Names,
+    module_paths: &[String],
+    round: Vec<Vec<RawBatch>>,
+) -> Vec<Vec<Reference>> {
+    round
+        .into_par_iter()
+        .map_init(
+            || (names.resolver(), Scratch::default()),
+            |(resolver, scratch), file| {
+                let mut resolved = Vec::with_capacity(file.iter().map(|b| b.refs.len()).sum());
+                for batch in file {
+                    // What one module looks up is rarely what the next does.
+                    resolver.forget();
+                    let raw_refs = batch.refs.into_raw();
+                    // A path written again the same way in the same
+                    // module resolves the same: looked up once (code
+                    // repeats its paths, generated code most of all).
+                    let mut seen = FxHashMap::default();
+                    seen.reserve(raw_refs.len());
+                    resolved.extend(raw_refs.iter().filter_map(|raw| {
+                        let how = (
+                            raw.path.segments.joined(),
+                            raw.path.leading_colon,
+                            raw.via == Via::Use,
+                            raw.position,
+                        );
+                        let (path, target) = seen
+                            .entry(how)
+                            .or_insert_with(|| {
+                                resolve_ref(
+                                    resolver,
+                                    scratch,
+                                    names,
+                                    module_paths,
+                                    batch.module,
+                                    raw,
+                                )
+                            })
+                            .clone()?;
+                        Some(Reference {
+                            from: batch.module,
+                            path,
+                            target,
+                            via: raw.via,
+                            location: raw.span.located(batch.source.relative.clone()),
+                        })
+                    }));
+                }
+                resolved.sort_unstable_by(in_model_order);
+                resolved
+            },
+        )
+        .collect()
 }
 
 /// Each crate root's references to the crates its manifest depends on.
