@@ -2,9 +2,10 @@
 //! finding (violation, warning, policy error) renders the same way.
 
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity};
+
+use super::lined_text::LinedText;
 
 #[derive(Debug)]
 pub struct Report {
@@ -12,7 +13,7 @@ pub struct Report {
     pub code: String,
     pub severity: Severity,
     pub help: Option<String>,
-    pub source: Option<NamedSource<Arc<str>>>,
+    pub source: Option<NamedSource<LinedText>>,
     pub labels: Vec<LabeledSpan>,
     pub related: Vec<Report>,
 }

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, Severity as MietteSeverity};
 
 use super::common::Level;
 use super::diagnostic::{Renderer, Report};
+use super::lined_text::LinedText;
 use super::{CheckRun, Style};
 
 /// From this many violations on, the output ends with a breakdown by rule
@@ -20,7 +20,7 @@ const TOP_EDGES: usize = 10;
 
 pub fn human(run: &CheckRun, style: &Style) -> String {
     let renderer = Renderer::new(style);
-    let policy_text: Arc<str> = run.policy_source.text.as_str().into();
+    let policy_text = LinedText::new(run.policy_source.text.as_str().into());
     let mut out = String::new();
     let model = &run.graph.model;
     for violation in run.violations.iter().filter(|v| !v.baselined) {
@@ -29,7 +29,7 @@ pub fn human(run: &CheckRun, style: &Style) -> String {
         for (hop, &index) in violation.references.iter().enumerate() {
             let reference = &model.references[index];
             let location = &reference.location;
-            let text = run.sources.get(&location.file);
+            let text = run.sources.lined(&location.file);
             let label = if reference.via == crate::source::Via::Manifest {
                 format!("dependency on `{}` declared here", reference.path)
             } else if violation.references.len() > 1 {
@@ -100,7 +100,7 @@ fn warning_report(warning: &crate::warning::Warning, run: &CheckRun) -> Report {
         warning.message.clone(),
     );
     if let Some(location) = &warning.location {
-        let text = run.sources.get(&location.file);
+        let text = run.sources.lined(&location.file);
         report.source = Some(NamedSource::new(&location.file, text));
         report.labels = vec![LabeledSpan::new_primary_with_span(None, location.bytes())];
     }

@@ -11,6 +11,7 @@ mod gitlab;
 mod human;
 mod json;
 mod json_text;
+mod lined_text;
 mod markdown;
 mod policy_errors;
 mod sarif;
@@ -34,6 +35,7 @@ pub use github::{github, github_failure};
 pub use gitlab::{gitlab, gitlab_failure};
 pub use human::human;
 pub use json::write_json;
+use lined_text::LinedText;
 pub use markdown::{markdown, markdown_failure};
 pub use policy_errors::{policy_errors, policy_problems, suppression_errors, suppression_problems};
 pub use sarif::{sarif, sarif_failure};
@@ -66,19 +68,27 @@ pub struct CheckRun<'a> {
 /// formats do no I/O.
 #[derive(Default)]
 pub struct Sources {
-    files: BTreeMap<String, Arc<str>>,
+    files: BTreeMap<String, LinedText>,
 }
 
 impl Sources {
     pub fn new(files: BTreeMap<String, Arc<str>>) -> Sources {
+        let files = (files.into_iter())
+            .map(|(file, text)| (file, LinedText::new(text)))
+            .collect();
         Sources { files }
     }
 
     /// The text of a workspace file; empty if it could not be read.
     pub fn get(&self, file: &str) -> Arc<str> {
+        self.lined(file).text().clone()
+    }
+
+    /// [`Sources::get`], with its line starts, for miette to quote.
+    pub fn lined(&self, file: &str) -> LinedText {
         self.files
             .get(file)
             .cloned()
-            .unwrap_or_else(|| Arc::from(""))
+            .unwrap_or_else(|| LinedText::new(Arc::from("")))
     }
 }

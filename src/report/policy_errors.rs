@@ -11,7 +11,7 @@ use crate::policy::{PolicyError, PolicyErrors};
 pub fn policy_errors(errors: &PolicyErrors, style: &super::Style) -> String {
     let renderer = Renderer::new(style);
     let sorted = sorted(errors);
-    let policy_text: std::sync::Arc<str> = errors.source.text.as_str().into();
+    let policy_text = super::lined_text::LinedText::new(errors.source.text.as_str().into());
     let mut out = String::new();
     for error in &sorted {
         let mut report = Report::new(
@@ -103,7 +103,7 @@ pub fn suppression_errors(
             error.message.clone(),
         );
         report.help = error.help.clone();
-        let text = sources.get(&error.location.file);
+        let text = sources.lined(&error.location.file);
         report.source = Some(NamedSource::new(&error.location.file, text));
         report.labels = vec![LabeledSpan::new_primary_with_span(
             None,
