@@ -304,8 +304,9 @@ pub struct Violation {
     pub message: String,
     pub severity: Severity,
     pub baselined: bool,
-    /// See [`Finding::key`]. The three optional parts are boxed: most
-    /// violations have none, and a workspace may have tens of thousands.
+    /// See [`Finding::key`]. The three optional parts are behind a pointer
+    /// (the suggestion's shared): most violations have none, and a
+    /// workspace may have tens of thousands.
     pub key: Option<Box<(String, String)>>,
     /// A path to use instead, through a re-export the policy allows.
     /// Shared by the violations that take the same one.

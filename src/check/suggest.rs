@@ -72,9 +72,10 @@ impl Suggestion {
 }
 
 /// One candidate: violation `violation` could name the item through
-/// module `through`. Only its path is written before the probe; the rest
-/// of a suggestion's text only for the one kept (a workspace may have tens
-/// of thousands of candidates).
+/// module `through`. Candidates alike are one question: its path is
+/// written once before the probe, the rest of a suggestion's text once
+/// for a question some violation keeps (a workspace may have tens of
+/// thousands of candidates).
 #[derive(Clone, Copy)]
 struct Candidate {
     violation: usize,
@@ -154,8 +155,8 @@ pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violati
     if reexporters.is_empty() {
         return;
     }
-    // Found, and their paths written, on both cores: a workspace may have
-    // tens of thousands of violations with a re-export to go through.
+    // Found on both cores: a workspace may have tens of thousands of
+    // violations with a re-export to go through.
     let candidates: Vec<Candidate> = violations
         .par_iter()
         .enumerate()

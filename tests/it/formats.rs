@@ -858,8 +858,9 @@ fn a_closed_stdout_keeps_the_exit_code() {
     }
 }
 
-/// The JSON report is streamed as it is serialized: it must read exactly
-/// as serde_json pretty-prints it (its own text parsed and printed again),
+/// The JSON report is written a violation at a time, by hand, into the
+/// document serde_json makes around them: it must read exactly as
+/// serde_json pretty-prints it (its own text parsed and printed again),
 /// with every key and violation in order, on fixtures with cycles,
 /// warnings, a baseline and owners.
 #[test]

@@ -112,9 +112,14 @@ pub fn resolve<R: Send>(
     );
     // The tables hold what resolution needs of the tree's modules, and
     // their records are made: their code goes, freed on the pool beside
-    // the resolution rather than on this thread after it.
+    // the resolution rather than on this thread after it. On one thread
+    // the pool would only get to it after the resolution: freed now.
     let code = std::mem::take(&mut tree.modules);
-    rayon::spawn(move || drop(code));
+    if rayon::current_num_threads() > 1 {
+        rayon::spawn(move || drop(code));
+    } else {
+        drop(code);
+    }
     if let Some(names) = names {
         // The manifests' references depend only on what the record's key
         // hashes: a run that read the record back has them already.
