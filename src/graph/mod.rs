@@ -38,10 +38,8 @@ pub struct EdgeReferences {
 impl Graph {
     pub fn new(model: SourceModel) -> Graph {
         let mut graph = DiGraph::new();
-        let mut nodes = BTreeMap::new();
         for id in ModuleId::all(model.modules.len()) {
-            let node = Node::Module(id);
-            nodes.insert(node.clone(), graph.add_node(node));
+            graph.add_node(Node::Module(id));
         }
         // Each reference's target node; an external crate's node is added
         // when a reference first uses it.
@@ -57,9 +55,16 @@ impl Graph {
                     .or_insert_with(|| graph.add_node(Node::External(name.to_string()))),
             })
             .collect();
-        for (name, &index) in &externals {
-            nodes.insert(Node::External(name.to_string()), index);
-        }
+        // The modules in id order, then the external crates by name: the
+        // map's order, so it is built in one pass (tens of thousands of
+        // modules at scale).
+        let mut external_nodes: Vec<(Node, NodeIndex)> = (externals.iter())
+            .map(|(name, &index)| (Node::External(name.to_string()), index))
+            .collect();
+        external_nodes.sort_unstable();
+        let module_nodes = (ModuleId::all(model.modules.len()))
+            .map(|id| (Node::Module(id), NodeIndex::new(id.index())));
+        let nodes: BTreeMap<Node, NodeIndex> = module_nodes.chain(external_nodes).collect();
         // References grouped by module (a counting sort keeps index order),
         // then by target within each module: one edge per run, edges in
         // (from, to) order.
@@ -76,6 +81,7 @@ impl Graph {
             grouped[next[reference.from]] = index;
             next[reference.from] += 1;
         }
+        let mut edges = Vec::new();
         for module in 0..model.modules.len() {
             let references = &mut grouped[starts[module]..starts[module + 1]];
             references.sort_by_key(|&index| targets[index]);
@@ -87,9 +93,14 @@ impl Graph {
                     start: start as u32,
                     end: end as u32,
                 };
-                graph.add_edge(NodeIndex::new(module), targets[run[0]], span);
+                edges.push((NodeIndex::new(module), targets[run[0]], span));
                 start = end;
             }
+        }
+        // Added at once: the graph's list of edges never grows and copies.
+        graph.reserve_exact_edges(edges.len());
+        for (from, to, span) in edges {
+            graph.add_edge(from, to, span);
         }
         Graph {
             model,
