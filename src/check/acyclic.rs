@@ -154,6 +154,20 @@ impl Rule for Acyclic {
         false
     }
 
+    /// Only a reference joining two members makes a hop of a cycle.
+    fn may_report_any(&self, context: &Context) -> bool {
+        let members = context.decide(&self.modules);
+        context.selected_modules().any(|module| {
+            let Some(a) = members.member(module) else {
+                return false;
+            };
+            context.edges_from(module).any(|edge| match edge.target {
+                Node::Module(target) => members.member(*target).is_some_and(|b| a != b),
+                Node::External(_) => false,
+            })
+        })
+    }
+
     fn check(&self, context: &Context) -> Vec<Finding> {
         let found = self.cycles(context, usize::MAX);
         let listed = found.cycles.len();

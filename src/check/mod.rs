@@ -278,6 +278,13 @@ pub trait Rule: Send + Sync {
     fn decides_each_reference_alone(&self) -> bool {
         true
     }
+    /// Whether [`Rule::reported`] could object to any of `context`'s
+    /// references on a graph that also holds others: what a rule that
+    /// reads every edge answers before it is asked on such a graph (built
+    /// for it alone). Yes unless the rule knows better.
+    fn may_report_any(&self, _context: &Context) -> bool {
+        true
+    }
 }
 
 /// The module paths a pattern list matches exactly: its members.

@@ -353,18 +353,21 @@ fn broken_candidates(
             }
         })
     };
-    let (alone, whole): (Vec<_>, Vec<_>) = policy
+    let (alone, mut whole): (Vec<_>, Vec<_>) = policy
         .rules
         .iter()
         .partition(|rule| rule.rule.decides_each_reference_alone());
     let mut broken = BTreeSet::new();
-    if !alone.is_empty() {
+    {
         let probe = graph_with(model, candidate_references().collect());
         let context = Context::new(&probe);
         let reported: Vec<Vec<usize>> = (alone.par_iter())
             .map(|rule| rule.rule.reported(&context, 0))
             .collect();
         broken.extend(reported.into_iter().flatten());
+        // The rules that read every edge are asked on a graph built for
+        // them: only those that could object to some candidate.
+        whole.retain(|rule| rule.rule.may_report_any(&context));
     }
     if !whole.is_empty() {
         let mut firsts: Vec<usize> = graph
