@@ -92,17 +92,6 @@ impl Acyclic {
                 }
             }
         }
-        // Asked about references none of which joins two members: none
-        // makes a hop, so none closes a cycle, and the search (the costly
-        // part in a tangle) is not made.
-        if asked < usize::MAX && asked_by_node.is_empty() {
-            return MemberCycles {
-                names: Vec::new(),
-                cycles: Vec::new(),
-                asked: BTreeMap::new(),
-                complete: true,
-            };
-        }
         // The cycle search's ids: members in name order.
         let member_nodes: BTreeSet<NodeId> =
             first_by_node.keys().flat_map(|&(a, b)| [a, b]).collect();
