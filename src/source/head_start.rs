@@ -72,7 +72,8 @@ impl HeadStart {
         };
         let prefetch = Arc::new(Prefetch::new(locator, GUESSED, Reading::Ahead));
         for (file, shown) in roots {
-            prefetch.ahead(&file, shown.into(), true);
+            let size = super::prefetch::size_of(&file);
+            prefetch.ahead(&file, shown.into(), true, size);
         }
         // Cargo keeps a core busy: one thread fewer than the pool has, so
         // cargo is not slowed by the reading meant to fill its wait.

@@ -101,6 +101,8 @@ struct State {
     awaited: Option<Key>,
     /// The tree is built: the threads stop.
     closed: bool,
+    /// Parsing threads waiting for a job.
+    idle: usize,
     /// A parsing thread panicked: the file it parsed will never come, so
     /// the tree must not wait for it.
     failed: bool,
@@ -143,9 +145,9 @@ impl<'a> Prefetch<'a> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Queues a file to parse ahead, unless it was queued before.
-    pub fn ahead(&self, file: &Path, relative: Arc<str>, owns_dir: bool) {
-        let size = std::fs::metadata(file).map_or(0, |m| m.len());
+    /// Queues a file to parse ahead, unless it was queued before. `size`
+    /// orders the queue: the file's size when it was looked at.
+    pub fn ahead(&self, file: &Path, relative: Arc<str>, owns_dir: bool, size: u64) {
         let mut state = self.lock();
         if state.seen.insert(file.to_path_buf()) {
             let key = (file.to_path_buf(), relative);
@@ -156,7 +158,7 @@ impl<'a> Prefetch<'a> {
                 key,
                 owns_dir,
             });
-            self.jobs.notify_one();
+            self.wake_a_worker(&state);
         }
     }
 
@@ -186,7 +188,7 @@ impl<'a> Prefetch<'a> {
                     owns_dir,
                 });
                 asked = true;
-                self.jobs.notify_one();
+                self.wake_a_worker(&state);
             }
             state.awaited = Some(key.clone());
             state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
@@ -202,6 +204,14 @@ impl<'a> Prefetch<'a> {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Wakes a parsing thread for a job just queued, if one waits: a wake
+    /// is a system call even when nobody waits, and one is queued per file.
+    fn wake_a_worker(&self, state: &State) {
+        if state.idle > 0 {
+            self.jobs.notify_one();
+        }
     }
 
     /// Stops the parsing threads, each after the file it is parsing.
@@ -233,7 +243,9 @@ impl<'a> Prefetch<'a> {
                         }
                         continue;
                     }
+                    state.idle += 1;
                     state = self.jobs.wait(state).unwrap_or_else(|e| e.into_inner());
+                    state.idle -= 1;
                 }
             };
             let (file, relative) = &job.key;
@@ -251,9 +263,14 @@ impl<'a> Prefetch<'a> {
             let base = file.parent().unwrap_or(Path::new(""));
             let mut children = Vec::new();
             self.children(parsed.children(), base, &dir, Some(base), &mut children);
-            for (child, owns_dir) in children {
-                let relative = self.locator.shown(&child).into();
-                self.ahead(&child, relative, owns_dir);
+            for Child {
+                file,
+                owns_dir,
+                size,
+            } in children
+            {
+                let relative = self.locator.shown(&file).into();
+                self.ahead(&file, relative, owns_dir, size);
             }
             let mut state = self.lock();
             state.pending.remove(&job.key);
@@ -273,7 +290,7 @@ impl<'a> Prefetch<'a> {
         base: &Path,
         dir: &Path,
         file_dir: Option<&Path>,
-        found: &mut Vec<(PathBuf, bool)>,
+        found: &mut Vec<Child>,
     ) {
         // Inline modules nest as deep as the code: a work list.
         let mut work: Vec<(&[ModDecl], PathBuf, Option<&Path>)> =
@@ -289,14 +306,22 @@ impl<'a> Prefetch<'a> {
                     None => {
                         let candidates = module_file_candidates(decl, &dir, file_dir);
                         for candidate in &candidates.alternatives {
-                            if let Found::File(file) = self.locator.find(base, candidate) {
-                                found.push((file, true));
+                            if let Found::File { path, size } = self.locator.find(base, candidate) {
+                                found.push(Child {
+                                    file: path,
+                                    owns_dir: true,
+                                    size,
+                                });
                             }
                         }
                         for (candidate, owns_dir) in &candidates.defaults {
                             match self.locator.find(base, candidate) {
-                                Found::File(file) => {
-                                    found.push((file, *owns_dir));
+                                Found::File { path, size } => {
+                                    found.push(Child {
+                                        file: path,
+                                        owns_dir: *owns_dir,
+                                        size,
+                                    });
                                     break;
                                 }
                                 Found::Outside => break,
@@ -308,6 +333,20 @@ impl<'a> Prefetch<'a> {
             }
         }
     }
+}
+
+/// A file a `mod x;` declaration names, found.
+struct Child {
+    file: PathBuf,
+    /// Whether its own `mod x;` children live beside it.
+    owns_dir: bool,
+    size: u64,
+}
+
+/// The size of `file` for the queue's order: the crate roots', which no
+/// declaration found.
+pub fn size_of(file: &Path) -> u64 {
+    std::fs::metadata(file).map_or(0, |m| m.len())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -168,7 +168,7 @@ fn build(workspace: &Workspace, prefetch: &Prefetch) -> Tree {
             }
         };
         if let Some(file) = &file {
-            prefetch.ahead(file, relative.clone(), true);
+            prefetch.ahead(file, relative.clone(), true, super::prefetch::size_of(file));
         }
         let chain = Arc::new(file.iter().map(|f| tree.file_id(f)).collect());
         queue.push_back(Pending {
@@ -299,16 +299,19 @@ impl Locator {
     /// file inside the workspace and outside its target directory. `base`
     /// is the canonical folder of the file declaring the module.
     pub fn find(&self, base: &Path, candidate: &Path) -> Found {
-        let Some(canonical) = canonical(base, candidate) else {
+        let Some((canonical, meta)) = canonical(base, candidate) else {
             return Found::Missing;
         };
         if !canonical.starts_with(&self.root) {
             return Found::Outside;
         }
-        if canonical.starts_with(&self.target_dir) || !canonical.is_file() {
+        if canonical.starts_with(&self.target_dir) || !meta.is_file() {
             return Found::Missing;
         }
-        Found::File(canonical)
+        Found::File {
+            size: meta.len(),
+            path: canonical,
+        }
     }
 }
 
@@ -351,7 +354,12 @@ struct Discovery<'a> {
 
 /// What looking for one candidate file found.
 pub enum Found {
-    File(PathBuf),
+    /// A regular file: its canonical path, and its size when looked at
+    /// (what parsing ahead orders its queue by).
+    File {
+        path: PathBuf,
+        size: u64,
+    },
     Missing,
     Outside,
 }
@@ -581,15 +589,15 @@ impl Discovery<'_> {
         let mut outside = false;
         for candidate in &alternatives {
             match self.find(candidate) {
-                Found::File(file) => files.push((file, true)),
+                Found::File { path, .. } => files.push((path, true)),
                 Found::Outside => outside = true,
                 Found::Missing => {}
             }
         }
         for (candidate, owns_dir) in &defaults {
             match self.find(candidate) {
-                Found::File(file) => {
-                    files.push((file, *owns_dir));
+                Found::File { path, .. } => {
+                    files.push((path, *owns_dir));
                     break;
                 }
                 Found::Outside => {
@@ -660,27 +668,34 @@ impl Discovery<'_> {
 }
 
 /// The canonical form of `path`, a candidate built from `base`, the
-/// canonical folder of the file declaring it. The components after `base`
-/// are checked one by one: while none is a symlink, `..` or `.`, the path is
-/// already canonical, and a full `canonicalize` (which costs a lookup per
-/// component, so a chain of modules nested n folders deep would cost n² per
-/// file) is not needed.
-fn canonical(base: &Path, path: &Path) -> Option<PathBuf> {
+/// canonical folder of the file declaring it, with what it is (links
+/// followed). The components after `base` are checked one by one: while
+/// none is a symlink, `..` or `.`, the path is already canonical, and a
+/// full `canonicalize` (which costs a lookup per component, so a chain of
+/// modules nested n folders deep would cost n² per file) is not needed;
+/// nor is another look at the last one, which is no link.
+fn canonical(base: &Path, path: &Path) -> Option<(PathBuf, std::fs::Metadata)> {
+    let followed = || {
+        let canonical = path.canonicalize().ok()?;
+        let meta = std::fs::metadata(&canonical).ok()?;
+        Some((canonical, meta))
+    };
     if let Ok(tail) = path.strip_prefix(base) {
         if tail.components().all(|c| matches!(c, Component::Normal(_))) {
             let mut current = base.to_path_buf();
+            let mut last = None;
             for component in tail.components() {
                 current.push(component);
                 match std::fs::symlink_metadata(&current) {
-                    Ok(meta) if meta.file_type().is_symlink() => return path.canonicalize().ok(),
-                    Ok(_) => {}
+                    Ok(meta) if meta.file_type().is_symlink() => return followed(),
+                    Ok(meta) => last = Some(meta),
                     Err(_) => return None,
                 }
             }
-            return Some(current);
+            return last.map(|meta| (current, meta));
         }
     }
-    path.canonicalize().ok()
+    followed()
 }
 
 #[cfg(test)]
@@ -693,22 +708,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path().canonicalize().unwrap();
         std::fs::create_dir_all(base.join("real/x")).unwrap();
-        std::fs::write(base.join("real/x/mod.rs"), "").unwrap();
+        std::fs::write(base.join("real/x/mod.rs"), "mod y;").unwrap();
         std::os::unix::fs::symlink(base.join("real"), base.join("link")).unwrap();
+        std::os::unix::fs::symlink(base.join("real/x/mod.rs"), base.join("file.rs")).unwrap();
+        let found = |from: &Path, path: &str| {
+            canonical(from, &base.join(path)).map(|(path, meta)| (path, meta.is_file(), meta.len()))
+        };
+        let file = Some((base.join("real/x/mod.rs"), true, 6));
         // Plain components: the path as built.
-        assert_eq!(
-            canonical(&base, &base.join("real/x/mod.rs")),
-            Some(base.join("real/x/mod.rs"))
-        );
-        // A symlink among them, or `..`: resolved in full.
-        assert_eq!(
-            canonical(&base, &base.join("link/x/mod.rs")),
-            Some(base.join("real/x/mod.rs"))
-        );
-        assert_eq!(
-            canonical(&base.join("real/x"), &base.join("real/x/../x/mod.rs")),
-            Some(base.join("real/x/mod.rs"))
-        );
-        assert_eq!(canonical(&base, &base.join("real/y.rs")), None);
+        assert_eq!(found(&base, "real/x/mod.rs"), file);
+        // A symlink among them, or `..`: resolved in full, and what it
+        // leads to is what is looked at.
+        assert_eq!(found(&base, "link/x/mod.rs"), file);
+        assert_eq!(found(&base, "file.rs"), file);
+        assert_eq!(found(&base.join("real/x"), "real/x/../x/mod.rs"), file);
+        // A folder is found, and is no file.
+        assert!(found(&base, "real/x").is_some_and(|(_, is_file, _)| !is_file));
+        assert_eq!(found(&base, "real/y.rs"), None);
     }
 }
