@@ -214,6 +214,11 @@ pub struct Tables {
     pub symbols: Symbols,
     pub kw: Keywords,
     res: Vec<Res>,
+    /// The ids of the bare bases (`Res::at`): a crate's or a module's
+    /// meaning may be asked for by several crates' preludes, extern crates
+    /// and the module itself. An item's meaning, `(Module(m), [name])`, is
+    /// made once per binding of `name` in `m` and asked for by nobody
+    /// else: it is added without a lookup (a million of them at scale).
     res_ids: FxHashMap<Res, ResId>,
     pub modules: Vec<ModuleTable>,
     /// Sorted by module, then name.
@@ -265,9 +270,8 @@ impl Tables {
             });
         }
         // A meaning for each module and each of its names, at most.
-        let meanings = modules.len() + names_bound(modules);
-        tables.res.reserve(meanings);
-        tables.res_ids.reserve(meanings);
+        tables.res.reserve(modules.len() + names_bound(modules));
+        tables.res_ids.reserve(modules.len());
         for (id, input) in ModuleId::all(modules.len()).zip(modules) {
             let own = tables.intern(Res::at(Base::Module(id)));
             tables.modules.push(ModuleTable {
@@ -365,17 +369,12 @@ impl Tables {
     fn local(&mut self, module: ModuleId, sym: Sym) -> &mut Local {
         // One hash of the name, and one of its meaning when it is new: this
         // runs for every name of every module, on one core.
-        let Tables {
-            modules,
-            res,
-            res_ids,
-            ..
-        } = self;
+        let Tables { modules, res, .. } = self;
         modules[module].names.entry(sym).or_insert_with(|| Local {
             child: None,
             child_pub: false,
             item: ItemDecl::default(),
-            own: intern_into(res, res_ids, Res::item(module, sym)),
+            own: push_new(res, Res::item(module, sym)),
             imports: (0, 0),
             import_ns: Namespaces::NONE,
             public_import_ns: Namespaces::NONE,
@@ -574,13 +573,19 @@ fn intern_into(list: &mut Vec<Res>, ids: &mut FxHashMap<Res, ResId>, res: Res) -
     match ids.entry(res) {
         std::collections::hash_map::Entry::Occupied(found) => *found.get(),
         std::collections::hash_map::Entry::Vacant(slot) => {
-            // Below `u32::MAX - 1`: export tables pack ids with two sentinels.
-            let id = u32::try_from(list.len())
-                .ok()
-                .filter(|&n| n < u32::MAX - 1)
-                .expect("fewer than 2^32 - 2 meanings");
-            list.push(slot.key().clone());
-            *slot.insert(ResId(id))
+            let id = push_new(list, slot.key().clone());
+            *slot.insert(id)
         }
     }
+}
+
+/// The id of `res`, a meaning not in `list`, added at its end.
+fn push_new(list: &mut Vec<Res>, res: Res) -> ResId {
+    // Below `u32::MAX - 1`: export tables pack ids with two sentinels.
+    let id = u32::try_from(list.len())
+        .ok()
+        .filter(|&n| n < u32::MAX - 1)
+        .expect("fewer than 2^32 - 2 meanings");
+    list.push(res);
+    ResId(id)
 }
