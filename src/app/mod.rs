@@ -633,14 +633,7 @@ pub fn universe(workspace: &Workspace, model: &source::SourceModel) -> Universe 
 fn universe_of(workspace: &Workspace, modules: &[source::ModuleNames]) -> Universe {
     Universe::new(
         modules.iter().map(|m| m.path.to_string()),
-        modules
-            .iter()
-            .flat_map(|m| {
-                m.items
-                    .iter()
-                    .map(move |item| format!("{}::{item}", m.path))
-            })
-            .collect(),
+        (modules.iter()).map(|m| (m.path, m.items.iter().copied())),
         workspace.crates.iter().map(|c| c.name.clone()).collect(),
         workspace
             .known_crates

@@ -17,9 +17,7 @@ fn universe() -> Universe {
             "shop::b::storage",
         ]
         .map(String::from),
-        ["shop::a::Thing", "shop::b::storage::Db"]
-            .map(String::from)
-            .to_vec(),
+        [("shop::a", ["Thing"]), ("shop::b::storage", ["Db"])],
         set(&["shop"]),
         set(&["std", "core", "alloc", "sqlx", "axum"]),
     )

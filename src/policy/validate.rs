@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use rustc_hash::FxHashMap;
+
 use super::error::PolicyErrorCode as Code;
 use super::index::{NodeId, PathIndex, PathKind, Trail};
 use super::pattern::{segments, Pattern};
@@ -17,7 +19,7 @@ pub struct Universe {
     /// The index node of each of `modules`.
     module_nodes: Vec<NodeId>,
     /// Every item path (`shop::accounts::storage::Db`).
-    items: Vec<String>,
+    items: ItemPaths,
     workspace_crates: BTreeSet<String>,
     /// Crates outside the workspace: declared dependencies and builtins.
     external_crates: BTreeSet<String>,
@@ -25,9 +27,11 @@ pub struct Universe {
 }
 
 impl Universe {
-    pub fn new(
+    /// The universe of `modules` (their paths), the items each module of
+    /// `items` declares (its path and their names) and the crates.
+    pub fn new<'a>(
         modules: impl IntoIterator<Item = String>,
-        items: Vec<String>,
+        items: impl IntoIterator<Item = (&'a str, impl IntoIterator<Item = &'a str>)>,
         workspace_crates: BTreeSet<String>,
         external_crates: BTreeSet<String>,
     ) -> Universe {
@@ -43,8 +47,24 @@ impl Universe {
             .iter()
             .map(|path| index.insert_next(&mut trail, segments(path), Some(PathKind::Module)))
             .collect();
-        for item in &items {
-            index.insert_next(&mut trail, segments(item), Some(PathKind::Item));
+        let mut item_paths = ItemPaths::default();
+        let mut name_ids: FxHashMap<&str, u32> = FxHashMap::default();
+        for (module, names) in items {
+            let module_index = item_paths.modules.len() as u32;
+            let mut any = false;
+            for name in names {
+                any = true;
+                let name_index = *name_ids.entry(name).or_insert_with(|| {
+                    item_paths.names.push(name.into());
+                    item_paths.names.len() as u32 - 1
+                });
+                item_paths.items.push((module_index, name_index));
+                let path = segments(module).chain(std::iter::once(name));
+                index.insert_next(&mut trail, path, Some(PathKind::Item));
+            }
+            if any {
+                item_paths.modules.push(module.into());
+            }
         }
         for name in &external_crates {
             index.insert_next(&mut trail, segments(name), Some(PathKind::ExternalCrate));
@@ -52,7 +72,7 @@ impl Universe {
         Universe {
             modules,
             module_nodes,
-            items,
+            items: item_paths,
             workspace_crates,
             external_crates,
             index,
@@ -75,12 +95,13 @@ impl Universe {
         }
     }
 
-    fn candidates(&self) -> impl Iterator<Item = &str> {
-        self.modules
-            .iter()
-            .chain(&self.items)
-            .chain(&self.external_crates)
-            .map(String::as_str)
+    /// Every path a pattern may name, for a "did you mean": written out
+    /// only when a pattern matches nothing.
+    fn candidates(&self) -> Vec<String> {
+        (self.modules.iter().cloned())
+            .chain(self.items.paths())
+            .chain(self.external_crates.iter().cloned())
+            .collect()
     }
 
     /// The modules `list` matches exactly (not what lies below them): its
@@ -99,6 +120,31 @@ impl Universe {
             names,
             nodes,
         }
+    }
+}
+
+/// Item paths, each kept as its module's path and its name, both shared:
+/// a big workspace has hundreds of thousands of items, and their paths
+/// are written out only for a "did you mean".
+#[derive(Debug, Default)]
+struct ItemPaths {
+    /// The paths of the modules with items.
+    modules: Vec<Box<str>>,
+    /// Every name an item has.
+    names: Vec<Box<str>>,
+    /// Each item: its module's and its name's index, in the order given.
+    items: Vec<(u32, u32)>,
+}
+
+impl ItemPaths {
+    /// Each item's path, in the order given.
+    fn paths(&self) -> impl Iterator<Item = String> + '_ {
+        (self.items.iter()).map(|&(module, name)| {
+            format!(
+                "{}::{}",
+                self.modules[module as usize], self.names[name as usize]
+            )
+        })
     }
 }
 
@@ -242,7 +288,10 @@ pub fn validate<'a>(
                         "`{first}` is what a `Cargo.toml` renames `{package}` to; \
                          a policy names a dependency by its package: write `{package}`"
                     ))),
-                    None => error.suggest(&pattern.text, universe.candidates()),
+                    None => error.suggest(
+                        &pattern.text,
+                        universe.candidates().iter().map(String::as_str),
+                    ),
                 }
             }
         };
@@ -297,6 +346,9 @@ mod tests {
     use super::*;
     use crate::policy::pattern::{split, Segment};
 
+    /// No module declares an item.
+    const NO_ITEMS: [(&str, [&str; 0]); 0] = [];
+
     fn name() -> impl Strategy<Value = String> {
         prop::sample::select(vec!["a", "b", "ab", "x"]).prop_map(String::from)
     }
@@ -308,11 +360,13 @@ mod tests {
     fn universe() -> impl Strategy<Value = Universe> {
         (
             prop::collection::vec(path(), 1..24),
-            prop::collection::vec(path(), 0..6),
+            prop::collection::vec((path(), prop::collection::vec(name(), 0..3)), 0..4),
             prop::collection::btree_set(name(), 0..3),
             prop::collection::btree_set(name(), 0..3),
         )
             .prop_map(|(modules, items, workspace, external)| {
+                let items = (items.iter())
+                    .map(|(module, names)| (module.as_str(), names.iter().map(String::as_str)));
                 Universe::new(modules, items, workspace, external)
             })
     }
@@ -345,7 +399,7 @@ mod tests {
                 true
             }
             Some(name) if !universe.workspace_crates.contains(name) => false,
-            _ => universe.candidates().any(|path| {
+            _ => universe.candidates().iter().any(|path| {
                 pattern.matches(&split(path))
                     || (matches!(pattern.segments.last(), Some(Segment::Any))
                         && pattern.covers(&split(path)))
@@ -378,10 +432,12 @@ mod tests {
         pattern: &Pattern,
         items: bool,
     ) -> bool {
-        let paths: Vec<&String> = if items {
-            universe.modules.iter().chain(&universe.items).collect()
+        let paths: Vec<String> = if items {
+            (universe.modules.iter().cloned())
+                .chain(universe.items.paths())
+                .collect()
         } else {
-            universe.modules.iter().collect()
+            universe.modules.clone()
         };
         members.iter().any(|member| {
             let prefix = split(member);
@@ -397,7 +453,7 @@ mod tests {
     #[test]
     fn nested_members_name_the_outermost() {
         let modules = ["a", "a::b", "a::b::a", "a::b::a::b", "x::a"].map(String::from);
-        let universe = Universe::new(modules, Vec::new(), BTreeSet::new(), BTreeSet::new());
+        let universe = Universe::new(modules, NO_ITEMS, BTreeSet::new(), BTreeSet::new());
         let pattern = |text| Pattern::parse(text, 0..0).unwrap();
         let list = PatternList {
             include: vec![pattern("**::a"), pattern("**::b")],
