@@ -183,15 +183,7 @@ fn in_process(name: &str, root: &Path, runs: usize) {
 fn universe(workspace: &Workspace, model: &SourceModel) -> Universe {
     Universe::new(
         model.modules.iter().map(|m| m.path.clone()),
-        model
-            .modules
-            .iter()
-            .flat_map(|m| {
-                m.items
-                    .iter()
-                    .map(move |item| format!("{}::{item}", m.path))
-            })
-            .collect(),
+        (model.modules.iter()).map(|m| (m.path.as_str(), m.items.iter().map(String::as_str))),
         workspace.crates.iter().map(|c| c.name.clone()).collect(),
         workspace
             .known_crates

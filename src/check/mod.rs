@@ -76,13 +76,19 @@ impl<'a> PathIds<'a> {
     pub fn of(references: &'a [Reference]) -> PathIds<'a> {
         let mut interned: FxHashMap<&str, PathId> = FxHashMap::default();
         interned.reserve(references.len() / 4);
+        // References that resolved the same way share their path's
+        // allocation: one is found by its address, not by hashing its text
+        // (half a million of them at scale).
+        let mut shared: FxHashMap<*const u8, PathId> = FxHashMap::default();
         let mut paths = Vec::new();
         let path_ids = references
             .iter()
             .map(|r| {
-                *interned.entry(&*r.path).or_insert_with(|| {
-                    paths.push(segments(&r.path).collect());
-                    PathId(paths.len() as u32 - 1)
+                *shared.entry(r.path.as_ptr()).or_insert_with(|| {
+                    *interned.entry(&*r.path).or_insert_with(|| {
+                        paths.push(segments(&r.path).collect());
+                        PathId(paths.len() as u32 - 1)
+                    })
                 })
             })
             .collect();
@@ -329,10 +335,40 @@ impl Violation {
 }
 
 /// Findings in the order of their first reference, as a per-reference
-/// scan finds them.
+/// scan finds them (those of one reference in the order found).
 fn in_reference_order(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by_key(|f| f.references[0]);
+    // Small keys sorted, then the findings moved into place where they
+    // are: tens of thousands of findings of a rule, each a few words long,
+    // at scale. A key ends with the finding's place, so no two are equal
+    // and the order is the stable one.
+    let mut order: Vec<(usize, usize)> = (findings.iter().enumerate())
+        .map(|(place, finding)| (finding.references[0], place))
+        .collect();
+    if order.is_sorted() {
+        return findings;
+    }
+    order.sort_unstable();
+    let mut from: Vec<usize> = order.into_iter().map(|(_, place)| place).collect();
+    permute(&mut findings, &mut from);
     findings
+}
+
+/// Reorders `items` so that each place `i` holds the item that was at
+/// `from[i]`, by following the permutation's cycles (`from` is used up).
+fn permute<T>(items: &mut [T], from: &mut [usize]) {
+    const DONE: usize = usize::MAX;
+    for start in 0..items.len() {
+        let mut at = start;
+        while from[at] != DONE {
+            let source = from[at];
+            from[at] = DONE;
+            if source == start {
+                break;
+            }
+            items.swap(at, source);
+            at = source;
+        }
+    }
 }
 
 /// Runs every rule; violations sorted by location, then rule.
@@ -382,4 +418,21 @@ pub fn run_with_paths<'a>(
         ))
     });
     violations
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::permute;
+
+    #[test]
+    fn permute_puts_each_item_where_it_is_asked_for() {
+        // Cycles of one, two and three, and a list already in order.
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        let mut from = vec![0, 2, 1, 5, 3, 4];
+        permute(&mut items, &mut from);
+        assert_eq!(items, ['a', 'c', 'b', 'f', 'd', 'e']);
+        let mut items = vec![1, 2, 3];
+        permute(&mut items, &mut [0, 1, 2]);
+        assert_eq!(items, [1, 2, 3]);
+    }
 }

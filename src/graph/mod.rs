@@ -42,17 +42,24 @@ impl Graph {
             graph.add_node(Node::Module(id));
         }
         // Each reference's target node; an external crate's node is added
-        // when a reference first uses it.
-        // Hashed for each reference to an external crate: a fast hash.
+        // when a reference first uses it. And how many references each
+        // module has: the references (large records, hundreds of thousands
+        // at scale) are read once, what the grouping needs kept compact.
         let mut externals: rustc_hash::FxHashMap<&str, NodeIndex> = Default::default();
+        let mut starts = vec![0; model.modules.len() + 1];
+        let mut froms: Vec<ModuleId> = Vec::with_capacity(model.references.len());
         let targets: Vec<NodeIndex> = model
             .references
             .iter()
-            .map(|reference| match &reference.target {
-                Target::Module(id) => NodeIndex::new(id.index()),
-                Target::External(name) => *externals
-                    .entry(&**name)
-                    .or_insert_with(|| graph.add_node(Node::External(name.to_string()))),
+            .map(|reference| {
+                starts[reference.from.index() + 1] += 1;
+                froms.push(reference.from);
+                match &reference.target {
+                    Target::Module(id) => NodeIndex::new(id.index()),
+                    Target::External(name) => *externals
+                        .entry(&**name)
+                        .or_insert_with(|| graph.add_node(Node::External(name.to_string()))),
+                }
             })
             .collect();
         // The modules in id order, then the external crates by name: the
@@ -68,18 +75,14 @@ impl Graph {
         // References grouped by module (a counting sort keeps index order),
         // then by target within each module: one edge per run, edges in
         // (from, to) order.
-        let mut starts = vec![0; model.modules.len() + 1];
-        for reference in model.references.iter() {
-            starts[reference.from.index() + 1] += 1;
-        }
         for module in 0..model.modules.len() {
             starts[module + 1] += starts[module];
         }
         let mut next = starts.clone();
         let mut grouped = vec![0; model.references.len()];
-        for (index, reference) in model.references.iter().enumerate() {
-            grouped[next[reference.from]] = index;
-            next[reference.from] += 1;
+        for (index, from) in froms.into_iter().enumerate() {
+            grouped[next[from]] = index;
+            next[from] += 1;
         }
         let mut edges = Vec::new();
         for module in 0..model.modules.len() {
