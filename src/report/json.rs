@@ -62,7 +62,9 @@ pub(super) struct JsonViolation<'a> {
     /// From CODEOWNERS, when the workspace has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) owners: Option<&'a crate::owners::ViolationOwners>,
-    /// For a cycle: every edge's reference, in cycle order.
+    /// For a cycle: every edge's reference, in cycle order. Filled by the
+    /// tests that compare the text with serde_json's; the report writes a
+    /// cycle's edges apart (`json_text::violation_with`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) cycle: Vec<JsonEdge<'a>>,
 }
@@ -112,6 +114,32 @@ impl Serialize for NoViolations {
     }
 }
 
+/// The references of `v`'s cycle: all of them when it has several.
+fn cycle_of(v: &crate::check::Violation) -> &[usize] {
+    if v.references.len() > 1 {
+        &v.references
+    } else {
+        &[]
+    }
+}
+
+/// The edge of a cycle that reference `index` makes.
+fn json_edge<'a>(run: &'a CheckRun, index: usize) -> JsonEdge<'a> {
+    let model = &run.graph.model;
+    let r = &model.references[index];
+    JsonEdge {
+        from: &model.modules[r.from].path,
+        to: model.target_name(r),
+        path: &r.path,
+        via: r.via,
+        file: &r.location.file,
+        line: r.location.line,
+        column: r.location.column,
+    }
+}
+
+/// `v` as the report writes it, but for its cycle's edges: those are
+/// written apart, each made once (`json_text::EdgeTexts`).
 fn json_violation<'a>(run: &'a CheckRun, v: &'a crate::check::Violation) -> JsonViolation<'a> {
     let model = &run.graph.model;
     let target_name = |index: usize| model.target_name(&model.references[index]);
@@ -138,25 +166,7 @@ fn json_violation<'a>(run: &'a CheckRun, v: &'a crate::check::Violation) -> Json
         docs: rule.docs.as_deref(),
         suggestion: v.suggestion.as_ref().map(|s| s.path.as_str()),
         owners: v.owners.as_deref(),
-        cycle: if v.references.len() > 1 {
-            v.references
-                .iter()
-                .map(|&i| {
-                    let r = &model.references[i];
-                    JsonEdge {
-                        from: &model.modules[r.from].path,
-                        to: target_name(i),
-                        path: &r.path,
-                        via: r.via,
-                        file: &r.location.file,
-                        line: r.location.line,
-                        column: r.location.column,
-                    }
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
+        cycle: Vec::new(),
     }
 }
 
@@ -180,9 +190,14 @@ pub fn write_json(run: &CheckRun, out: &mut dyn std::io::Write) -> std::io::Resu
     } else {
         out.write_all(&document[..list])?;
         out.write_all(b"[")?;
+        let mut edges = super::json_text::EdgeTexts::default();
         for (index, violation) in run.violations.iter().enumerate() {
             out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
-            super::json_text::violation(&mut out, &json_violation(run, violation))?;
+            let cycle = cycle_of(violation);
+            let json = json_violation(run, violation);
+            super::json_text::violation_with(&mut out, &json, cycle.len(), |out, at| {
+                edges.write(out, cycle[at], || json_edge(run, cycle[at]))
+            })?;
         }
         // After the `[` comes the empty list's `]`.
         out.write_all(b"\n  ")?;

@@ -6,6 +6,9 @@
 //! byte-by-byte escaping, on one core after everything else was done.
 
 use std::io::{self, Write};
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 use super::json::{JsonEdge, JsonViolation};
 
@@ -16,7 +19,21 @@ const FIELD: &[u8] = b",\n      \"";
 const EDGE_FIELD: &[u8] = b",\n          \"";
 
 /// Writes `v` as the report's list holds it, from its `{` to its `}`.
+#[cfg(test)]
 pub fn violation(out: &mut impl Write, v: &JsonViolation) -> io::Result<()> {
+    violation_with(out, v, v.cycle.len(), |out, index| {
+        cycle_edge(out, &v.cycle[index])
+    })
+}
+
+/// [`violation`], with `v`'s cycle of `edges` edges (if it has one) written
+/// by `edge`, each by its place in the cycle.
+pub fn violation_with<W: Write>(
+    out: &mut W,
+    v: &JsonViolation,
+    edges: usize,
+    mut edge: impl FnMut(&mut W, usize) -> io::Result<()>,
+) -> io::Result<()> {
     out.write_all(b"{\n      \"rule\": ")?;
     string(out, v.rule)?;
     key(out, FIELD, "kind")?;
@@ -64,17 +81,49 @@ pub fn violation(out: &mut impl Write, v: &JsonViolation) -> io::Result<()> {
         key(out, FIELD, "owners")?;
         nested(out, owners)?;
     }
-    if !v.cycle.is_empty() {
+    if edges > 0 {
         key(out, FIELD, "cycle")?;
         out.write_all(b"[")?;
-        for (index, edge) in v.cycle.iter().enumerate() {
+        for index in 0..edges {
             out.write_all(if index == 0 { b"\n" } else { b",\n" })?;
             out.write_all(b"        ")?;
-            cycle_edge(out, edge)?;
+            edge(out, index)?;
         }
         out.write_all(b"\n      ]")?;
     }
     out.write_all(b"\n    }")
+}
+
+/// The text of each cycle edge written so far, by its reference: the
+/// cycles of a tangle share most of their edges (a report of two hundred
+/// cycles of a thousand edges each writes a few thousand distinct ones),
+/// so each is made once and copied after.
+#[derive(Default)]
+pub struct EdgeTexts {
+    text: Vec<u8>,
+    written: FxHashMap<usize, Range<usize>>,
+}
+
+impl EdgeTexts {
+    /// Writes the edge of `reference`, made by `edge` the first time.
+    pub fn write<'a>(
+        &mut self,
+        out: &mut impl Write,
+        reference: usize,
+        edge: impl FnOnce() -> JsonEdge<'a>,
+    ) -> io::Result<()> {
+        let range = match self.written.get(&reference) {
+            Some(range) => range.clone(),
+            None => {
+                let start = self.text.len();
+                cycle_edge(&mut self.text, &edge())?;
+                let range = start..self.text.len();
+                self.written.insert(reference, range.clone());
+                range
+            }
+        };
+        out.write_all(&self.text[range])
+    }
 }
 
 fn cycle_edge(out: &mut impl Write, edge: &JsonEdge) -> io::Result<()> {
