@@ -258,6 +258,30 @@ mod tests {
     }
 
     #[test]
+    fn an_edge_written_again_is_copied_as_first_made() {
+        let mut edges = EdgeTexts::default();
+        let mut out = Vec::new();
+        edges.write(&mut out, 7, || edge("shop::b::C", 10)).unwrap();
+        edges
+            .write(&mut out, 8, || edge("shop::a::\\D", 0))
+            .unwrap();
+        // Asked again, the edge of reference 7 is not made again.
+        edges.write(&mut out, 7, || unreachable!()).unwrap();
+        let mut made = Vec::new();
+        for e in [
+            edge("shop::b::C", 10),
+            edge("shop::a::\\D", 0),
+            edge("shop::b::C", 10),
+        ] {
+            cycle_edge(&mut made, &e).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(made).unwrap()
+        );
+    }
+
+    #[test]
     fn violations_are_written_as_serde_json_writes_them() {
         let owners = ViolationOwners {
             from: vec!["@team \"a\"".to_string(), "@b".to_string()],
