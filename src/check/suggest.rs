@@ -151,7 +151,7 @@ fn suggestion(
 /// Fills each violation's `suggestion` where a sure one exists.
 pub fn suggest(policy: &CompiledPolicy, graph: &Graph, violations: &mut [Violation]) {
     let model = &graph.model;
-    let reexporters = reexporters(model);
+    let reexporters = reexporters(graph);
     if reexporters.is_empty() {
         return;
     }
@@ -265,19 +265,27 @@ fn candidates_of(
 /// Each re-exported item's absolute path, with the modules that re-export
 /// it under its own name: a module's `use` reference to the item whose last
 /// segment is one of the names its `pub use` binds.
-fn reexporters(model: &SourceModel) -> BTreeMap<&str, Vec<ModuleId>> {
+/// Only the references of modules that re-export are read, through the
+/// graph's edges: those are a few of the hundreds of thousands at scale.
+fn reexporters(graph: &Graph) -> BTreeMap<&str, Vec<ModuleId>> {
+    let model = &graph.model;
     let mut found: BTreeMap<&str, BTreeSet<ModuleId>> = BTreeMap::new();
-    for reference in model.references.iter() {
-        let module = &model.modules[reference.from];
-        if reference.via != Via::Use || module.reexports.is_empty() {
-            continue;
-        }
-        let name = reference.path.rsplit("::").next().unwrap_or_default();
-        if module.reexports.contains(name) {
-            found
-                .entry(&*reference.path)
-                .or_default()
-                .insert(reference.from);
+    let reexporting = (ModuleId::all(model.modules.len()))
+        .filter(|&module| !model.modules[module].reexports.is_empty());
+    for module in reexporting {
+        let reexports = &model.modules[module].reexports;
+        let edges = graph
+            .graph
+            .edges_directed(graph.module_index(module), petgraph::Direction::Outgoing);
+        for &index in edges.flat_map(|edge| graph.on_edge(edge.weight())) {
+            let reference = &model.references[index];
+            if reference.via != Via::Use {
+                continue;
+            }
+            let name = reference.path.rsplit("::").next().unwrap_or_default();
+            if reexports.contains(name) {
+                found.entry(&*reference.path).or_default().insert(module);
+            }
         }
     }
     found
