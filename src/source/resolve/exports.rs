@@ -91,12 +91,10 @@ pub struct Exports {
 impl Exports {
     /// Each module's own public names; globs are added by [`Exports::add_glob`].
     pub fn new(tables: &Tables) -> Exports {
-        let names = tables
-            .modules
-            .iter()
+        let names = ModuleId::all(tables.modules.len())
             .map(|module| {
                 let mut names = FxHashMap::default();
-                for (&name, local) in &module.names {
+                for &(name, ref local) in tables.names_of(module) {
                     let mut entries = [Packed::ABSENT; 3];
                     for ns in Namespace::ALL {
                         if let Some((res, true)) = own_binding(tables, local, ns) {

@@ -195,7 +195,8 @@ impl Local {
 pub struct ModuleTable {
     pub crate_index: usize,
     pub parent: Option<ModuleId>,
-    pub names: FxHashMap<Sym, Local>,
+    /// The names it binds: a range of [`Tables::locals`], sorted by name.
+    names: (u32, u32),
     /// This module's globs: a range of [`Tables::globs`].
     pub globs: (u32, u32),
     /// `(Module(self), [])`.
@@ -221,6 +222,14 @@ pub struct Tables {
     /// else: it is added without a lookup (a million of them at scale).
     res_ids: FxHashMap<Res, ResId>,
     pub modules: Vec<ModuleTable>,
+    /// Every module's bindings, a module's together and sorted by name: a
+    /// module binds a few dozen names, found by a binary search. One list
+    /// rather than a hash table each: tens of thousands of modules at
+    /// scale, each table an allocation of its own.
+    locals: Vec<(Sym, Local)>,
+    /// While a module's bindings are added: where each name's is in
+    /// `locals`.
+    adding: FxHashMap<Sym, usize>,
     /// Sorted by module, then name.
     pub imports: Vec<ImportDecl>,
     /// Sorted by module.
@@ -239,6 +248,8 @@ impl Tables {
             res: Vec::new(),
             res_ids: FxHashMap::default(),
             modules: Vec::with_capacity(modules.len()),
+            locals: Vec::with_capacity(names_bound(modules)),
+            adding: FxHashMap::default(),
             imports: Vec::new(),
             globs: Vec::new(),
             crates: Vec::with_capacity(crates.len()),
@@ -277,20 +288,34 @@ impl Tables {
             tables.modules.push(ModuleTable {
                 crate_index: input.crate_index,
                 parent: input.parent,
-                // Room for every name, so the table never grows.
-                names: FxHashMap::with_capacity_and_hasher(
-                    names_bound(std::slice::from_ref(input)),
-                    Default::default(),
-                ),
+                names: (0, 0),
                 globs: (0, 0),
                 own,
             });
         }
         for (id, input) in ModuleId::all(modules.len()).zip(modules) {
+            let start = tables.locals.len();
             tables.add_module(id, input, modules.len());
+            tables.adding.clear();
+            tables.locals[start..].sort_unstable_by_key(|(name, _)| *name);
+            tables.modules[id].names = (start as u32, tables.locals.len() as u32);
         }
+        tables.adding = FxHashMap::default();
         tables.set_occupancy();
         tables
+    }
+
+    /// What `module` binds, by name.
+    pub fn names_of(&self, module: ModuleId) -> &[(Sym, Local)] {
+        let (start, end) = self.modules[module].names;
+        &self.locals[start as usize..end as usize]
+    }
+
+    fn local_mut(&mut self, module: ModuleId, name: Sym) -> Option<&mut Local> {
+        let (start, end) = self.modules[module].names;
+        let names = &mut self.locals[start as usize..end as usize];
+        let at = names.binary_search_by_key(&name, |(name, _)| *name).ok()?;
+        Some(&mut names[at].1)
     }
 
     fn add_module(&mut self, id: ModuleId, input: &ModuleInput, module_count: usize) {
@@ -365,21 +390,34 @@ impl Tables {
         self.modules[id].globs = (first_glob, self.globs.len() as u32);
     }
 
-    /// The binding record of `name` in `module`, created on first use.
+    /// The binding record of `name` in `module`, the module being added,
+    /// created on first use.
     fn local(&mut self, module: ModuleId, sym: Sym) -> &mut Local {
-        // One hash of the name, and one of its meaning when it is new: this
-        // runs for every name of every module, on one core.
-        let Tables { modules, res, .. } = self;
-        modules[module].names.entry(sym).or_insert_with(|| Local {
-            child: None,
-            child_pub: false,
-            item: ItemDecl::default(),
-            own: push_new(res, Res::item(module, sym)),
-            imports: (0, 0),
-            import_ns: Namespaces::NONE,
-            public_import_ns: Namespaces::NONE,
-            extern_crate: None,
-        })
+        // One hash of the name: this runs for every name of every module,
+        // on one core.
+        let Tables {
+            locals,
+            adding,
+            res,
+            ..
+        } = self;
+        let at = *adding.entry(sym).or_insert_with(|| {
+            locals.push((
+                sym,
+                Local {
+                    child: None,
+                    child_pub: false,
+                    item: ItemDecl::default(),
+                    own: push_new(res, Res::item(module, sym)),
+                    imports: (0, 0),
+                    import_ns: Namespaces::NONE,
+                    public_import_ns: Namespaces::NONE,
+                    extern_crate: None,
+                },
+            ));
+            locals.len() - 1
+        });
+        &mut locals[at].1
     }
 
     fn path_syms(&mut self, path: &RawPath) -> PathSyms {
@@ -432,7 +470,9 @@ impl Tables {
     }
 
     pub fn local_of(&self, module: ModuleId, name: Sym) -> Option<&Local> {
-        self.modules[module].names.get(&name)
+        let names = self.names_of(module);
+        let at = names.binary_search_by_key(&name, |(name, _)| *name).ok()?;
+        Some(&names[at].1)
     }
 
     pub fn child(&self, module: ModuleId, name: Sym) -> Option<(ModuleId, bool)> {
@@ -478,10 +518,7 @@ impl Tables {
             let is_pub = import.is_pub;
             let (module, name) = (import.module, import.name);
             self.imports[i].occupies = ns;
-            let local = self.modules[module]
-                .names
-                .get_mut(&name)
-                .expect("imports have a local");
+            let local = self.local_mut(module, name).expect("imports have a local");
             local.import_ns = local.import_ns.union(ns);
             if is_pub {
                 local.public_import_ns = local.public_import_ns.union(ns);
