@@ -7,6 +7,8 @@
 //! covers costs the size of the trie, not paths × patterns.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::ops::ControlFlow;
 
 use super::pattern::{Pattern, Segment};
@@ -68,8 +70,14 @@ pub struct PathIndex {
     nodes: Vec<Node>,
     names: Vec<Box<str>>,
     name_ids: HashMap<Box<str>, u32>,
-    children: HashMap<(u32, u32), u32>,
+    /// By parent node and name id: numbers this index hands out in order,
+    /// so a fast hash.
+    children: FxHashMap<(u32, u32), u32>,
 }
+
+/// A segment's name as the index numbers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameId(u32);
 
 impl Default for PathIndex {
     fn default() -> PathIndex {
@@ -84,7 +92,7 @@ impl Default for PathIndex {
             }],
             names: Vec::new(),
             name_ids: HashMap::new(),
-            children: HashMap::new(),
+            children: FxHashMap::default(),
         }
     }
 }
@@ -135,8 +143,9 @@ impl PathIndex {
         NodeId(node)
     }
 
-    fn child_or_insert(&mut self, parent: u32, segment: &str) -> u32 {
-        let name = match self.name_ids.get(segment) {
+    /// The number of the name `segment`, given it the first time.
+    pub fn name_id(&mut self, segment: &str) -> NameId {
+        NameId(match self.name_ids.get(segment) {
             Some(&name) => name,
             None => {
                 let name = self.names.len() as u32;
@@ -144,7 +153,26 @@ impl PathIndex {
                 self.name_ids.insert(segment.into(), name);
                 name
             }
-        };
+        })
+    }
+
+    /// Adds the child `name` of `parent`, marking it as `kind` when given:
+    /// [`insert`](Self::insert) of the parent's path and one more segment,
+    /// for a caller that numbered the segment already.
+    pub fn insert_child(&mut self, parent: NodeId, name: NameId, kind: Option<PathKind>) -> NodeId {
+        let node = self.child_or_insert_named(parent.0, name.0);
+        if let Some(kind) = kind {
+            self.nodes[node as usize].kinds |= kind.bit();
+        }
+        NodeId(node)
+    }
+
+    fn child_or_insert(&mut self, parent: u32, segment: &str) -> u32 {
+        let name = self.name_id(segment).0;
+        self.child_or_insert_named(parent, name)
+    }
+
+    fn child_or_insert_named(&mut self, parent: u32, name: u32) -> u32 {
         if let Some(&child) = self.children.get(&(parent, name)) {
             return child;
         }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap;
 
 use super::error::PolicyErrorCode as Code;
-use super::index::{NodeId, PathIndex, PathKind, Trail};
+use super::index::{NameId, NodeId, PathIndex, PathKind, Trail};
 use super::pattern::{segments, Pattern};
 use super::{PatternList, Policy, PolicyError, Suggestion};
 
@@ -47,23 +47,28 @@ impl Universe {
             .iter()
             .map(|path| index.insert_next(&mut trail, segments(path), Some(PathKind::Module)))
             .collect();
+        // Each item name is numbered once (by the index too): a workspace
+        // has hundreds of thousands of items and a few thousand names.
         let mut item_paths = ItemPaths::default();
         let mut name_ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut index_names: Vec<NameId> = Vec::new();
         for (module, names) in items {
+            let mut names = names.into_iter().peekable();
+            if names.peek().is_none() {
+                continue;
+            }
             let module_index = item_paths.modules.len() as u32;
-            let mut any = false;
+            item_paths.modules.push(module.into());
+            let parent = index.insert_next(&mut trail, segments(module), None);
             for name in names {
-                any = true;
                 let name_index = *name_ids.entry(name).or_insert_with(|| {
                     item_paths.names.push(name.into());
+                    index_names.push(index.name_id(name));
                     item_paths.names.len() as u32 - 1
                 });
                 item_paths.items.push((module_index, name_index));
-                let path = segments(module).chain(std::iter::once(name));
-                index.insert_next(&mut trail, path, Some(PathKind::Item));
-            }
-            if any {
-                item_paths.modules.push(module.into());
+                let name = index_names[name_index as usize];
+                index.insert_child(parent, name, Some(PathKind::Item));
             }
         }
         for name in &external_crates {
