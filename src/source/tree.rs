@@ -299,13 +299,24 @@ impl Locator {
     /// file inside the workspace and outside its target directory. `base`
     /// is the canonical folder of the file declaring the module.
     pub fn find(&self, base: &Path, candidate: &Path) -> Found {
-        let Some((canonical, meta)) = canonical(base, candidate) else {
+        let Some((canonical, looked)) = canonical(base, candidate) else {
             return Found::Missing;
         };
         if !canonical.starts_with(&self.root) {
             return Found::Outside;
         }
-        if canonical.starts_with(&self.target_dir) || !meta.is_file() {
+        if canonical.starts_with(&self.target_dir) {
+            return Found::Missing;
+        }
+        // Where a link led is looked at only once it is known to be inside.
+        let meta = match looked {
+            Some(meta) => meta,
+            None => match std::fs::metadata(&canonical) {
+                Ok(meta) => meta,
+                Err(_) => return Found::Missing,
+            },
+        };
+        if !meta.is_file() {
             return Found::Missing;
         }
         Found::File {
@@ -668,18 +679,15 @@ impl Discovery<'_> {
 }
 
 /// The canonical form of `path`, a candidate built from `base`, the
-/// canonical folder of the file declaring it, with what it is (links
-/// followed). The components after `base` are checked one by one: while
-/// none is a symlink, `..` or `.`, the path is already canonical, and a
-/// full `canonicalize` (which costs a lookup per component, so a chain of
-/// modules nested n folders deep would cost n² per file) is not needed;
-/// nor is another look at the last one, which is no link.
-fn canonical(base: &Path, path: &Path) -> Option<(PathBuf, std::fs::Metadata)> {
-    let followed = || {
-        let canonical = path.canonicalize().ok()?;
-        let meta = std::fs::metadata(&canonical).ok()?;
-        Some((canonical, meta))
-    };
+/// canonical folder of the file declaring it, with what it is when that
+/// was seen on the way. The components after `base` are checked one by
+/// one: while none is a symlink, `..` or `.`, the path is already
+/// canonical, and a full `canonicalize` (which costs a lookup per
+/// component, so a chain of modules nested n folders deep would cost n²
+/// per file) is not needed; nor is another look at the last one, which is
+/// no link. What a link leads to is not looked at here: it may lie outside.
+fn canonical(base: &Path, path: &Path) -> Option<(PathBuf, Option<std::fs::Metadata>)> {
+    let followed = || Some((path.canonicalize().ok()?, None));
     if let Ok(tail) = path.strip_prefix(base) {
         if tail.components().all(|c| matches!(c, Component::Normal(_))) {
             let mut current = base.to_path_buf();
@@ -692,7 +700,7 @@ fn canonical(base: &Path, path: &Path) -> Option<(PathBuf, std::fs::Metadata)> {
                     Err(_) => return None,
                 }
             }
-            return last.map(|meta| (current, meta));
+            return last.map(|meta| (current, Some(meta)));
         }
     }
     followed()
@@ -712,18 +720,25 @@ mod tests {
         std::os::unix::fs::symlink(base.join("real"), base.join("link")).unwrap();
         std::os::unix::fs::symlink(base.join("real/x/mod.rs"), base.join("file.rs")).unwrap();
         let found = |from: &Path, path: &str| {
-            canonical(from, &base.join(path)).map(|(path, meta)| (path, meta.is_file(), meta.len()))
+            canonical(from, &base.join(path))
+                .map(|(path, meta)| (path, meta.map(|meta| (meta.is_file(), meta.len()))))
         };
-        let file = Some((base.join("real/x/mod.rs"), true, 6));
-        // Plain components: the path as built.
-        assert_eq!(found(&base, "real/x/mod.rs"), file);
+        let file = base.join("real/x/mod.rs");
+        // Plain components: the path as built, and what it is.
+        assert_eq!(
+            found(&base, "real/x/mod.rs"),
+            Some((file.clone(), Some((true, 6))))
+        );
         // A symlink among them, or `..`: resolved in full, and what it
-        // leads to is what is looked at.
-        assert_eq!(found(&base, "link/x/mod.rs"), file);
-        assert_eq!(found(&base, "file.rs"), file);
-        assert_eq!(found(&base.join("real/x"), "real/x/../x/mod.rs"), file);
+        // leads to not looked at (it may lie outside the workspace).
+        assert_eq!(found(&base, "link/x/mod.rs"), Some((file.clone(), None)));
+        assert_eq!(found(&base, "file.rs"), Some((file.clone(), None)));
+        assert_eq!(
+            found(&base.join("real/x"), "real/x/../x/mod.rs"),
+            Some((file, None))
+        );
         // A folder is found, and is no file.
-        assert!(found(&base, "real/x").is_some_and(|(_, is_file, _)| !is_file));
+        assert!(found(&base, "real/x").is_some_and(|(_, meta)| meta.is_some_and(|m| !m.0)));
         assert_eq!(found(&base, "real/y.rs"), None);
     }
 }

@@ -441,7 +441,10 @@ impl Tables {
         }
     }
 
-    pub fn intern(&mut self, res: Res) -> ResId {
+    /// The id of a bare base's meaning (`Res::at`), the one kind looked up
+    /// by value: an item's is made once, with its binding (`local`).
+    fn intern(&mut self, res: Res) -> ResId {
+        debug_assert!(res.rest().is_empty(), "only bare bases are interned");
         intern_into(&mut self.res, &mut self.res_ids, res)
     }
 
