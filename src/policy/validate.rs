@@ -237,6 +237,9 @@ pub fn validate<'a>(
     }
     let component_patterns = policy.components.values().flatten().map(|(_, p)| p);
     let mut seen = BTreeSet::new();
+    // Written out once, on the first pattern that matches nothing: every
+    // item's path, hundreds of thousands at scale.
+    let mut candidates: Option<Vec<String>> = None;
     for pattern in component_patterns.chain(patterns) {
         if !seen.insert((pattern.span.start, pattern.text.clone())) {
             continue;
@@ -293,10 +296,10 @@ pub fn validate<'a>(
                         "`{first}` is what a `Cargo.toml` renames `{package}` to; \
                          a policy names a dependency by its package: write `{package}`"
                     ))),
-                    None => error.suggest(
-                        &pattern.text,
-                        universe.candidates().iter().map(String::as_str),
-                    ),
+                    None => {
+                        let candidates = candidates.get_or_insert_with(|| universe.candidates());
+                        error.suggest(&pattern.text, candidates.iter().map(String::as_str))
+                    }
                 }
             }
         };
